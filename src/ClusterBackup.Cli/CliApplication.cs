@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Reflection;
+using ClusterBackup.Engine;
+
+namespace ClusterBackup.Cli;
+
+/// <summary>
+/// Builds the `clusterbackup` command tree from every <see cref="ICliCommandGroup"/> in this assembly,
+/// so each capability adds its commands in its own file without touching a central list.
+/// </summary>
+public static class CliApplication
+{
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        var context = new CliContext(stdout ?? Console.Out, stderr ?? Console.Error);
+        var root = BuildRoot(context);
+        var parse = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error };
+        try
+        {
+            return parse.Invoke(configuration);
+        }
+        catch (Exception ex)
+        {
+            return context.Fail(ex);
+        }
+    }
+
+    public static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand("ClusterBackup: clustered database -> backup share -> tape, on a schedule that never overlaps.");
+        root.Options.Add(CliContext.CatalogOption);
+        root.Options.Add(CliContext.OutputOption);
+        root.Options.Add(CliContext.VerboseOption);
+        var groups = typeof(CliApplication).Assembly.GetTypes()
+            .Where(t => typeof(ICliCommandGroup).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+            .Select(t => (ICliCommandGroup)Activator.CreateInstance(t)!)
+            .OrderBy(g => g.GetType().Name, StringComparer.Ordinal);
+        foreach (var group in groups)
+            foreach (var command in group.Build(context))
+                root.Subcommands.Add(command);
+        return root;
+    }
+}
+
+/// <summary>A capability's CLI commands. Implementations are discovered by reflection.</summary>
+public interface ICliCommandGroup
+{
+    IEnumerable<Command> Build(CliContext context);
+}

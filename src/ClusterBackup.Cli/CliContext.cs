@@ -1,0 +1,124 @@
+using System.CommandLine;
+using ClusterBackup.Engine;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Operations;
+
+namespace ClusterBackup.Cli;
+
+/// <summary>
+/// What every command shares: the global options, the output writers, a reporter that writes
+/// engine progress and warnings to stderr, and the mapping of engine errors to exit codes.
+/// </summary>
+public sealed class CliContext(TextWriter stdout, TextWriter stderr)
+{
+    /// <summary>Exit codes. 0 success; 1 an operation failed; 2 bad usage or input.</summary>
+    public const int ExitOk = 0, ExitFailed = 1, ExitUsage = 2;
+
+    public static readonly Option<string?> CatalogOption = new("--catalog")
+    {
+        Description = "Catalog (backup operations database) file. Default: $CLUSTERBACKUP_CATALOG or the backup server's default location.",
+        Recursive = true,
+    };
+
+    public static readonly Option<string> OutputOption = new("--output", "-o")
+    {
+        Description = "Output format: table or json.",
+        DefaultValueFactory = _ => "table",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> VerboseOption = new("--verbose", "-v")
+    {
+        Description = "Tell what is happening, step by step, on stderr.",
+        Recursive = true,
+    };
+
+    static CliContext() => OutputOption.AcceptOnlyFromAmong("table", "json");
+
+    public TextWriter Out { get; } = stdout;
+    public TextWriter Error { get; } = stderr;
+
+    public IOperationReporter Reporter(ParseResult parse) => new CliReporter(Error, parse.GetValue(VerboseOption));
+
+    public CatalogDatabase OpenCatalog(ParseResult parse) => CatalogDatabase.Open(parse.GetValue(CatalogOption), Reporter(parse));
+
+    public CliOutput Output(ParseResult parse) => new(Out, parse.GetValue(OutputOption) == "json");
+
+    /// <summary>Runs a command body, turning engine errors into a message on stderr and an exit code.</summary>
+    public int Execute(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception ex)
+        {
+            return Fail(ex);
+        }
+    }
+
+    public Task<int> ExecuteAsync(Func<Task<int>> body) => ExecuteAsyncCore(body);
+
+    public int Fail(Exception exception)
+    {
+        if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate)
+            exception = aggregate.InnerException!;
+        switch (exception)
+        {
+            case ClusterBackupException cb:
+                Error.WriteLine($"clusterbackup: error: {cb.Message}");
+                return cb.Kind is ErrorKind.InvalidArgument or ErrorKind.ObjectNotFound ? ExitUsage : ExitFailed;
+            case OperationCanceledException:
+                Error.WriteLine("clusterbackup: stopped.");
+                return ExitFailed;
+            default:
+                Error.WriteLine($"clusterbackup: error: {exception.GetType().Name}: {exception.Message}");
+                return ExitFailed;
+        }
+    }
+
+    private async Task<int> ExecuteAsyncCore(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            return Fail(ex);
+        }
+    }
+}
+
+/// <summary>Engine progress on stderr: a line per step with -v, warnings always.</summary>
+internal sealed class CliReporter(TextWriter error, bool verbose) : IOperationReporter
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, int> _lastPercent = new();
+
+    public void Progress(string activity, string status, int percentComplete)
+    {
+        if (!verbose)
+            return;
+        lock (_gate)
+        {
+            // Only each new ten percent, so a log stays readable.
+            var bucket = percentComplete < 0 ? -1 : percentComplete / 10;
+            if (_lastPercent.TryGetValue(activity, out var last) && last == bucket)
+                return;
+            _lastPercent[activity] = bucket;
+            error.WriteLine(percentComplete >= 0 ? $"[{percentComplete,3}%] {activity}: {status}" : $"[    ] {activity}: {status}");
+        }
+    }
+
+    public void Verbose(string message)
+    {
+        if (verbose)
+            lock (_gate) error.WriteLine($"VERBOSE: {message}");
+    }
+
+    public void Warning(string message)
+    {
+        lock (_gate) error.WriteLine($"WARNING: {message}");
+    }
+}

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using ClusterBackup.Cli;
+
+return CliApplication.Run(args);

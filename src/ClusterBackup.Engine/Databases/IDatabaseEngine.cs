@@ -1,0 +1,73 @@
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Operations;
+
+namespace ClusterBackup.Engine.Databases;
+
+/// <summary>The server a backup runs against: the virtual server name and the node that is active now.</summary>
+/// <param name="VirtualServer">The name clients use; backups are filed under it so paths survive a failover.</param>
+/// <param name="Node">The physical node running the server now.</param>
+/// <param name="ConnectionTarget">What the engine connects to: a host[:port], an instance name, a connection string.</param>
+public sealed record DatabaseServer(string VirtualServer, string Node, string ConnectionTarget);
+
+/// <summary>One backup to take.</summary>
+/// <param name="Directory">The media-set folder on the share the engine writes into (already created).</param>
+/// <param name="FileStem">File name without extension, unique for this backup set; the engine adds its own extensions.</param>
+/// <param name="Initialize">WITH INIT: this backup starts a new media set.</param>
+/// <param name="PreviousInChain">The last completed backup of this database (any type) from the catalog, for chaining logs.</param>
+public sealed record EngineBackupRequest(
+    DatabaseServer Server,
+    string Database,
+    BackupType Type,
+    string Directory,
+    string FileStem,
+    bool Initialize,
+    bool CopyOnly,
+    bool Checksum,
+    BackupSet? PreviousInChain);
+
+/// <summary>What the engine wrote. File paths must be final (renamed from their temporary names).</summary>
+public sealed record EngineBackupResult(
+    IReadOnlyList<string> Files,
+    string? FirstLsn,
+    string? LastLsn,
+    string? Timeline,
+    DateTimeOffset Started,
+    DateTimeOffset Finished);
+
+public sealed record VerifyResult(bool Succeeded, IReadOnlyList<string> Problems);
+
+/// <summary>Restore a chain of backup sets into a new location, up to a point in time.</summary>
+/// <param name="Chain">A full backup and the log backups after it, in order.</param>
+/// <param name="TargetLocation">A new data directory (PostgreSQL) or a new database name plus file folder (SQL Server).</param>
+/// <param name="PointInTime">Stop here; null restores everything in the chain.</param>
+public sealed record RestoreRequest(IReadOnlyList<BackupSet> Chain, string TargetLocation, DateTimeOffset? PointInTime, string? TargetDatabase = null);
+
+/// <summary>
+/// A database engine ClusterBackup can back up: full and log backups onto the share, listing the
+/// server's own record of backups, verifying a backup, and restoring to a point in time into a new
+/// location. Implementations: SqlServer (Microsoft.Data.SqlClient, T-SQL BACKUP/RESTORE) and PostgreSql
+/// (Npgsql plus pg_basebackup / WAL / pg_verifybackup).
+/// </summary>
+public interface IDatabaseEngine
+{
+    /// <summary>"SqlServer" or "PostgreSql": the value recorded in the catalog.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Finds the active node among <paramref name="candidates"/> (the cluster's owner first, then the other nodes)
+    /// and checks that <paramref name="database"/> exists there. Errors name the server, node and database.
+    /// </summary>
+    Task<DatabaseServer> FindActiveServerAsync(string virtualServer, IReadOnlyList<string> candidates, string database, CancellationToken cancellationToken);
+
+    Task<EngineBackupResult> BackupAsync(EngineBackupRequest request, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    /// <summary>The backups the server itself records (msdb.backupset, or the archive's history).</summary>
+    Task<IReadOnlyList<EngineBackupRecord>> ListBackupsAsync(DatabaseServer server, string database, CancellationToken cancellationToken);
+
+    Task<VerifyResult> VerifyAsync(BackupSet backupSet, IReadOnlyList<BackupSet> chain, IOperationReporter reporter, CancellationToken cancellationToken);
+
+    Task RestoreAsync(RestoreRequest request, IOperationReporter reporter, CancellationToken cancellationToken);
+}
+
+/// <summary>A backup as the database server records it.</summary>
+public sealed record EngineBackupRecord(string Database, BackupType Type, DateTimeOffset Started, DateTimeOffset Finished, string? FirstLsn, string? LastLsn, IReadOnlyList<string> Files);

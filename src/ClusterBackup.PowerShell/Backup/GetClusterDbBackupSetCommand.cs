@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Catalog;
+
+namespace ClusterBackup.PowerShell.Backup;
+
+/// <summary>
+/// <para type="synopsis">Lists backup sets recorded in the ClusterBackup catalog.</para>
+/// <para type="description">Reads the backup operations database and writes one BackupSet object per backup,
+/// oldest first. Filter by virtual server, database, type or time; pipe the result into a tape backup or a verify.</para>
+/// <example>
+/// <code>Get-ClusterDbBackupSet -SqlInstance SQLVS1 -Database SALES -Type Log -Since (Get-Date).AddDays(-1)</code>
+/// <para>Lists yesterday's log backups of SALES on the virtual server SQLVS1.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ClusterDbBackupSet")]
+[OutputType(typeof(BackupSet))]
+public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
+{
+    /// <summary>The virtual server (SQL Server network name or PostgreSQL virtual address name) the backups were taken from.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("VirtualServer", "SqlInstance")]
+    public string? Server { get; set; }
+
+    /// <summary>The database whose backups to list.</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    public string? Database { get; set; }
+
+    /// <summary>Only backups of this type: Full or Log.</summary>
+    [Parameter]
+    public BackupType? Type { get; set; }
+
+    /// <summary>Only backups started at or after this time.</summary>
+    [Parameter]
+    public DateTime? Since { get; set; }
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var catalog = new BackupSetCatalog(OpenCatalog(CatalogPath));
+            var query = new BackupSetQuery(Server, Database, Type, Since: Since is { } s ? new DateTimeOffset(s.ToUniversalTime()) : null);
+            foreach (var set in catalog.GetBackupSets(query))
+                WriteObject(set);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, Database ?? Server);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using ClusterBackup.Engine.Catalog;
+
+namespace ClusterBackup.Engine.Tests.Catalog;
+
+public class CatalogDatabaseTests
+{
+    [Fact]
+    public void OpeningANewCatalogAppliesEveryMigrationOnce()
+    {
+        using var dir = new TempDirectory("catalog");
+        var path = dir.Combine("sub", "catalog.db");
+        var first = CatalogDatabase.Open(path);
+        var expected = CatalogDatabase.DiscoverMigrations().Max(m => m.Version);
+        Assert.Equal(expected, first.SchemaVersion);
+        var again = CatalogDatabase.Open(path);
+        Assert.Equal(expected, again.SchemaVersion);
+        var applied = again.Read(c => Convert.ToInt32(CatalogDatabase.Scalar(c, "SELECT COUNT(*) FROM schema_migrations")));
+        Assert.Equal(CatalogDatabase.DiscoverMigrations().Count, applied);
+    }
+
+    [Fact]
+    public void CatalogUsesWalMode()
+    {
+        using var dir = new TempDirectory("catalog");
+        var db = CatalogDatabase.Open(dir.Combine("c.db"));
+        Assert.Equal("wal", db.Read(c => (string)CatalogDatabase.Scalar(c, "PRAGMA journal_mode")!));
+    }
+
+    [Fact]
+    public void MigrationVersionsAreUnique() =>
+        Assert.Equal(CatalogDatabase.DiscoverMigrations().Count, CatalogDatabase.DiscoverMigrations().Select(m => m.Version).Distinct().Count());
+
+    [Fact]
+    public void AFailedWriteLeavesNothingBehind()
+    {
+        using var dir = new TempDirectory("catalog");
+        var db = CatalogDatabase.Open(dir.Combine("c.db"));
+        Assert.Throws<InvalidOperationException>(() => db.Write((c, t) =>
+        {
+            CatalogDatabase.Execute(c, t, "INSERT INTO media_sets(media_set_id, virtual_server, database_name, backup_type, share_path, created_utc, status) VALUES ('m','s','d','Full','/x','2026-01-01T00:00:00.0000000Z','Active')");
+            throw new InvalidOperationException("boom");
+        }));
+        Assert.Equal(0L, db.Read(c => (long)CatalogDatabase.Scalar(c, "SELECT COUNT(*) FROM media_sets")!));
+    }
+
+    [Fact]
+    public void NetworkMountsAreRecognised()
+    {
+        Assert.True(CatalogLocation.IsNetworkPath(@"\\backupsrv\share\catalog.db"));
+        Assert.True(LinuxMountTable.IsNetworkFileSystem("nfs4"));
+        Assert.True(LinuxMountTable.IsNetworkFileSystem("cifs"));
+        Assert.False(LinuxMountTable.IsNetworkFileSystem("ext4"));
+        Assert.False(CatalogLocation.IsNetworkPath(Path.GetTempPath()));
+    }
+
+    [Fact]
+    public void ExplicitPathWinsOverEnvironment()
+    {
+        var explicitPath = Path.Combine(Path.GetTempPath(), "explicit.db");
+        Assert.Equal(explicitPath, CatalogLocation.Resolve(explicitPath));
+    }
+}

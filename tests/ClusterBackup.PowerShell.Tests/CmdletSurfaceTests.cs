@@ -1,0 +1,90 @@
+using System.Xml.Linq;
+
+namespace ClusterBackup.PowerShell.Tests;
+
+public class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
+{
+    /// <summary>Verbs whose cmdlets only read; every other verb changes state and must support -WhatIf/-Confirm.</summary>
+    private static readonly HashSet<string> ReadOnlyVerbs = ["Get", "Test", "Find", "Show", "Measure", "Resolve", "Search", "Read", "Wait", "Watch", "Format", "Select"];
+
+    /// <summary>Verbs that destroy or overwrite: they must ask for confirmation by default.</summary>
+    private static readonly HashSet<string> DestructiveVerbs = ["Remove", "Clear", "Reset", "Initialize", "Move"];
+
+    private readonly CmdletAssembly _assembly;
+
+    public CmdletSurfaceTests(CmdletAssemblyFixture fixture) => _assembly = fixture.Assembly;
+
+    public static IEnumerable<object[]> CmdletNames()
+    {
+        using var assembly = new CmdletAssembly();
+        return assembly.Cmdlets.Select(c => new object[] { c.Name }).ToList();
+    }
+
+    private CmdletInfo Cmdlet(string name) => _assembly.Cmdlets.Single(c => c.Name == name);
+
+    [Fact]
+    public void TheModuleHasCmdlets() => Assert.NotEmpty(_assembly.Cmdlets);
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void VerbIsApproved(string name) =>
+        Assert.True(_assembly.ApprovedVerbs.Contains(Cmdlet(name).Verb), $"{name}: '{Cmdlet(name).Verb}' is not an approved verb.");
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void ClassIsNamedVerbNounCommand(string name)
+    {
+        var cmdlet = Cmdlet(name);
+        Assert.Equal(cmdlet.Verb + cmdlet.Noun + "Command", cmdlet.Type.Name);
+        Assert.Equal("ClusterBackupCmdlet", cmdlet.Type.BaseType!.Name);
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void StateChangingCmdletsSupportShouldProcess(string name)
+    {
+        var cmdlet = Cmdlet(name);
+        if (!ReadOnlyVerbs.Contains(cmdlet.Verb))
+            Assert.True(cmdlet.SupportsShouldProcess, $"{name} changes state but does not declare SupportsShouldProcess.");
+        if (DestructiveVerbs.Contains(cmdlet.Verb))
+            Assert.True(cmdlet.ConfirmImpact == 3, $"{name} is destructive but its ConfirmImpact is not High.");
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void DeclaresOutputType(string name) => Assert.True(Cmdlet(name).HasOutputType, $"{name} has no [OutputType].");
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void HasHelpWithSynopsisDescriptionAndExample(string name)
+    {
+        var cmdlet = Cmdlet(name);
+        var doc = _assembly.DocFor("T:" + cmdlet.Type.FullName);
+        Assert.True(doc is not null, $"{name} has no XML doc comment.");
+        Assert.False(string.IsNullOrWhiteSpace(Para(doc!, "synopsis")), $"{name} has no synopsis.");
+        Assert.False(string.IsNullOrWhiteSpace(Para(doc!, "description")), $"{name} has no description.");
+        var example = doc!.Descendants("example").FirstOrDefault();
+        Assert.True(example?.Element("code") is not null, $"{name} has no example with code.");
+        Assert.Contains(name, example!.Element("code")!.Value);
+    }
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void EveryParameterHasHelp(string name)
+    {
+        foreach (var parameter in Cmdlet(name).Parameters)
+        {
+            var doc = _assembly.DocFor($"P:{parameter.DeclaringType!.FullName}.{parameter.Name}");
+            Assert.False(string.IsNullOrWhiteSpace(doc?.Element("summary")?.Value), $"{name} -{parameter.Name} has no help text.");
+        }
+    }
+
+    private static string? Para(XElement doc, string type) =>
+        doc.Descendants("para").FirstOrDefault(p => (string?)p.Attribute("type") == type)?.Value;
+}
+
+public sealed class CmdletAssemblyFixture : IDisposable
+{
+    public CmdletAssembly Assembly { get; } = new();
+    public void Dispose() => Assembly.Dispose();
+}
