@@ -3,6 +3,7 @@
 #   ./build.sh test     install what the tests need, build, syntax-check PowerShell, run every test
 #   ./build.sh demo     the main job end to end: PostgreSQL primary + standby -> backup share, failover, verify
 #   ./build.sh bench    benchmarks; figures go to bench/README.md
+#   ./build.sh help     regenerate the MAML help from the cmdlets' doc comments
 #   ./build.sh package  stage the module under out/ClusterBackup/<version>/ and the CLI under out/cli/
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -120,8 +121,14 @@ case "${1:-test}" in
     build
     package
     ;;
+  help)
+    # Rewrites module/en-US/ClusterBackup.PowerShell.dll-Help.xml from the cmdlets' doc comments.
+    build
+    CLUSTERBACKUP_UPDATE_HELP=1 dotnet test tests/ClusterBackup.PowerShell.Tests -c "$CONFIGURATION" --no-build --nologo \
+      --filter "FullyQualifiedName~HelpFileTests" --logger "console;verbosity=minimal"
+    ;;
   *)
-    echo "usage: $0 test|demo|bench|package" >&2
+    echo "usage: $0 test|demo|bench|package|help" >&2
     exit 2
     ;;
 esac
