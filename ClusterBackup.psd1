@@ -10,12 +10,16 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'ClusterBackup.Format.ps1xml'
+        'ClusterBackup.Backup.Format.ps1xml'
     )
     TypesToProcess       = @(
         'ClusterBackup.Types.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterDbBackupSet'
+        'Restore-ClusterDbBackup'
+        'Start-ClusterDbBackup'
+        'Test-ClusterDbBackup'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

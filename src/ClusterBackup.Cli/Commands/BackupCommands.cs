@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using ClusterBackup.Engine;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Configuration;
+using ClusterBackup.Engine.Operations.Backup;
+
+namespace ClusterBackup.Cli.Commands;
+
+/// <summary>
+/// `clusterbackup backup|verify|restore`: the same engine operations as Start-ClusterDbBackup,
+/// Test-ClusterDbBackup and Restore-ClusterDbBackup.
+/// </summary>
+public sealed class BackupCommands : ICliCommandGroup
+{
+    /// <summary>Environment variable holding the database password; passwords never go on the command line.</summary>
+    public const string PasswordVariable = "CLUSTERBACKUP_PASSWORD";
+
+    public IEnumerable<Command> Build(CliContext context)
+    {
+        yield return BuildBackup(context);
+        yield return BuildVerify(context);
+        yield return BuildRestore(context);
+    }
+
+    private static Option<string?> ConfigOption() => new("--config")
+    {
+        Description = $"Configuration file naming clusters and servers. Default: ${ClusterBackupConfiguration.EnvironmentVariable} or {ClusterBackupConfiguration.DefaultFileName} next to the catalog.",
+    };
+
+    private static Command BuildBackup(CliContext context)
+    {
+        var config = ConfigOption();
+        var server = new Option<string?>("--server", "-s") { Description = "Virtual server (SQL Server network name, PostgreSQL virtual server) to back up." };
+        var cluster = new Option<string?>("--cluster") { Description = "Cluster; without --server, its only configured server." };
+        var database = new Option<string[]>("--database", "-d") { Description = "Database to back up; repeat for several.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var type = new Option<BackupType>("--type", "-t") { Description = "Full or Log.", DefaultValueFactory = _ => BackupType.Full };
+        var init = new Option<bool>("--init") { Description = "Start a new media set (WITH INIT); the previous one is kept, marked superseded." };
+        var share = new Option<string>("--share") { Description = "Backup share root, e.g. \\\\backupsrv\\sql or /mnt/backup.", Required = true };
+        var verify = new Option<bool>("--verify") { Description = "Verify each backup after writing it." };
+        var checksum = new Option<bool>("--checksum") { Description = "Ask the engine for its strongest checksums." };
+        var copyOnly = new Option<bool>("--copy-only") { Description = "A backup outside the chain." };
+        var user = new Option<string?>("--username") { Description = $"Database login; the password is read from ${PasswordVariable}." };
+        var command = new Command("backup", "Back up databases of a clustered server to the backup share (Start-ClusterDbBackup).")
+        {
+            config, server, cluster, database, type, init, share, verify, checksum, copyOnly, user,
+        };
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
+        {
+            var reporter = context.Reporter(parse);
+            var configuration = ClusterBackupConfiguration.Load(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption));
+            var catalog = context.OpenCatalog(parse);
+            var request = new BackupRequest(parse.GetValue(share)!, parse.GetValue(database) ?? [], parse.GetValue(type), parse.GetValue(server), parse.GetValue(cluster),
+                parse.GetValue(init), parse.GetValue(verify), parse.GetValue(checksum), parse.GetValue(copyOnly), Credential(parse.GetValue(user)));
+            var sets = await new BackupOperation(configuration, catalog).RunAsync(request, reporter, token).ConfigureAwait(false);
+            WriteSets(context.Output(parse), sets);
+            return sets.All(s => !parse.GetValue(verify) || s.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
+        }));
+        return command;
+    }
+
+    private static Command BuildVerify(CliContext context)
+    {
+        var config = ConfigOption();
+        var id = new Option<Guid?>("--id") { Description = "Backup set id to verify." };
+        var server = new Option<string?>("--server", "-s") { Description = "Virtual server whose backups to verify." };
+        var database = new Option<string?>("--database", "-d") { Description = "Database whose backups to verify." };
+        var type = new Option<BackupType?>("--type", "-t") { Description = "Only Full or only Log backups." };
+        var all = new Option<bool>("--all") { Description = "Every completed backup, not only the latest." };
+        var command = new Command("verify", "Verify backups on the share: SHA-256 of every file, then the engine's own check (Test-ClusterDbBackup).")
+        {
+            config, id, server, database, type, all,
+        };
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
+        {
+            var catalog = context.OpenCatalog(parse);
+            var results = await new VerifyOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
+                .RunAsync(new VerifyRequest(parse.GetValue(id), parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), parse.GetValue(all)),
+                    context.Reporter(parse), token).ConfigureAwait(false);
+            context.Output(parse).Write(results,
+                ("BackupSet", r => r.BackupSetId.ToString()[..8]), ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Type", r => r.Type),
+                ("MediaSet", r => r.MediaSetId), ("Pos", r => r.Position), ("Verified", r => r.Verified), ("Problems", r => string.Join("; ", r.Problems)));
+            return results.All(r => r.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
+        }));
+        return command;
+    }
+
+    private static Command BuildRestore(CliContext context)
+    {
+        var config = ConfigOption();
+        var server = new Option<string>("--server", "-s") { Description = "Virtual server the backups were taken from.", Required = true };
+        var database = new Option<string>("--database", "-d") { Description = "Database to restore.", Required = true };
+        var target = new Option<string>("--target") { Description = "New location: an absent or empty data directory (PostgreSQL), a file folder (SQL Server).", Required = true };
+        var pointInTime = new Option<string?>("--point-in-time") { Description = "Stop at this time (ISO 8601, e.g. 2026-11-21T20:15:00Z); default: all the chain holds." };
+        var targetDatabase = new Option<string?>("--target-database") { Description = "SQL Server: the new database name." };
+        var command = new Command("restore", "Restore a full backup and its log backups into a new location, up to a point in time (Restore-ClusterDbBackup).")
+        {
+            config, server, database, target, pointInTime, targetDatabase,
+        };
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
+        {
+            DateTimeOffset? at = null;
+            if (parse.GetValue(pointInTime) is { } text)
+                at = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                    ? parsed
+                    : throw new ClusterBackupException(ErrorKind.InvalidArgument, text, $"'{text}' is not a point in time; use ISO 8601, e.g. 2026-11-21T20:15:00Z.");
+            var catalog = context.OpenCatalog(parse);
+            var result = await new RestoreOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
+                .RunAsync(new DatabaseRestoreRequest(parse.GetValue(server)!, parse.GetValue(database)!, parse.GetValue(target)!, at, parse.GetValue(targetDatabase)),
+                    context.Reporter(parse), token).ConfigureAwait(false);
+            context.Output(parse).WriteOne(result,
+                ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Target", r => r.TargetLocation), ("PointInTime", r => r.PointInTime),
+                ("Full", r => r.FullBackupSetId.ToString()[..8]), ("Logs", r => r.LogBackupCount), ("Duration", r => r.Duration));
+            return CliContext.ExitOk;
+        }));
+        return command;
+    }
+
+    internal static void WriteSets(CliOutput output, IEnumerable<BackupSet> sets) =>
+        output.Write(sets,
+            ("Started", s => s.Started), ("Server", s => s.VirtualServer), ("Node", s => s.Node), ("Database", s => s.Database), ("Type", s => s.Type),
+            ("Init", s => s.Initialize), ("MediaSet", s => s.MediaSetId), ("Pos", s => s.Position), ("Size", s => s.SizeBytes), ("Files", s => s.Files.Count),
+            ("First", s => s.FirstLsn), ("Last", s => s.LastLsn), ("TLI", s => s.Timeline), ("Verified", s => s.Verified), ("Checksum", s => s.Checksum?[..16]));
+
+    /// <summary>The configuration when there is one: verify and restore also work from the catalog and the share alone.</summary>
+    private static ClusterBackupConfiguration? OptionalConfiguration(string? path, string? catalogPath)
+    {
+        var resolved = ClusterBackupConfiguration.ResolvePath(path, catalogPath);
+        return path is null && !File.Exists(resolved) ? null : ClusterBackupConfiguration.Load(resolved);
+    }
+
+    private static NetworkCredential? Credential(string? user) =>
+        user is null ? null : new NetworkCredential(user, Environment.GetEnvironmentVariable(PasswordVariable) ?? "");
+}

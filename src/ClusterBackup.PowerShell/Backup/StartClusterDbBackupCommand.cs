@@ -1,0 +1,104 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Configuration;
+using ClusterBackup.Engine.Operations.Backup;
+
+namespace ClusterBackup.PowerShell.Backup;
+
+/// <summary>
+/// <para type="synopsis">Backs up databases of a clustered server to the backup share.</para>
+/// <para type="description">Finds the node that runs the virtual server now (through the cluster provider and the
+/// database engine), takes a full or log backup of each database onto the share under
+/// {Destination}\{Server}\{Database}\{FULL|LOG}\{media set}, so paths stay the same across a failover, records the
+/// SHA-256 of every file in the catalog in one transaction, and verifies the backup when asked. -Initialize starts a
+/// new media set (WITH INIT); the previous one is kept and marked superseded, never destroyed. Writes one BackupSet
+/// per database.</para>
+/// <example>
+/// <code>Start-ClusterDbBackup -Server SQLVS1 -Database SALES, HR -Type Full -Initialize -Destination \\backupsrv\sql -Verify -Checksum</code>
+/// <para>Full backups of SALES and HR on the clustered instance SQLVS1, starting new media sets, verified.</para>
+/// </example>
+/// <example>
+/// <code>Get-ClusterDbBackupSet -Server SQLVS1 -Type Full | Select-Object -Unique VirtualServer, Database | Start-ClusterDbBackup -Type Log -Destination \\backupsrv\sql</code>
+/// <para>A log backup of every database that has a full backup, taking server and database from the pipeline.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "ClusterDbBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(BackupSet))]
+public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
+{
+    /// <summary>The virtual server (SQL Server network name or PostgreSQL virtual server) as named in the configuration.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("VirtualServer", "SqlInstance")]
+    public string? Server { get; set; }
+
+    /// <summary>The cluster. Without -Server, the cluster's only configured server is backed up.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Cluster { get; set; }
+
+    /// <summary>The database or databases to back up.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    public string[] Database { get; set; } = [];
+
+    /// <summary>Full or Log.</summary>
+    [Parameter]
+    public BackupType Type { get; set; } = BackupType.Full;
+
+    /// <summary>Start a new media set (WITH INIT). The previous media set is kept and marked superseded. For a log backup it also starts a new log chain from the latest full backup.</summary>
+    [Parameter]
+    public SwitchParameter Initialize { get; set; }
+
+    /// <summary>The backup share root, e.g. \\backupsrv\sql or /mnt/backup.</summary>
+    [Parameter(Mandatory = true)]
+    [Alias("Share", "Path")]
+    public string Destination { get; set; } = "";
+
+    /// <summary>Verify each backup after writing it and mark it verified in the catalog.</summary>
+    [Parameter]
+    public SwitchParameter Verify { get; set; }
+
+    /// <summary>Ask the engine for its strongest checksums (BACKUP ... WITH CHECKSUM; a SHA-256 backup manifest).</summary>
+    [Parameter]
+    public SwitchParameter Checksum { get; set; }
+
+    /// <summary>A copy-only backup: outside the chain, later log backups do not follow it.</summary>
+    [Parameter]
+    public SwitchParameter CopyOnly { get; set; }
+
+    /// <summary>The configuration file naming clusters, providers and servers; defaults to CLUSTERBACKUP_CONFIG or clusterbackup.json next to the catalog.</summary>
+    [Parameter]
+    public string? ConfigurationPath { get; set; }
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    /// <summary>The database login to use instead of integrated or trust authentication.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var what = $"{string.Join(", ", Database)} on {Server ?? Cluster}";
+        if (!ShouldProcess(what, $"{Type} backup{(Initialize ? " to a new media set" : "")} to {Destination}"))
+            return;
+        try
+        {
+            var request = new BackupRequest(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination), Database, Type, Server, Cluster, Initialize, Verify, Checksum, CopyOnly,
+                Credential?.GetNetworkCredential());
+            var sets = RunEngine((token, reporter) =>
+            {
+                var catalog = Engine.Catalog.CatalogDatabase.Open(CatalogPath, reporter);
+                var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
+                return new BackupOperation(configuration, catalog).RunAsync(request, reporter, token);
+            });
+            foreach (var set in sets)
+                WriteObject(set);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, what);
+        }
+    }
+}

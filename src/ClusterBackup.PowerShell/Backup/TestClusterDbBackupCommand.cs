@@ -1,0 +1,74 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Configuration;
+using ClusterBackup.Engine.Operations.Backup;
+
+namespace ClusterBackup.PowerShell.Backup;
+
+/// <summary>
+/// <para type="synopsis">Verifies backups on the backup share.</para>
+/// <para type="description">Checks that every file of a backup set is on the share with the size and SHA-256 the
+/// catalog recorded, then runs the engine's own check (SQL Server: RESTORE VERIFYONLY; PostgreSQL: pg_verifybackup,
+/// and WAL continuity from the full backup for log backups), records the result in the catalog and writes one
+/// BackupVerification per set. Backup sets piped from Get-ClusterDbBackupSet or Start-ClusterDbBackup bind by
+/// BackupSetId.</para>
+/// <example>
+/// <code>Get-ClusterDbBackupSet -Server SQLVS1 -Database SALES | Test-ClusterDbBackup</code>
+/// <para>Verifies every catalogued backup of SALES.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "ClusterDbBackup", DefaultParameterSetName = "ByDatabase")]
+[OutputType(typeof(BackupVerification))]
+public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
+{
+    /// <summary>The backup set to verify, usually bound from a piped BackupSet.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "ById", ValueFromPipelineByPropertyName = true)]
+    public Guid BackupSetId { get; set; }
+
+    /// <summary>The virtual server whose backups to verify.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "ByDatabase", ValueFromPipelineByPropertyName = true)]
+    [Alias("VirtualServer", "SqlInstance")]
+    public string? Server { get; set; }
+
+    /// <summary>The database whose backups to verify.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = "ByDatabase", ValueFromPipelineByPropertyName = true)]
+    public string? Database { get; set; }
+
+    /// <summary>Only Full or only Log backups.</summary>
+    [Parameter(ParameterSetName = "ByDatabase")]
+    public BackupType? Type { get; set; }
+
+    /// <summary>Verify every completed backup of the database, not only the latest.</summary>
+    [Parameter(ParameterSetName = "ByDatabase")]
+    public SwitchParameter All { get; set; }
+
+    /// <summary>The configuration file (tool folders, accounts); optional for verification.</summary>
+    [Parameter]
+    public string? ConfigurationPath { get; set; }
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var byId = ParameterSetName == "ById";
+        try
+        {
+            var request = byId ? new VerifyRequest(BackupSetId) : new VerifyRequest(null, Server, Database, Type, All);
+            var results = RunEngine((token, reporter) =>
+            {
+                var catalog = CatalogDatabase.Open(CatalogPath, reporter);
+                var configurationFile = ClusterBackupConfiguration.ResolvePath(ConfigurationPath, CatalogPath);
+                var configuration = ConfigurationPath is null && !File.Exists(configurationFile) ? null : ClusterBackupConfiguration.Load(configurationFile);
+                return new VerifyOperation(catalog, configuration).RunAsync(request, reporter, token);
+            });
+            foreach (var result in results)
+                WriteObject(result);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, byId ? BackupSetId : Database);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Configuration;
+using ClusterBackup.Engine.Operations;
+using ClusterBackup.Engine.Operations.Backup;
+using ClusterBackup.Engine.Tests.Cli;
+
+namespace ClusterBackup.Engine.Tests.PostgreSql;
+
+/// <summary>
+/// Bad input against a real PostgreSQL pair: each case fails with an error naming the object, leaves no file
+/// on the share that looks like a finished backup, and changes nothing in the catalog. Each test has its own
+/// catalog and share folder, so the tests share one pair of servers without depending on each other.
+/// </summary>
+public sealed class BackupBadInputTests(PostgreSqlPair pair) : IClassFixture<PostgreSqlPair>
+{
+    private sealed record Scene(ClusterBackupConfiguration Configuration, CatalogDatabase Catalog, string Share, string Root) : IDisposable
+    {
+        public BackupOperation Operation => new(Configuration, Catalog);
+        public void Dispose() { try { Directory.Delete(Root, true); } catch (IOException) { } }
+    }
+
+    private Scene NewScene()
+    {
+        var root = Path.Combine(pair.Root, "scene-" + Guid.NewGuid().ToString("N")[..8]);
+        var share = Path.Combine(root, "share");
+        Directory.CreateDirectory(share);
+        return new Scene(ClusterBackupConfiguration.Load(pair.ConfigurationPath), CatalogDatabase.Open(Path.Combine(root, "catalog.db")), share, root);
+    }
+
+    private static BackupRequest Request(string share, BackupType type = BackupType.Full, string server = PostgreSqlPair.VirtualServer,
+        string database = PostgreSqlPair.Database, string? cluster = null, bool init = false) =>
+        new(share, [database], type, server, cluster, Initialize: init);
+
+    private static async Task<ClusterBackupException> FailsCleanly(Scene scene, BackupRequest request, ErrorKind kind, string named)
+    {
+        var ex = await Assert.ThrowsAsync<ClusterBackupException>(() => scene.Operation.RunAsync(request, NullOperationReporter.Instance, default));
+        Assert.Equal(kind, ex.Kind);
+        Assert.Contains(named, ex.Message);
+        var catalog = new BackupSetCatalog(scene.Catalog);
+        Assert.Empty(catalog.GetBackupSets());
+        Assert.Empty(catalog.GetMediaSets());
+        if (Directory.Exists(scene.Share))
+            Assert.Empty(Directory.GetFiles(scene.Share, "*", SearchOption.AllDirectories));
+        return ex;
+    }
+
+    [Fact]
+    public async Task UnknownServer() { using var s = NewScene(); await FailsCleanly(s, Request(s.Share, server: "nosuchvs"), ErrorKind.ObjectNotFound, "nosuchvs"); }
+
+    [Fact]
+    public async Task UnknownCluster() { using var s = NewScene(); await FailsCleanly(s, Request(s.Share, cluster: "nosuchcluster"), ErrorKind.ObjectNotFound, "nosuchcluster"); }
+
+    [Fact]
+    public async Task UnknownDatabase() { using var s = NewScene(); await FailsCleanly(s, Request(s.Share, database: "nosuchdb"), ErrorKind.ObjectNotFound, "nosuchdb"); }
+
+    [Fact]
+    public async Task UnreachableShare()
+    {
+        using var s = NewScene();
+        var missing = Path.Combine(s.Root, "not-mounted");
+        await FailsCleanly(s, Request(missing), ErrorKind.ResourceUnavailable, missing);
+    }
+
+    [Fact]
+    public async Task LogBackupWithoutAFullBackup()
+    {
+        using var s = NewScene();
+        var ex = await FailsCleanly(s, Request(s.Share, BackupType.Log), ErrorKind.InvalidOperation, PostgreSqlPair.Database);
+        Assert.Contains("no full backup", ex.Message);
+    }
+
+    [Fact]
+    public async Task FullShareIsRefusedBeforeWriting()
+    {
+        using var s = NewScene();
+        var small = Path.Combine(s.Root, "small");
+        Directory.CreateDirectory(small);
+        PostgreSqlPair.Run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small);
+        try
+        {
+            var ex = await FailsCleanly(s with { Share = small }, Request(small, init: true), ErrorKind.ResourceUnavailable, small);
+            Assert.Contains("free", ex.Message);
+        }
+        finally
+        {
+            PostgreSqlPair.Run("umount", small);
+        }
+    }
+
+    [Fact]
+    public async Task UnknownEngineInTheConfigurationIsNamed()
+    {
+        using var s = NewScene();
+        var configuration = ClusterBackupConfiguration.Parse("""
+            { "version": 1, "clusters": [ { "name": "c", "provider": "Static", "settings": { "topologyFile": "t.json" } } ],
+              "servers": [ { "name": "vs", "cluster": "c", "engine": "Oracle" } ] }
+            """, Path.Combine(pair.Root, "x.json"));
+        var ex = await Assert.ThrowsAsync<ClusterBackupException>(() =>
+            new BackupOperation(configuration, s.Catalog).RunAsync(new BackupRequest(s.Share, ["db"], BackupType.Full, "vs"), NullOperationReporter.Instance, default));
+        Assert.Contains("Oracle", ex.Message);
+    }
+
+    [Fact]
+    public async Task InitStartsANewMediaSetAndKeepsTheSupersededOne()
+    {
+        using var s = NewScene();
+        var first = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
+        var appended = (await s.Operation.RunAsync(Request(s.Share), NullOperationReporter.Instance, default)).Single();
+        var second = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
+        Assert.Equal(first.MediaSetId, appended.MediaSetId);
+        Assert.Equal(2, appended.Position);
+        Assert.NotEqual(first.MediaSetId, second.MediaSetId);
+        var mediaSets = new BackupSetCatalog(s.Catalog).GetMediaSets(PostgreSqlPair.VirtualServer, PostgreSqlPair.Database);
+        Assert.Equal(MediaSetStatus.Superseded, mediaSets.Single(m => m.MediaSetId == first.MediaSetId).Status);
+        Assert.Equal(second.MediaSetId, mediaSets.Single(m => m.MediaSetId == first.MediaSetId).SupersededBy);
+        Assert.All(first.Files.Concat(appended.Files), f => Assert.True(File.Exists(f.Path), $"{f.Path} of the superseded media set must be kept"));
+        Assert.Empty(Directory.GetDirectories(s.Share, "*.partial", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task VerifyFindsADamagedFile()
+    {
+        using var s = NewScene();
+        var full = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
+        var manifest = full.Files.Single(f => f.Path.EndsWith("backup_manifest")).Path;
+        File.AppendAllText(manifest, " ");
+        var result = (await new VerifyOperation(s.Catalog, s.Configuration).RunAsync(new VerifyRequest(full.BackupSetId), NullOperationReporter.Instance, default)).Single();
+        Assert.False(result.Verified);
+        Assert.Contains(result.Problems, p => p.Contains("backup_manifest"));
+        Assert.False(new BackupSetCatalog(s.Catalog).GetBackupSets(new BackupSetQuery(BackupSetId: full.BackupSetId)).Single().Verified);
+    }
+
+    [Fact]
+    public void CliBackupVerifyAndList()
+    {
+        using var s = NewScene();
+        string[] common = ["--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path];
+        var (code, output, error) = CliHarness.Run(["backup", "--server", PostgreSqlPair.VirtualServer, "--database", PostgreSqlPair.Database,
+            "--type", "Full", "--init", "--share", s.Share, "--checksum", .. common]);
+        Assert.True(code == 0, error);
+        Assert.Contains("node1", output);
+        (code, output, error) = CliHarness.Run(["backup", "-s", PostgreSqlPair.VirtualServer, "-d", PostgreSqlPair.Database, "-t", "Log", "--share", s.Share, "--verify", .. common]);
+        Assert.True(code == 0, error);
+        (code, output, error) = CliHarness.Run(["verify", "-s", PostgreSqlPair.VirtualServer, "-d", PostgreSqlPair.Database, "--all", .. common]);
+        Assert.True(code == 0, error + output);
+        Assert.Equal(2, output.Split('\n').Count(l => l.Contains(PostgreSqlPair.VirtualServer) && l.Contains(" yes")));
+        (code, output, error) = CliHarness.Run(["catalog", "list", "--catalog", s.Catalog.Path, "--output", "json"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("\"Type\": \"Log\"", output);
+        Assert.Contains("\"Type\": \"Full\"", output);
+    }
+
+    [Fact]
+    public void CliBadInputIsAUsageErrorNamingTheObject()
+    {
+        using var s = NewScene();
+        var (code, _, error) = CliHarness.Run("backup", "--server", "nosuchvs", "--database", "x", "--share", s.Share, "--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path);
+        Assert.Equal(2, code);
+        Assert.Contains("nosuchvs", error);
+        (code, _, error) = CliHarness.Run("backup", "--server", PostgreSqlPair.VirtualServer, "--database", PostgreSqlPair.Database, "--type", "Log",
+            "--share", s.Share, "--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("no full backup", error);
+    }
+}
