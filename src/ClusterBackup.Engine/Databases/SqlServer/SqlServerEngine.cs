@@ -1,0 +1,258 @@
+using System.Data;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Operations;
+using Microsoft.Data.SqlClient;
+
+namespace ClusterBackup.Engine.Databases.SqlServer;
+
+/// <summary>
+/// SQL Server through Microsoft.Data.SqlClient: connects to the virtual server name (so it always reaches the
+/// active node of a failover cluster instance), finds that node with SERVERPROPERTY('ComputerNamePhysicalNetBIOS'),
+/// IsClustered and sys.dm_os_cluster_nodes, runs BACKUP DATABASE / BACKUP LOG to a file on the share (WITH INIT or
+/// NOINIT, CHECKSUM, STATS, optional COPY_ONLY; progress from the STATS messages), verifies with RESTORE VERIFYONLY,
+/// reads LSNs and times from msdb.dbo.backupset / backupmediafamily, and restores a chain to a point in time into a new
+/// database (MOVE, STOPAT). Statements come from <see cref="SqlServerStatements"/>; results are read by
+/// <see cref="SqlServerResults"/>.
+/// <para>Unverified against a live SQL Server here: the statements and the parsing are tested against the documented
+/// behaviour; SqlServerIntegrationTests run when CLUSTERBACKUP_TEST_SQLSERVER holds a connection string.</para>
+/// </summary>
+public sealed class SqlServerEngine(SqlServerSettings settings) : IDatabaseEngine
+{
+    public string Name => "SqlServer";
+
+    public SqlServerSettings Settings { get; } = settings;
+
+    public async Task<DatabaseServer> FindActiveServerAsync(string virtualServer, IReadOnlyList<string> candidates, string database, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(Settings.DataSource, virtualServer, cancellationToken).ConfigureAwait(false);
+        var identity = SqlServerResults.ParseIdentity(await QueryAsync(connection, SqlServerStatements.ServerIdentity, cancellationToken).ConfigureAwait(false), virtualServer);
+        var node = identity.PhysicalNode;
+        if (identity.IsClustered)
+        {
+            var nodes = SqlServerResults.ParseClusterNodes(await QueryAsync(connection, SqlServerStatements.ClusterNodes, cancellationToken).ConfigureAwait(false));
+            // sys.dm_os_cluster_nodes names the owner too; it and SERVERPROPERTY agree except during a failover.
+            if (nodes.FirstOrDefault(n => n.IsCurrentOwner) is { } owner && !SameHost(owner.NodeName, node))
+                throw new ClusterBackupException(ErrorKind.ResourceBusy, virtualServer,
+                    $"{virtualServer} reports node {node}, but sys.dm_os_cluster_nodes names {owner.NodeName} as the owner: a failover is in progress; try again.");
+        }
+        if (candidates.Count > 0 && !candidates.Any(c => SameHost(c, node)))
+            throw new ClusterBackupException(ErrorKind.InvalidOperation, virtualServer,
+                $"{virtualServer} runs on {node}, which is not a node of the configured cluster ({string.Join(", ", candidates)}).");
+        var state = SqlServerResults.ParseDatabaseState(await QueryAsync(connection, SqlServerStatements.DatabaseState(database), cancellationToken).ConfigureAwait(false), database, virtualServer);
+        SqlServerResults.CheckBackupAllowed(state, BackupType.Full, virtualServer);
+        return new DatabaseServer(virtualServer, node, Settings.DataSource);
+    }
+
+    public async Task<EngineBackupResult> BackupAsync(EngineBackupRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var server = request.Server.VirtualServer;
+        await using var connection = await OpenAsync(request.Server.ConnectionTarget, server, cancellationToken).ConfigureAwait(false);
+        var state = SqlServerResults.ParseDatabaseState(
+            await QueryAsync(connection, SqlServerStatements.DatabaseState(request.Database), cancellationToken).ConfigureAwait(false), request.Database, server);
+        SqlServerResults.CheckBackupAllowed(state, request.Type, server);
+
+        var extension = request.Type == BackupType.Full ? ".bak" : ".trn";
+        var finalPath = Path.Combine(request.Directory, request.FileStem + extension);
+        // Written under a temporary name and renamed once BACKUP has finished, so a file with the final name is complete.
+        var partialPath = finalPath + ".partial";
+        var serverPath = Settings.ServerPath(partialPath);
+        var statement = SqlServerStatements.Backup(request.Database, request.Type, serverPath, request.Initialize, request.Checksum, request.CopyOnly,
+            $"ClusterBackup {request.Type} {request.FileStem}");
+        var activity = $"Backing up {request.Database} on {server} ({request.Type})";
+        reporter.Verbose($"{server} ({request.Server.Node}): {statement.ToScript()}");
+        var started = DateTimeOffset.UtcNow;
+        try
+        {
+            await ExecuteAsync(connection, statement, activity, reporter, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqlException ex) when (ex.Number == SqlServerResults.NoCurrentDatabaseBackupError)
+        {
+            TryDelete(partialPath);
+            throw new ClusterBackupException(ErrorKind.InvalidOperation, request.Database,
+                $"Database '{request.Database}' on {server} has no full backup that starts a log chain; take a full backup before a log backup.", ex);
+        }
+        catch (Exception ex) when (ex is SqlException or OperationCanceledException)
+        {
+            TryDelete(partialPath);
+            if (ex is SqlException sql)
+                throw new ClusterBackupException(ErrorKind.WriteError, request.Database,
+                    $"{(request.Type == BackupType.Full ? "BACKUP DATABASE" : "BACKUP LOG")} of '{request.Database}' on {server} to {serverPath} failed: {sql.Message}", sql);
+            throw;
+        }
+        reporter.Completed(activity);
+        var finished = DateTimeOffset.UtcNow;
+
+        var history = SqlServerResults.ParseHistory(
+            await QueryAsync(connection, SqlServerStatements.BackupSetOnDevice(request.Database, serverPath), cancellationToken).ConfigureAwait(false), TimeSpan.Zero);
+        var entry = history.LastOrDefault();
+        if (entry is null)
+            reporter.Warning($"msdb on {server} has no record of the backup of '{request.Database}' to {serverPath}; its LSNs are not recorded.");
+        File.Move(partialPath, finalPath, overwrite: false);
+        return new EngineBackupResult([finalPath], entry?.FirstLsn, entry?.LastLsn, null,
+            entry?.Started.ToUniversalTime() ?? started, entry?.Finished.ToUniversalTime() ?? finished);
+    }
+
+    public async Task<IReadOnlyList<EngineBackupRecord>> ListBackupsAsync(DatabaseServer server, string database, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(server.ConnectionTarget, server.VirtualServer, cancellationToken).ConfigureAwait(false);
+        var identity = SqlServerResults.ParseIdentity(await QueryAsync(connection, SqlServerStatements.ServerIdentity, cancellationToken).ConfigureAwait(false), server.VirtualServer);
+        var rows = await QueryAsync(connection, SqlServerStatements.BackupHistory(database), cancellationToken).ConfigureAwait(false);
+        return SqlServerResults.ToRecords(SqlServerResults.ParseHistory(rows, identity.UtcOffset));
+    }
+
+    public async Task<VerifyResult> VerifyAsync(BackupSet backupSet, IReadOnlyList<BackupSet> chain, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(Settings.DataSource, backupSet.VirtualServer, cancellationToken).ConfigureAwait(false);
+        var problems = new List<string>();
+        foreach (var file in backupSet.Files)
+        {
+            var statement = SqlServerStatements.VerifyOnly(Settings.ServerPath(file.Path), 1);
+            reporter.Verbose($"{backupSet.VirtualServer}: {statement.ToScript()}");
+            try
+            {
+                await ExecuteAsync(connection, statement, $"Verifying {file.Path}", reporter, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqlException ex)
+            {
+                problems.Add($"RESTORE VERIFYONLY of {file.Path} failed: {ex.Message}");
+            }
+        }
+        return new VerifyResult(problems.Count == 0, problems);
+    }
+
+    public async Task RestoreAsync(RestoreRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var target = request.TargetDatabase
+            ?? throw new ClusterBackupException(ErrorKind.InvalidArgument, request.TargetLocation, "A SQL Server restore needs the name of the new database.");
+        TSql.ValidateName(target, "database name");
+        var server = request.Chain.FirstOrDefault()?.VirtualServer ?? Settings.DataSource;
+        await using var connection = await OpenAsync(Settings.DataSource, server, cancellationToken).ConfigureAwait(false);
+        if (Convert.ToInt32(await ScalarAsync(connection, SqlServerStatements.DatabaseExists(target), cancellationToken).ConfigureAwait(false)) > 0)
+            throw new ClusterBackupException(ErrorKind.InvalidOperation, target, $"Database '{target}' already exists on {server}; a restore never overwrites a database. Choose a new name.");
+        var identity = SqlServerResults.ParseIdentity(await QueryAsync(connection, SqlServerStatements.ServerIdentity, cancellationToken).ConfigureAwait(false), server);
+        var steps = SqlServerRestorePlan.Build(request.Chain, request.PointInTime, identity.UtcOffset);
+
+        var fullPath = Settings.ServerPath(steps[0].File);
+        var files = SqlServerResults.ParseFileList(await QueryAsync(connection, SqlServerStatements.FileListOnly(fullPath, 1), cancellationToken).ConfigureAwait(false));
+        var statements = new List<SqlStatement> { SqlServerStatements.RestoreDatabase(target, fullPath, 1, files, request.TargetLocation, recovery: false) };
+        statements.AddRange(steps.Skip(1).Select(step => SqlServerStatements.RestoreLog(target, Settings.ServerPath(step.File), 1, step.StopAt)));
+        statements.Add(SqlServerStatements.Recover(target));
+        try
+        {
+            foreach (var statement in statements)
+            {
+                reporter.Verbose($"{server}: {statement.ToScript()}");
+                await ExecuteAsync(connection, statement, $"Restoring {target} on {server}", reporter, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is SqlException or OperationCanceledException)
+        {
+            // A half-restored database stays in RESTORING; remove it so nothing incomplete looks like a restore.
+            await DropQuietlyAsync(connection, target, reporter).ConfigureAwait(false);
+            if (ex is SqlException sql)
+                throw new ClusterBackupException(ErrorKind.WriteError, target, $"Restore of '{target}' on {server} failed: {sql.Message}", sql);
+            throw;
+        }
+        reporter.Completed($"Restoring {target} on {server}");
+    }
+
+    private async Task<SqlConnection> OpenAsync(string dataSource, string server, CancellationToken cancellationToken)
+    {
+        var connection = new SqlConnection(Settings.ConnectionString(dataSource));
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch (SqlException ex)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw new ClusterBackupException(ErrorKind.ConnectionError, server, $"Cannot connect to SQL Server {server} ({dataSource}): {ex.Message}", ex);
+        }
+    }
+
+    private SqlCommand Command(SqlConnection connection, SqlStatement statement)
+    {
+        var command = new SqlCommand(statement.Text, connection) { CommandTimeout = Settings.CommandTimeoutSeconds };
+        foreach (var p in statement.Parameters)
+        {
+            var parameter = command.Parameters.Add(p.Name, p.Type);
+            if (p.Size > 0)
+                parameter.Size = p.Size;
+            parameter.Value = p.Value ?? DBNull.Value;
+        }
+        return command;
+    }
+
+    private async Task<IReadOnlyList<SqlRow>> QueryAsync(SqlConnection connection, SqlStatement statement, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, statement);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<SqlRow>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < reader.FieldCount; i++)
+                values[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(new SqlRow(values));
+        }
+        return rows;
+    }
+
+    private async Task<object?> ScalarAsync(SqlConnection connection, SqlStatement statement, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, statement);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a statement, turning its STATS messages into progress.</summary>
+    private async Task ExecuteAsync(SqlConnection connection, SqlStatement statement, string activity, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        void OnMessage(object sender, SqlInfoMessageEventArgs e)
+        {
+            foreach (SqlError error in e.Errors)
+            {
+                if (SqlServerResults.ParsePercent(error.Number, error.Message) is { } percent)
+                    reporter.Progress(activity, $"{percent} percent processed", percent);
+                else
+                    reporter.Verbose(error.Message);
+            }
+        }
+        connection.InfoMessage += OnMessage;
+        try
+        {
+            await using var command = Command(connection, statement);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.InfoMessage -= OnMessage;
+        }
+    }
+
+    private async Task DropQuietlyAsync(SqlConnection connection, string database, IOperationReporter reporter)
+    {
+        try
+        {
+            // QUOTENAME on the server side: the name travels as a parameter and is quoted by SQL Server itself.
+            var drop = new SqlStatement(
+                "IF DB_ID(@database) IS NOT NULL BEGIN DECLARE @sql nvarchar(300) = N'DROP DATABASE ' + QUOTENAME(@database); EXEC (@sql); END;",
+                [new SqlStatementParameter("@database", SqlDbType.NVarChar, database, TSql.MaxIdentifierLength)]);
+            await ExecuteAsync(connection, drop, $"Removing {database}", reporter, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SqlException ex)
+        {
+            reporter.Warning($"The incomplete database '{database}' could not be removed: {ex.Message}");
+        }
+    }
+
+    private static bool SameHost(string a, string b) =>
+        string.Equals(a.Split('.')[0], b.Split('.')[0], StringComparison.OrdinalIgnoreCase);
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
