@@ -217,6 +217,12 @@ public sealed class RestoreMediaAgent(string name, IReadVolumeSource volumes)
             reader.ExpectedSession = session;
             return reader;
         }
+        if (volume.FileNumber is { } onlyFile)
+        {
+            reader.SeekFile(onlyFile);
+            reader.ExpectedSession = session;
+            return reader;
+        }
         if (session is null)
             return reader; // positioned at file 1, the first session on the tape
         // Find the file that holds this session: read the first block of each file.

@@ -29,6 +29,8 @@ public sealed class TapeVolumeReader
     public VolumeLabel? Label { get; private set; }
     /// <summary>The block number the next block must carry; null when not known (after a file mark on an unpositioned read).</summary>
     public long ExpectedBlock { get; set; }
+    /// <summary>When set, the next block's number is taken as it is (after positioning at a file whose first block is unknown).</summary>
+    public bool LearnBlockNumber { get; set; }
     /// <summary>The session the next blocks must belong to; null to accept any (and learn it).</summary>
     public Guid? ExpectedSession { get; set; }
     public ReadOnlySpan<byte> Data(TapeRecordView record) => _buffer.AsSpan(record.DataOffset, record.Header.DataLength);
@@ -76,6 +78,15 @@ public sealed class TapeVolumeReader
         ExpectedBlock = blockNumber;
     }
 
+    /// <summary>Positions at the start of tape file <paramref name="fileNumber"/>; the first block's number is learnt from it.</summary>
+    public void SeekFile(int fileNumber)
+    {
+        _drive.Rewind();
+        if (fileNumber > 0)
+            _drive.SpaceFileMarks(fileNumber);
+        LearnBlockNumber = true;
+    }
+
     /// <summary>Reads the next block. Returns null at a file mark; throws at end of data or on any invalid field.</summary>
     public TapeBlockView? ReadBlock(bool endOfDataIsNull = false)
     {
@@ -92,6 +103,13 @@ public sealed class TapeVolumeReader
         }
         var block = _buffer.AsSpan(0, result.Length);
         var header = TapeBlockHeader.Parse(block, Barcode, blockNumber);
+        if (LearnBlockNumber)
+        {
+            if (header.BlockNumber < 1)
+                throw TapeFormatException.At(Barcode, header.BlockNumber, "a block after the label carries block number 0");
+            blockNumber = header.BlockNumber;
+            LearnBlockNumber = false;
+        }
         if (result.Length != label.BlockSize || header.BlockSize != label.BlockSize)
             throw TapeFormatException.At(Barcode, blockNumber, $"the block is {result.Length} bytes and says {header.BlockSize}, but the volume's block size is {label.BlockSize}");
         if (header.VolumeId != label.VolumeId)
