@@ -1,0 +1,76 @@
+using ClusterBackup.Engine.Operations;
+
+namespace ClusterBackup.Engine.Scheduling.Export;
+
+/// <summary>Where and how registering installs: the target folder (units, task files) and the tools to call.</summary>
+public sealed record InstallTarget(ISystemCommands Commands, string? Directory, IOperationReporter Reporter);
+
+/// <summary>Installs a schedule's exported files into one scheduler and removes them again. Discovered by reflection.</summary>
+public interface IScheduleInstaller
+{
+    SchedulerKind Kind { get; }
+
+    /// <summary>Replaces whatever this schedule had registered with the given files; returns them with their paths.</summary>
+    IReadOnlyList<ScheduleExportFile> Install(BackupSchedule schedule, IReadOnlyList<ScheduleExportFile> files, ExportOptions options, InstallTarget target);
+
+    /// <summary>Removes every entry of the schedule; returns what it removed (paths, units, task names).</summary>
+    IReadOnlyList<string> Uninstall(BackupSchedule schedule, ExportOptions options, InstallTarget target);
+}
+
+/// <summary>Register and unregister: export for the scheduler, then hand the files to its installer.</summary>
+public sealed class ScheduleRegistration(ISystemCommands? commands = null)
+{
+    private static readonly Lazy<IReadOnlyDictionary<SchedulerKind, IScheduleInstaller>> Installers = new(() =>
+        typeof(IScheduleInstaller).Assembly.GetTypes()
+            .Where(t => typeof(IScheduleInstaller).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+            .Select(t => (IScheduleInstaller)Activator.CreateInstance(t, nonPublic: true)!)
+            .ToDictionary(i => i.Kind));
+
+    private readonly ISystemCommands _commands = commands ?? SystemCommands.Instance;
+
+    public IReadOnlyList<ScheduleExportFile> Register(BackupSchedule schedule, SchedulerKind scheduler, ExportOptions options, string? directory, IOperationReporter reporter)
+    {
+        schedule.Validate();
+        var files = ScheduleExporters.For(scheduler).Export(schedule, options);
+        return Installers.Value[scheduler].Install(schedule, files, options, new InstallTarget(_commands, directory, reporter));
+    }
+
+    public IReadOnlyList<string> Unregister(BackupSchedule schedule, SchedulerKind scheduler, ExportOptions options, string? directory, IOperationReporter reporter) =>
+        Installers.Value[scheduler].Uninstall(schedule, options, new InstallTarget(_commands, directory, reporter));
+
+    /// <summary>Writes export files into a folder, each through a temporary name; Task Scheduler files as UTF-16.</summary>
+    public static IReadOnlyList<ScheduleExportFile> WriteFiles(IEnumerable<ScheduleExportFile> files, string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ClusterBackupException(ErrorKind.WriteError, directory, $"Cannot create '{directory}': {ex.Message}", ex);
+        }
+        return files.Select(file =>
+        {
+            var path = Path.Combine(directory, file.FileName);
+            var temporary = path + $".{Guid.NewGuid():N}.tmp";
+            try
+            {
+                var encoding = file.Scheduler == SchedulerKind.TaskScheduler ? (System.Text.Encoding)System.Text.Encoding.Unicode : new System.Text.UTF8Encoding(false);
+                File.WriteAllText(temporary, file.Content, encoding);
+                File.Move(temporary, path, overwrite: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                try { File.Delete(temporary); } catch (IOException) { }
+                throw new ClusterBackupException(ErrorKind.WriteError, path, $"Cannot write '{path}': {ex.Message}", ex);
+            }
+            return file with { Path = path };
+        }).ToList();
+    }
+
+    internal static void Check(CommandResult result, string what)
+    {
+        if (result.ExitCode != 0)
+            throw new ClusterBackupException(ErrorKind.InvalidOperation, what, $"'{what}' failed with exit code {result.ExitCode}: {result.Error.Trim()}{result.Output.Trim()}");
+    }
+}
