@@ -88,6 +88,31 @@ public sealed class BackupBadInputTests(PostgreSqlPair pair) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task RunningOutOfSpaceWhileWritingIsReportedAndLeavesNothing()
+    {
+        // The operation's free-space check would refuse this share up front; the engine is driven directly
+        // so the write itself meets ENOSPC, as when something else fills the share during a backup.
+        using var s = NewScene();
+        var small = Path.Combine(s.Root, "small");
+        Directory.CreateDirectory(small);
+        PostgreSqlPair.Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small);
+        try
+        {
+            var resolved = await ServerResolver.ResolveAsync(s.Configuration, s.Configuration.GetServer(PostgreSqlPair.VirtualServer),
+                PostgreSqlPair.Database, NullOperationReporter.Instance, default);
+            var request = new Databases.EngineBackupRequest(resolved.Active, PostgreSqlPair.Database, BackupType.Full, small, "full", true, false, false, null);
+            var ex = await Assert.ThrowsAsync<ClusterBackupException>(() => resolved.Engine.BackupAsync(request, NullOperationReporter.Instance, default));
+            Assert.Equal(ErrorKind.ResourceUnavailable, ex.Kind);
+            Assert.Contains("full", ex.Message);
+            Assert.Empty(Directory.GetFileSystemEntries(small));
+        }
+        finally
+        {
+            PostgreSqlPair.Run("umount", small);
+        }
+    }
+
+    [Fact]
     public async Task UnknownEngineInTheConfigurationIsNamed()
     {
         using var s = NewScene();
@@ -115,6 +140,12 @@ public sealed class BackupBadInputTests(PostgreSqlPair pair) : IClassFixture<Pos
         Assert.Equal(second.MediaSetId, mediaSets.Single(m => m.MediaSetId == first.MediaSetId).SupersededBy);
         Assert.All(first.Files.Concat(appended.Files), f => Assert.True(File.Exists(f.Path), $"{f.Path} of the superseded media set must be kept"));
         Assert.Empty(Directory.GetDirectories(s.Share, "*.partial", SearchOption.AllDirectories));
+
+        // The server's own record of base backups (the *.backup history files it archived) knows them too.
+        var resolved = await ServerResolver.ResolveAsync(s.Configuration, s.Configuration.GetServer(PostgreSqlPair.VirtualServer),
+            PostgreSqlPair.Database, NullOperationReporter.Instance, default);
+        var records = await resolved.Engine.ListBackupsAsync(resolved.Active, PostgreSqlPair.Database, default);
+        Assert.Contains(records, r => r.FirstLsn == first.FirstLsn && r.Type == BackupType.Full);
     }
 
     [Fact]
