@@ -7,11 +7,11 @@ using ClusterBackup.Engine.Tests.Cli;
 namespace ClusterBackup.Engine.Tests.PostgreSql;
 
 /// <summary>
-/// Bad input against a real PostgreSQL pair: each case fails with an error naming the object, leaves no file
+/// Backups against a real PostgreSQL pair (no failover; PostgreSqlFailoverTests has that). Bad input against it: each case fails with an error naming the object, leaves no file
 /// on the share that looks like a finished backup, and changes nothing in the catalog. Each test has its own
 /// catalog and share folder, so the tests share one pair of servers without depending on each other.
 /// </summary>
-public sealed class BackupBadInputTests(PostgreSqlPair pair) : IClassFixture<PostgreSqlPair>
+public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<PostgreSqlPair>
 {
     private sealed record Scene(ClusterBackupConfiguration Configuration, CatalogDatabase Catalog, string Share, string Root) : IDisposable
     {
@@ -110,6 +110,28 @@ public sealed class BackupBadInputTests(PostgreSqlPair pair) : IClassFixture<Pos
         {
             PostgreSqlPair.Run("umount", small);
         }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheVirtualAddressIsTriedFirstAndAStandbyBehindItIsPassedOver(bool addressOfStandby)
+    {
+        var port = addressOfStandby ? pair.StandbyPort : pair.PrimaryPort;
+        var text = File.ReadAllText(pair.ConfigurationPath).Replace("\"walArchive\"", $"\"virtualAddress\": \"127.0.0.1:{port}\", \"walArchive\"");
+        var configuration = ClusterBackupConfiguration.Parse(text, pair.ConfigurationPath);
+        var reporter = new RecordingReporter();
+        var resolved = await ServerResolver.ResolveAsync(configuration, configuration.GetServer(PostgreSqlPair.VirtualServer), PostgreSqlPair.Database, reporter, default);
+        Assert.Equal("node1", resolved.Active.Node);
+        Assert.Equal($"127.0.0.1:{pair.PrimaryPort}", resolved.Active.ConnectionTarget);
+    }
+
+    private sealed class RecordingReporter : IOperationReporter
+    {
+        public List<string> Messages { get; } = [];
+        public void Progress(string activity, string status, int percentComplete) { }
+        public void Verbose(string message) { lock (Messages) Messages.Add(message); }
+        public void Warning(string message) { lock (Messages) Messages.Add(message); }
     }
 
     [Fact]
