@@ -126,14 +126,6 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         Assert.Equal($"127.0.0.1:{pair.PrimaryPort}", resolved.Active.ConnectionTarget);
     }
 
-    private sealed class RecordingReporter : IOperationReporter
-    {
-        public List<string> Messages { get; } = [];
-        public void Progress(string activity, string status, int percentComplete) { }
-        public void Verbose(string message) { lock (Messages) Messages.Add(message); }
-        public void Warning(string message) { lock (Messages) Messages.Add(message); }
-    }
-
     [Fact]
     public async Task UnknownEngineInTheConfigurationIsNamed()
     {
