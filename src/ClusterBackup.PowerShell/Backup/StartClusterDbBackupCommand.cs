@@ -18,7 +18,7 @@ namespace ClusterBackup.PowerShell.Backup;
 /// <para>Full backups of SALES and HR on the clustered instance SQLVS1, starting new media sets, verified.</para>
 /// </example>
 /// <example>
-/// <code>Get-ClusterDbBackupSet -Server SQLVS1 -Type Full | Select-Object -Unique VirtualServer, Database | Start-ClusterDbBackup -Type Log -Destination \\backupsrv\sql</code>
+/// <code>Get-ClusterDbBackupSet -Server SQLVS1 -Type Full | Sort-Object VirtualServer, Database -Unique | Start-ClusterDbBackup -Type Log -Destination \\backupsrv\sql</code>
 /// <para>A log backup of every database that has a full backup, taking server and database from the pipeline.</para>
 /// </example>
 /// </summary>

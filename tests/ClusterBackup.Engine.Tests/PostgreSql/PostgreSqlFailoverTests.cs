@@ -72,6 +72,16 @@ public sealed class PostgreSqlFailoverTests
         pair.Start(target, port);
         Assert.Equal([1, 2, 3, 4, 5, 6, 7], PostgreSqlPair.Ids(port, PostgreSqlPair.Database, "t"));
         pair.Stop(target);
+
+        // A point after the last commit the log backups hold: everything in them.
+        var end = Path.Combine(pair.Root, "restored-end");
+        var reporter = new RecordingReporter();
+        await new RestoreOperation(catalog, configuration).RunAsync(
+            new DatabaseRestoreRequest(PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, end, log3.Finished), reporter, default);
+        Assert.Contains(reporter.Messages, m => m.Contains("replaying all of their WAL"));
+        pair.Start(end, port);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9], PostgreSqlPair.Ids(port, PostgreSqlPair.Database, "t"));
+        pair.Stop(end);
     }
 
     private static async Task<List<string>> VerifyAll(CatalogDatabase catalog, ClusterBackupConfiguration configuration)

@@ -38,6 +38,7 @@ public sealed class PostgreSqlEngine(ServerDefinition definition, PostgreSqlSett
     private const string Manifest = "backup_manifest";
     private const string RestoreBlockBegin = "# clusterbackup restore: begin";
     private const string RestoreBlockEnd = "# clusterbackup restore: end";
+    private const string TargetNotReached = "recovery ended before configured recovery target was reached";
 
     private PostgreSqlTools? _tools;
 
@@ -419,6 +420,8 @@ public sealed class PostgreSqlEngine(ServerDefinition definition, PostgreSqlSett
         var spool = target.TrimEnd(Path.DirectorySeparatorChar) + ".restore-wal";
         var runtime = Path.Combine(Path.GetTempPath(), $"cb-restore-{Guid.NewGuid().ToString("N")[..12]}");
         var serverUser = settings.ServerUser ?? (Environment.UserName == "root" && !OperatingSystem.IsWindows() ? "postgres" : null);
+        var targetExisted = Directory.Exists(target);
+        var completed = false;
         try
         {
             reporter.Progress(activity, "unpacking the full backup", 5);
@@ -461,7 +464,20 @@ public sealed class PostgreSqlEngine(ServerDefinition definition, PostgreSqlSett
             }
 
             reporter.Progress(activity, "running recovery", 50);
-            await RecoverAsync(target, runtime, serverUser, request.PointInTime, reporter, activity, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await RecoverAsync(target, runtime, serverUser, request.PointInTime, reporter, activity, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClusterBackupException ex) when (request.PointInTime is not null && ex.Message.Contains(TargetNotReached, StringComparison.Ordinal))
+            {
+                // No commit in the chain's WAL is at or after the point in time: everything the WAL holds was
+                // committed before it, so replaying all of it is the state at that point. PostgreSQL 15 stops
+                // instead; recovery goes on from where it stopped without the time target.
+                reporter.Verbose($"No transaction in the log backups ends at or after {request.PointInTime:u}; replaying all of their WAL.");
+                var conf = Path.Combine(target, "postgresql.auto.conf");
+                File.WriteAllLines(conf, File.ReadAllLines(conf).Where(l => !l.StartsWith("recovery_target_time", StringComparison.Ordinal) && !l.StartsWith("recovery_target_inclusive", StringComparison.Ordinal)));
+                await RecoverAsync(target, runtime, serverUser, null, reporter, activity, cancellationToken).ConfigureAwait(false);
+            }
 
             var autoConf = Path.Combine(target, "postgresql.auto.conf");
             var lines = File.ReadAllLines(autoConf).ToList();
@@ -472,12 +488,22 @@ public sealed class PostgreSqlEngine(ServerDefinition definition, PostgreSqlSett
             // The restored copy must not archive into the production archive when someone starts it.
             lines.Add("archive_mode = 'off'");
             File.WriteAllLines(autoConf, lines);
+            completed = true;
             reporter.Completed(activity);
         }
         finally
         {
             DeleteDirectory(spool);
             DeleteDirectory(runtime);
+            // A half-restored data directory must not be mistaken for a restored one.
+            if (!completed)
+            {
+                if (targetExisted)
+                    foreach (var entry in Directory.Exists(target) ? Directory.GetFileSystemEntries(target) : [])
+                        if (Directory.Exists(entry)) DeleteDirectory(entry); else File.Delete(entry);
+                else
+                    DeleteDirectory(target);
+            }
         }
     }
 

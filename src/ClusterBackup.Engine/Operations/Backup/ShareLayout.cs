@@ -15,9 +15,9 @@ public static class ShareLayout
     public static string DatabaseFolder(string share, string virtualServer, string database, BackupType type) =>
         Path.Combine(share, SafeName(virtualServer), SafeName(database), TypeFolder(type));
 
-    /// <summary>A new media set id: readable time first so folders sort by age, then a random part.</summary>
+    /// <summary>A new media set id: a random part first (listings shorten ids to it), then the creation time.</summary>
     public static string NewMediaSetId(DateTimeOffset now) =>
-        $"MS{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..8]}";
+        $"{Guid.NewGuid().ToString("N")[..8]}-{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
 
     /// <summary>File stem of one backup, like Ola Hallengren's {ServerName}_{DatabaseName}_{BackupType}_{Timestamp}.</summary>
     public static string FileStem(string virtualServer, string database, BackupType type, DateTimeOffset now, Guid backupSetId) =>

@@ -7,11 +7,11 @@ using ClusterBackup.Engine.Tests.Cli;
 namespace ClusterBackup.Engine.Tests.PostgreSql;
 
 /// <summary>
-/// Bad input against a real PostgreSQL pair: each case fails with an error naming the object, leaves no file
+/// Backups against a real PostgreSQL pair (no failover; PostgreSqlFailoverTests has that). Bad input against it: each case fails with an error naming the object, leaves no file
 /// on the share that looks like a finished backup, and changes nothing in the catalog. Each test has its own
 /// catalog and share folder, so the tests share one pair of servers without depending on each other.
 /// </summary>
-public sealed class BackupBadInputTests(PostgreSqlPair pair) : IClassFixture<PostgreSqlPair>
+public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<PostgreSqlPair>
 {
     private sealed record Scene(ClusterBackupConfiguration Configuration, CatalogDatabase Catalog, string Share, string Root) : IDisposable
     {
@@ -88,6 +88,45 @@ public sealed class BackupBadInputTests(PostgreSqlPair pair) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task RunningOutOfSpaceWhileWritingIsReportedAndLeavesNothing()
+    {
+        // The operation's free-space check would refuse this share up front; the engine is driven directly
+        // so the write itself meets ENOSPC, as when something else fills the share during a backup.
+        using var s = NewScene();
+        var small = Path.Combine(s.Root, "small");
+        Directory.CreateDirectory(small);
+        PostgreSqlPair.Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small);
+        try
+        {
+            var resolved = await ServerResolver.ResolveAsync(s.Configuration, s.Configuration.GetServer(PostgreSqlPair.VirtualServer),
+                PostgreSqlPair.Database, NullOperationReporter.Instance, default);
+            var request = new Databases.EngineBackupRequest(resolved.Active, PostgreSqlPair.Database, BackupType.Full, small, "full", true, false, false, null);
+            var ex = await Assert.ThrowsAsync<ClusterBackupException>(() => resolved.Engine.BackupAsync(request, NullOperationReporter.Instance, default));
+            Assert.Equal(ErrorKind.ResourceUnavailable, ex.Kind);
+            Assert.Contains("full", ex.Message);
+            Assert.Empty(Directory.GetFileSystemEntries(small));
+        }
+        finally
+        {
+            PostgreSqlPair.Run("umount", small);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheVirtualAddressIsTriedFirstAndAStandbyBehindItIsPassedOver(bool addressOfStandby)
+    {
+        var port = addressOfStandby ? pair.StandbyPort : pair.PrimaryPort;
+        var text = File.ReadAllText(pair.ConfigurationPath).Replace("\"walArchive\"", $"\"virtualAddress\": \"127.0.0.1:{port}\", \"walArchive\"");
+        var configuration = ClusterBackupConfiguration.Parse(text, pair.ConfigurationPath);
+        var reporter = new RecordingReporter();
+        var resolved = await ServerResolver.ResolveAsync(configuration, configuration.GetServer(PostgreSqlPair.VirtualServer), PostgreSqlPair.Database, reporter, default);
+        Assert.Equal("node1", resolved.Active.Node);
+        Assert.Equal($"127.0.0.1:{pair.PrimaryPort}", resolved.Active.ConnectionTarget);
+    }
+
+    [Fact]
     public async Task UnknownEngineInTheConfigurationIsNamed()
     {
         using var s = NewScene();
@@ -115,6 +154,12 @@ public sealed class BackupBadInputTests(PostgreSqlPair pair) : IClassFixture<Pos
         Assert.Equal(second.MediaSetId, mediaSets.Single(m => m.MediaSetId == first.MediaSetId).SupersededBy);
         Assert.All(first.Files.Concat(appended.Files), f => Assert.True(File.Exists(f.Path), $"{f.Path} of the superseded media set must be kept"));
         Assert.Empty(Directory.GetDirectories(s.Share, "*.partial", SearchOption.AllDirectories));
+
+        // The server's own record of base backups (the *.backup history files it archived) knows them too.
+        var resolved = await ServerResolver.ResolveAsync(s.Configuration, s.Configuration.GetServer(PostgreSqlPair.VirtualServer),
+            PostgreSqlPair.Database, NullOperationReporter.Instance, default);
+        var records = await resolved.Engine.ListBackupsAsync(resolved.Active, PostgreSqlPair.Database, default);
+        Assert.Contains(records, r => r.FirstLsn == first.FirstLsn && r.Type == BackupType.Full);
     }
 
     [Fact]
