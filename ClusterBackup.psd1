@@ -10,12 +10,15 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'ClusterBackup.Format.ps1xml'
+        'ClusterBackup.Cluster.Format.ps1xml'
     )
     TypesToProcess       = @(
         'ClusterBackup.Types.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterDbBackupSet'
+        'Get-ClusterDbGroup'
+        'Get-ClusterDbNode'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
