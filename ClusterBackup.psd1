@@ -11,12 +11,15 @@
     FormatsToProcess     = @(
         'ClusterBackup.Format.ps1xml'
         'ClusterBackup.Backup.Format.ps1xml'
+        'ClusterBackup.Cluster.Format.ps1xml'
     )
     TypesToProcess       = @(
         'ClusterBackup.Types.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterDbBackupSet'
+        'Get-ClusterDbGroup'
+        'Get-ClusterDbNode'
         'Restore-ClusterDbBackup'
         'Start-ClusterDbBackup'
         'Test-ClusterDbBackup'

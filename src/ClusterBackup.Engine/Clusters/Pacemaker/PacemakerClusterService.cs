@@ -20,7 +20,7 @@ public sealed class PacemakerClusterService(string clusterName, PacemakerSetting
         // crm_mon prints a <pacemaker-result> with a status code even when it fails (e.g. 102, not connected);
         // that text explains the failure better than the exit code, so parse it whenever there is some.
         if (output.StandardOutput.Contains("<pacemaker-result", StringComparison.Ordinal))
-            return CrmMonStatusParser.Parse(output.StandardOutput, source);
+            return WithAddresses(CrmMonStatusParser.Parse(output.StandardOutput, source));
         var detail = output.StandardError.Trim();
         throw new ClusterBackupException(ErrorKind.ConnectionError, ClusterName,
             $"{source} ('{string.Join(' ', commandLine)}') exited with code {output.ExitCode} and printed no status"
@@ -33,6 +33,12 @@ public sealed class PacemakerClusterService(string clusterName, PacemakerSetting
     public async Task<IReadOnlyList<ClusterGroup>> GetGroupsAsync(CancellationToken cancellationToken = default) =>
         (await GetStatusAsync(cancellationToken).ConfigureAwait(false)).Groups;
 
-    public async Task<ClusterOwner> GetOwnerAsync(string virtualServer, CancellationToken cancellationToken = default) =>
-        ClusterOwnerLookup.Find(ClusterName, virtualServer, await GetGroupsAsync(cancellationToken).ConfigureAwait(false), nodes: null);
+    public async Task<ClusterOwner> GetOwnerAsync(string virtualServer, CancellationToken cancellationToken = default)
+    {
+        var status = await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+        return ClusterOwnerLookup.Find(ClusterName, virtualServer, status.Groups, status.Nodes);
+    }
+
+    private PacemakerStatus WithAddresses(PacemakerStatus status) => Settings.NodeAddresses is not { } addresses ? status
+        : status with { Nodes = status.Nodes.Select(n => addresses.TryGetValue(n.Name, out var address) ? n with { Address = address } : n).ToList() };
 }

@@ -10,9 +10,11 @@ namespace ClusterBackup.Engine.Clusters.Pacemaker;
 /// <item><c>commandPrefix</c>: a command that runs crm_mon somewhere else, as an array of arguments
 /// (e.g. ["ssh", "root@node1"] or ["nsenter", "-t", "4242", "-m", "-n", "-u"]) or one string split on spaces.</item>
 /// <item><c>timeoutSeconds</c>: how long one crm_mon call may take (default 30).</item>
+/// <item><c>nodeAddresses</c>: an object from node name to an address the node is reached on (crm_mon names nodes but
+/// gives no addresses), e.g. {"node1": "10.0.0.11"}; reported as the node's and the owner's address.</item>
 /// </list>
 /// </summary>
-public sealed record PacemakerSettings(string CrmMon, IReadOnlyList<string> CommandPrefix, TimeSpan Timeout)
+public sealed record PacemakerSettings(string CrmMon, IReadOnlyList<string> CommandPrefix, TimeSpan Timeout, IReadOnlyDictionary<string, string>? NodeAddresses = null)
 {
     public static readonly PacemakerSettings Default = new("crm_mon", [], TimeSpan.FromSeconds(30));
 
@@ -33,8 +35,18 @@ public sealed record PacemakerSettings(string CrmMon, IReadOnlyList<string> Comm
         return new PacemakerSettings(
             string.IsNullOrWhiteSpace(crmMon) ? Default.CrmMon : crmMon,
             ParsePrefix(definition.Name, settings["commandPrefix"]),
-            TimeSpan.FromSeconds(timeout));
+            TimeSpan.FromSeconds(timeout),
+            ParseAddresses(definition.Name, settings["nodeAddresses"]));
     }
+
+    private static IReadOnlyDictionary<string, string>? ParseAddresses(string cluster, JToken? token) => token switch
+    {
+        null or { Type: JTokenType.Null } => null,
+        JObject map when map.Properties().All(p => p.Value.Type == JTokenType.String) =>
+            map.Properties().ToDictionary(p => p.Name, p => p.Value.Value<string>()!, StringComparer.OrdinalIgnoreCase),
+        _ => throw new ClusterBackupException(ErrorKind.InvalidArgument, cluster,
+            $"Cluster '{cluster}': nodeAddresses must be an object of node name to address strings."),
+    };
 
     private static IReadOnlyList<string> ParsePrefix(string cluster, JToken? token) => token switch
     {

@@ -11,7 +11,8 @@ namespace ClusterBackup.Engine.Databases.SqlServer;
 /// IsClustered and sys.dm_os_cluster_nodes, runs BACKUP DATABASE / BACKUP LOG to a file on the share (WITH INIT or
 /// NOINIT, CHECKSUM, STATS, optional COPY_ONLY; progress from the STATS messages), verifies with RESTORE VERIFYONLY,
 /// reads LSNs and times from msdb.dbo.backupset / backupmediafamily, and restores a chain to a point in time into a new
-/// database (MOVE, STOPAT). Statements come from <see cref="SqlServerStatements"/>; results are read by
+/// database (MOVE, STOPAT). WITH INIT / NOINIT are passed as the request says; the media set itself is the folder on the
+/// share that the backup operation starts (INIT) or appends to (NOINIT), with one file per backup set. Statements come from <see cref="SqlServerStatements"/>; results are read by
 /// <see cref="SqlServerResults"/>.
 /// <para>Unverified against a live SQL Server here: the statements and the parsing are tested against the documented
 /// behaviour; SqlServerIntegrationTests run when CLUSTERBACKUP_TEST_SQLSERVER holds a connection string.</para>
@@ -56,6 +57,14 @@ public sealed class SqlServerEngine(SqlServerSettings settings) : IDatabaseEngin
         // Written under a temporary name and renamed once BACKUP has finished, so a file with the final name is complete.
         var partialPath = finalPath + ".partial";
         var serverPath = Settings.ServerPath(partialPath);
+        // Each backup set gets a file of its own inside the media-set folder the backup operation manages, so it is
+        // always backup set 1 of its file. A leftover .partial from an interrupted run would make NOINIT append after
+        // it (position 2), so it goes first.
+        if (File.Exists(partialPath))
+        {
+            reporter.Warning($"Removing {partialPath}, left behind by an interrupted backup.");
+            File.Delete(partialPath);
+        }
         var statement = SqlServerStatements.Backup(request.Database, request.Type, serverPath, request.Initialize, request.Checksum, request.CopyOnly,
             $"ClusterBackup {request.Type} {request.FileStem}");
         var activity = $"Backing up {request.Database} on {server} ({request.Type})";

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using ClusterBackup.Engine.Clusters;
+using Xunit.Abstractions;
 
 namespace ClusterBackup.Engine.Tests.Clusters.Pacemaker;
 
 /// <summary>The Pacemaker provider against a real three-node cluster: owner, move, standby, node failure.</summary>
-public class PacemakerClusterIntegrationTests
+public class PacemakerClusterIntegrationTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(60);
 
@@ -11,7 +13,9 @@ public class PacemakerClusterIntegrationTests
     public async Task ProviderFollowsTheClusterThroughMoveStandbyAndNodeFailure()
     {
         var cluster = new PacemakerTestCluster();
+        var clock = Stopwatch.StartNew();
         await cluster.InitializeAsync();
+        output.WriteLine($"cluster {cluster.ClusterName}: three nodes online with quorum and resources started after {clock.Elapsed.TotalSeconds:0.0} s");
         IReadOnlyList<int> daemons = [];
         try
         {
@@ -29,10 +33,12 @@ public class PacemakerClusterIntegrationTests
             // crm_resource --move: the provider reports the new owner.
             // node1 runs crm_mon for the provider, so the node that later fails is never node1.
             var target = new[] { "node2", "node3" }.First(n => n != owner.Node);
+            clock.Restart();
             await cluster.Exec(1, "crm_resource", "--move", "-r", "vs-sql", "-N", target);
             await PacemakerTestCluster.WaitUntilAsync($"vs-sql to run on {target}", Settle, async () =>
                 (await service.GetGroupsAsync()).Single(g => g.Name == "vs-sql") is { OwnerNode: var o, State: ClusterGroupState.Online } && o == target);
             Assert.Equal(target, (await service.GetOwnerAsync("vs-sql")).Node);
+            output.WriteLine($"move {owner.Node} -> {target} reported after {clock.Elapsed.TotalSeconds:0.00} s");
 
             // Standby: the node is reported as such and no longer counts as up.
             var standby = nodes.Select(n => n.Name).First(n => n != target);
@@ -44,6 +50,7 @@ public class PacemakerClusterIntegrationTests
             var failed = int.Parse(target["node".Length..]);
             await cluster.Exec(1, "crm_attribute", "-N", standby, "-n", "standby", "-v", "off");
             cluster.KillNode(failed);
+            clock.Restart();
             await PacemakerTestCluster.WaitUntilAsync($"{target} offline and vs-sql elsewhere", Settle, async () =>
             {
                 var groups = await service.GetGroupsAsync();
@@ -53,6 +60,8 @@ public class PacemakerClusterIntegrationTests
             });
             var after = await service.GetOwnerAsync("vs-sql");
             Assert.NotEqual(target, after.Node);
+            output.WriteLine($"{target} killed: offline and vs-sql on {after.Node} reported after {clock.Elapsed.TotalSeconds:0.0} s");
+            clock.Restart();
         }
         finally
         {
@@ -61,5 +70,6 @@ public class PacemakerClusterIntegrationTests
         // Nothing is left running: every process the nodes had is gone, and so are the namespaces' files.
         Assert.DoesNotContain(daemons, PacemakerTestCluster.IsRunning);
         Assert.False(Directory.Exists(cluster.StateDirectory));
+        output.WriteLine($"teardown {clock.Elapsed.TotalSeconds:0.0} s; no daemon left running");
     }
 }

@@ -65,6 +65,25 @@ public class PacemakerClusterServiceTests
     }
 
     [Fact]
+    public async Task ConfiguredNodeAddressesAreReportedWithNodesAndOwner()
+    {
+        var settings = PacemakerSettings.FromDefinition(new ClusterDefinition("pcmk1", "Pacemaker", new JObject
+        {
+            ["nodeAddresses"] = new JObject { ["node1"] = "10.0.0.11", ["NODE3"] = "10.0.0.13" },
+        }));
+        var runner = new RecordingRunner(new CommandOutput(0, CrmMonStatusParserTests.Recorded("after-move-to-node3.xml"), ""));
+        var service = new PacemakerClusterService("pcmk1", settings, runner);
+
+        var nodes = await service.GetNodesAsync();
+        var owner = await service.GetOwnerAsync("vs-sql");
+
+        Assert.Equal(["10.0.0.11", null, "10.0.0.13"], nodes.Select(n => n.Address));
+        Assert.Equal("10.0.0.13", owner.NodeAddress);
+        Assert.Throws<ClusterBackupException>(() => PacemakerSettings.FromDefinition(
+            new ClusterDefinition("pcmk1", "Pacemaker", new JObject { ["nodeAddresses"] = new JArray("x") })));
+    }
+
+    [Fact]
     public async Task FailureWithoutXmlNamesTheClusterAndTheCommand()
     {
         var runner = new RecordingRunner(new CommandOutput(255, "", "ssh: connect to host node1 port 22: Connection refused"));
