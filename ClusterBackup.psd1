@@ -10,12 +10,30 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'ClusterBackup.Format.ps1xml'
+        'ClusterBackup.Tape.Format.ps1xml'
     )
     TypesToProcess       = @(
         'ClusterBackup.Types.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterDbBackupSet'
+        'Add-TapeCartridge'
+        'Backup-TapeBackupSet'
+        'Copy-TapeObject'
+        'Dismount-TapeCartridge'
+        'Export-TapeCartridge'
+        'Get-TapeCartridge'
+        'Get-TapeDrive'
+        'Get-TapeObject'
+        'Get-TapeRetention'
+        'Import-TapeCartridge'
+        'Initialize-TapeCartridge'
+        'Mount-TapeCartridge'
+        'New-TapeAgentConfiguration'
+        'New-TapeLibrary'
+        'Restore-TapeObject'
+        'Test-TapeAgentConfiguration'
+        'Test-TapeObject'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
