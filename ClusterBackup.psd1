@@ -12,17 +12,35 @@
         'ClusterBackup.Format.ps1xml'
         'ClusterBackup.Backup.Format.ps1xml'
         'ClusterBackup.Cluster.Format.ps1xml'
+        'ClusterBackup.Tape.Format.ps1xml'
     )
     TypesToProcess       = @(
         'ClusterBackup.Types.ps1xml'
     )
     CmdletsToExport      = @(
+        'Add-TapeCartridge'
+        'Backup-TapeBackupSet'
+        'Copy-TapeObject'
+        'Dismount-TapeCartridge'
+        'Export-TapeCartridge'
         'Get-ClusterDbBackupSet'
         'Get-ClusterDbGroup'
         'Get-ClusterDbNode'
+        'Get-TapeCartridge'
+        'Get-TapeDrive'
+        'Get-TapeObject'
+        'Get-TapeRetention'
+        'Import-TapeCartridge'
+        'Initialize-TapeCartridge'
+        'Mount-TapeCartridge'
+        'New-TapeAgentConfiguration'
+        'New-TapeLibrary'
         'Restore-ClusterDbBackup'
+        'Restore-TapeObject'
         'Start-ClusterDbBackup'
         'Test-ClusterDbBackup'
+        'Test-TapeAgentConfiguration'
+        'Test-TapeObject'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

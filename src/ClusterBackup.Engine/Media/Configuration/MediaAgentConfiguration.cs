@@ -171,12 +171,36 @@ public sealed class MediaAgentConfiguration
     }
 
     /// <summary>The agent chain (backup agent first, then mirrors) of an object name, or null when no buffer takes it.</summary>
-    public IReadOnlyList<AgentDefinition>? ChainFor(string objectName)
+    public IReadOnlyList<AgentDefinition>? ChainFor(string objectName) => AssignChains([objectName])[0];
+
+    /// <summary>
+    /// The chain of each object: the first backup-group buffer whose pattern matches takes it; buffers with
+    /// the very same pattern share their objects round robin, which spreads a job over several drives.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<AgentDefinition>?> AssignChains(IReadOnlyList<string> objectNames)
     {
-        var buffers = AllBuffers().ToDictionary(b => b.Id, StringComparer.OrdinalIgnoreCase);
-        var head = AllBuffers().FirstOrDefault(b => b.Buffer.Objects is { } pattern && Matches(pattern, objectName));
-        if (head is null)
-            return null;
+        var heads = AllBuffers().Where(b => b.Buffer.Objects is not null).ToList();
+        var turn = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var result = new List<IReadOnlyList<AgentDefinition>?>();
+        foreach (var name in objectNames)
+        {
+            var first = heads.FirstOrDefault(b => Matches(b.Buffer.Objects!, name));
+            if (first is null)
+            {
+                result.Add(null);
+                continue;
+            }
+            var peers = heads.Where(b => string.Equals(b.Buffer.Objects, first.Buffer.Objects, StringComparison.OrdinalIgnoreCase)).ToList();
+            var index = turn.GetValueOrDefault(first.Buffer.Objects!);
+            turn[first.Buffer.Objects!] = index + 1;
+            result.Add(ChainFrom(peers[index % peers.Count]));
+        }
+        return result;
+    }
+
+    private List<AgentDefinition> ChainFrom(BufferRef head)
+    {
+        var buffers = AllBuffers().GroupBy(b => b.Id, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
         var chain = new List<AgentDefinition> { head.Agent };
         var current = head;
         while (buffers.Values.FirstOrDefault(b => string.Equals(b.Buffer.From, current.Id, StringComparison.OrdinalIgnoreCase)) is { } next)
@@ -196,7 +220,7 @@ public sealed class MediaAgentConfiguration
         return agent.Buffers.Select(b => Level(new BufferRef(agent, b), buffers)).DefaultIfEmpty(0).Max();
     }
 
-    /// <summary>A default configuration: one backup agent per drive in <paramref name="backupDrives"/> taking objects round robin by pattern, and mirror levels daisy-chained after each.</summary>
+    /// <summary>A default configuration: one backup agent per drive in <paramref name="backupDrives"/>, sharing all objects round robin, and mirror levels daisy-chained after each.</summary>
     public static MediaAgentConfiguration CreateDefault(IReadOnlyList<string> backupDrives, IReadOnlyList<IReadOnlyList<string>> mirrorDrives, string pool, IReadOnlyList<string> mirrorPools, int blockSize)
     {
         var configuration = new MediaAgentConfiguration();
@@ -205,7 +229,7 @@ public sealed class MediaAgentConfiguration
             configuration.Agents.Add(new AgentDefinition
             {
                 Name = $"B{i + 1}", Drive = backupDrives[i], Pool = pool, BlockSize = blockSize,
-                Buffers = [new BufferDefinition { Name = "all", Objects = i == backupDrives.Count - 1 ? "*" : $"*{i}*" }],
+                Buffers = [new BufferDefinition { Name = "all", Objects = "*" }],
             });
         }
         for (var level = 0; level < mirrorDrives.Count; level++)

@@ -53,18 +53,21 @@ public static class TapeBackupOperation
         var agents = context.BuildAgents(configuration, new VolumeAllocator(context.Library, context.Catalog, reporter));
         var objects = new List<ChainedObject>();
         var skipped = 0;
+        var todo = new List<(BackupSet Set, BackupFile File, string Name)>();
+        foreach (var set in sets)
+            foreach (var file in set.Files)
+            {
+                if (onTape.Contains((file.Path, file.Sha256.ToLowerInvariant())))
+                    skipped++;
+                else
+                    todo.Add((set, file, $"{set.VirtualServer}/{set.Database}/{Path.GetFileName(file.Path)}"));
+            }
+        var chains = configuration.AssignChains(todo.Select(t => t.Name).ToList());
         try
         {
-            foreach (var set in sets)
-                foreach (var file in set.Files)
+            foreach (var ((set, file, name), index) in todo.Select((t, i) => (t, i)))
                 {
-                    if (onTape.Contains((file.Path, file.Sha256.ToLowerInvariant())))
-                    {
-                        skipped++;
-                        continue;
-                    }
-                    var name = $"{set.VirtualServer}/{set.Database}/{Path.GetFileName(file.Path)}";
-                    var chain = configuration.ChainFor(name)
+                    var chain = chains[index]
                         ?? throw new ClusterBackupException(ErrorKind.InvalidArgument, name, $"No buffer of the media-agent configuration takes object {name}; add a backup-group buffer whose \"objects\" pattern matches it (\"*\" takes everything).");
                     if (!File.Exists(file.Path))
                         throw new ClusterBackupException(ErrorKind.ObjectNotFound, file.Path, $"File {file.Path} of backup set {set.BackupSetId} ({set.Database}) is not on the share.");

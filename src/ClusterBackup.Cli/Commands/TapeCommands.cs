@@ -1,0 +1,299 @@
+using System.CommandLine;
+using ClusterBackup.Engine;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Media.Operations;
+
+namespace ClusterBackup.Cli.Commands;
+
+/// <summary>`clusterbackup tape ...`: the share to tape, restore, copy groups, verification, retention, the library and its cartridges.</summary>
+public sealed class TapeCommands : ICliCommandGroup
+{
+    private static readonly Option<string?> LibraryOption = new("--library")
+    {
+        Description = $"Tape library folder. Default: the agent configuration's library or ${TapeContext.LibraryEnvironmentVariable}.",
+        Recursive = true,
+    };
+
+    public IEnumerable<Command> Build(CliContext context)
+    {
+        var tape = new Command("tape", "Write the backup share to tape, restore and copy tape objects, manage the tape library.");
+        tape.Options.Add(LibraryOption);
+        tape.Subcommands.Add(Backup(context));
+        tape.Subcommands.Add(List(context));
+        tape.Subcommands.Add(Restore(context));
+        tape.Subcommands.Add(Copy(context));
+        tape.Subcommands.Add(Verify(context));
+        tape.Subcommands.Add(Retention(context));
+        tape.Subcommands.Add(Config(context));
+        tape.Subcommands.Add(LibraryCommands(context));
+        tape.Subcommands.Add(Drives(context));
+        tape.Subcommands.Add(Cartridges(context));
+        tape.Subcommands.Add(Cartridge(context));
+        yield return tape;
+    }
+
+    private static TapeContext Open(CliContext context, ParseResult parse) =>
+        TapeContext.Open(parse.GetValue(CliContext.CatalogOption), parse.GetValue(LibraryOption), context.Reporter(parse));
+
+    private static Command Backup(CliContext context)
+    {
+        var config = new Option<string>("--config") { Description = "Media-agent configuration file.", Required = true };
+        var sets = new Option<Guid[]>("--backup-set") { Description = "Only these backup sets (repeatable). Default: every backup set not yet on tape.", AllowMultipleArgumentsPerToken = true };
+        var verify = new Option<bool>("--verify") { Description = "Read every copy back and mark it verified." };
+        var job = new Option<string>("--job") { Description = "Job name recorded on tape.", DefaultValueFactory = _ => "share-to-tape" };
+        var command = new Command("backup", "Write every backup set on the share that is not yet on tape, multiplexed and mirrored in one pass.") { config, sets, verify, job };
+        command.SetAction(parse => context.Execute(() =>
+        {
+            var ids = parse.GetValue(sets);
+            var result = TapeBackupOperation.Run(new TapeBackupRequest
+            {
+                CatalogPath = parse.GetValue(CliContext.CatalogOption), LibraryPath = parse.GetValue(LibraryOption), ConfigurationPath = parse.GetValue(config)!,
+                BackupSetIds = ids is { Length: > 0 } ? ids : null, Verify = parse.GetValue(verify), Job = parse.GetValue(job)!,
+            }, context.Reporter(parse), CancellationToken.None);
+            context.Output(parse).WriteOne(result, ("Session", r => r.SessionId), ("Objects", r => r.Objects), ("Bytes", r => r.Bytes),
+                ("MB/s", r => Math.Round(r.MegabytesPerSecond)), ("Copies", r => r.Copies), ("Verified", r => r.VerifiedCopies),
+                ("Skipped", r => r.SkippedAlreadyOnTape), ("Volumes", r => string.Join(",", r.Volumes)));
+            return CliContext.ExitOk;
+        }));
+        return command;
+    }
+
+    private static Command List(CliContext context)
+    {
+        var barcode = new Option<string?>("--barcode") { Description = "Only objects on this cartridge (with --from-media: the cartridge to read)." };
+        var set = new Option<Guid?>("--backup-set") { Description = "Only objects of this backup set." };
+        var expired = new Option<bool>("--expired") { Description = "Include expired objects." };
+        var fromMedia = new Option<bool>("--from-media") { Description = "Read the cartridge itself instead of the catalog (checks every block and object)." };
+        var drive = new Option<string?>("--drive") { Description = "Drive to read with (--from-media)." };
+        var command = new Command("list", "List tape objects from the catalog, or read a cartridge with --from-media.") { barcode, set, expired, fromMedia, drive };
+        command.SetAction(parse => context.Execute(() =>
+        {
+            if (parse.GetValue(fromMedia))
+            {
+                var code = parse.GetValue(barcode) ?? throw new ClusterBackupException(ErrorKind.InvalidArgument, "--barcode", "--from-media needs --barcode.");
+                var found = TapeContentsOperation.FromMedia(Open(context, parse), code, parse.GetValue(drive), CancellationToken.None);
+                context.Output(parse).Write(found, ("File", o => o.FileNumber), ("Name", o => o.Name), ("Bytes", o => o.Length), ("Blocks", o => $"{o.FirstBlock}-{o.LastBlock}"),
+                    ("Complete", o => o.Complete), ("InCatalog", o => o.InCatalog), ("Sha256", o => o.Sha256?[..16]), ("Note", o => o.Note));
+                return CliContext.ExitOk;
+            }
+            var objects = new TapeCatalog(context.OpenCatalog(parse)).GetObjects(backupSetId: parse.GetValue(set), barcode: parse.GetValue(barcode), includeExpired: parse.GetValue(expired));
+            context.Output(parse).Write(objects, ("ObjectId", o => o.ObjectId), ("Name", o => o.Name), ("Bytes", o => o.Length), ("Copies", o => o.Copies.Count),
+                ("Verified", o => o.VerifiedCopies), ("Volumes", o => o.Volumes), ("Status", o => o.Status));
+            return CliContext.ExitOk;
+        }));
+        return command;
+    }
+
+    private static Command Restore(CliContext context)
+    {
+        var objects = new Option<Guid[]>("--object") { Description = "Object ids to restore (repeatable).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var destination = new Option<string>("--destination") { Description = "Folder to restore into.", Required = true };
+        var force = new Option<bool>("--force") { Description = "Overwrite existing files." };
+        var drive = new Option<string?>("--drive") { Description = "Drive to read with." };
+        var command = new Command("restore", "Restore tape objects byte-identical (SHA-256 checked); falls back to a mirror copy when one cannot be read.") { objects, destination, force, drive };
+        command.SetAction(parse => context.Execute(() =>
+        {
+            var result = TapeRestoreOperation.Run(new TapeRestoreRequest
+            {
+                CatalogPath = parse.GetValue(CliContext.CatalogOption), LibraryPath = parse.GetValue(LibraryOption), ObjectIds = parse.GetValue(objects)!,
+                Destination = parse.GetValue(destination)!, Force = parse.GetValue(force), Drive = parse.GetValue(drive),
+            }, context.Reporter(parse), CancellationToken.None);
+            context.Output(parse).Write(result, ("Name", r => r.Name), ("Path", r => r.Path), ("Bytes", r => r.Length), ("From", r => r.Barcodes), ("Mirror", r => r.MirrorLevel));
+            return CliContext.ExitOk;
+        }));
+        return command;
+    }
+
+    private static Command Copy(CliContext context)
+    {
+        var mode = new Option<TapeCopyMode>("--mode") { Description = "Compaction, Refresh, Demultiplex or Migration.", Required = true };
+        var objects = new Option<Guid[]>("--object") { Description = "Object ids to copy (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var barcodes = new Option<string[]>("--barcode") { Description = "Copy the objects on these cartridges (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var pool = new Option<string>("--pool") { Description = "Pool of the new copies.", Required = true };
+        var blockSize = new Option<int?>("--block-size") { Description = "Block size of the new copies in bytes." };
+        var drive = new Option<string>("--drive") { Description = "Drive the copy agent writes with.", Required = true };
+        var readDrive = new Option<string?>("--read-drive") { Description = "Drive the restore agent reads with." };
+        var command = new Command("copy", "Copy tape objects to new tapes through a copy group.") { mode, objects, barcodes, pool, blockSize, drive, readDrive };
+        command.SetAction(parse => context.Execute(() =>
+        {
+            var ids = parse.GetValue(objects);
+            var codes = parse.GetValue(barcodes);
+            var result = TapeCopyOperation.Run(new TapeCopyRequest
+            {
+                CatalogPath = parse.GetValue(CliContext.CatalogOption), LibraryPath = parse.GetValue(LibraryOption), Mode = parse.GetValue(mode),
+                ObjectIds = ids is { Length: > 0 } ? ids : null, Barcodes = codes is { Length: > 0 } ? codes : null, Pool = parse.GetValue(pool)!,
+                BlockSize = parse.GetValue(blockSize), Drive = parse.GetValue(drive)!, ReadDrive = parse.GetValue(readDrive),
+            }, context.Reporter(parse), CancellationToken.None);
+            context.Output(parse).Write(result, ("Name", r => r.Name), ("Bytes", r => r.Length), ("From", r => r.FromBarcodes), ("To", r => r.ToBarcodes), ("Mode", r => r.Mode));
+            return CliContext.ExitOk;
+        }));
+        return command;
+    }
+
+    private static Command Verify(CliContext context)
+    {
+        var objects = new Option<Guid[]>("--object") { Description = "Object ids to verify (repeatable). Default: all.", AllowMultipleArgumentsPerToken = true };
+        var all = new Option<bool>("--all") { Description = "Read copies already verified too." };
+        var drive = new Option<string?>("--drive") { Description = "Drive to read with." };
+        var command = new Command("verify", "Read tape copies back, check them, and mark the good ones verified.") { objects, all, drive };
+        command.SetAction(parse => context.Execute(() =>
+        {
+            var ids = parse.GetValue(objects);
+            var result = TapeVerifyOperation.Run(Open(context, parse), ids is { Length: > 0 } ? ids : null, !parse.GetValue(all), CancellationToken.None, parse.GetValue(drive));
+            context.Output(parse).Write(result, ("Name", v => v.Name), ("Agent", v => v.Agent), ("Mirror", v => v.MirrorLevel), ("Volumes", v => v.Barcodes),
+                ("Verified", v => v.Verified), ("Error", v => v.Error));
+            return result.All(v => v.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
+        }));
+        return command;
+    }
+
+    private static Command Retention(CliContext context)
+    {
+        var copies = new Option<int>("--copies") { Description = "Verified tape copies each file needs.", DefaultValueFactory = _ => 2 };
+        var active = new Option<bool>("--include-active") { Description = "Also show active media sets." };
+        var command = new Command("retention", "Which superseded media sets on the share are safe to retire (every file has enough verified tape copies).") { copies, active };
+        command.SetAction(parse => context.Execute(() =>
+        {
+            var result = TapeRetention.Evaluate(context.OpenCatalog(parse), parse.GetValue(copies), parse.GetValue(active));
+            context.Output(parse).Write(result, ("MediaSet", r => r.MediaSetId[..8]), ("Server", r => r.VirtualServer), ("Database", r => r.Database),
+                ("Files", r => r.Files), ("Protected", r => r.FilesWithEnoughCopies), ("Safe", r => r.SafeToRetire), ("Reason", r => r.Reason));
+            return CliContext.ExitOk;
+        }));
+        return command;
+    }
+
+    private static Command Config(CliContext context)
+    {
+        var config = new Command("config", "Create and test media-agent configurations.");
+        var path = new Argument<string>("path") { Description = "Configuration file." };
+        var drives = new Option<string[]>("--drive") { Description = "Backup-group drives, one agent each.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var mirror = new Option<string[]>("--mirror-drive") { Description = "Mirror level 1 drives.", AllowMultipleArgumentsPerToken = true };
+        var mirror2 = new Option<string[]>("--second-mirror-drive") { Description = "Mirror level 2 drives (cascaded).", AllowMultipleArgumentsPerToken = true };
+        var pool = new Option<string>("--pool") { Description = "Backup-group pool.", DefaultValueFactory = _ => "Default" };
+        var mirrorPools = new Option<string[]>("--mirror-pool") { Description = "Pools of mirror levels 1, 2, ...", AllowMultipleArgumentsPerToken = true };
+        var blockSize = new Option<int>("--block-size") { Description = "Block size in bytes.", DefaultValueFactory = _ => 256 * 1024 };
+        var force = new Option<bool>("--force") { Description = "Replace an existing file." };
+        var create = new Command("new", "Write a configuration: backup agents and daisy-chained mirror agents.") { path, drives, mirror, mirror2, pool, mirrorPools, blockSize, force };
+        create.SetAction(parse => context.Execute(() =>
+        {
+            var levels = new List<IReadOnlyList<string>>();
+            if (parse.GetValue(mirror) is { Length: > 0 } m1) levels.Add(m1);
+            if (parse.GetValue(mirror2) is { Length: > 0 } m2) levels.Add(m2);
+            var file = parse.GetValue(path)!;
+            TapeAgentConfigurationOperations.Create(file, parse.GetValue(LibraryOption), parse.GetValue(drives)!, levels, parse.GetValue(pool)!,
+                parse.GetValue(mirrorPools) ?? [], parse.GetValue(blockSize), parse.GetValue(force));
+            WriteTest(context, parse, TapeAgentConfigurationOperations.Test(file, parse.GetValue(LibraryOption)));
+            return CliContext.ExitOk;
+        }));
+        var testPath = new Argument<string>("path") { Description = "Configuration file." };
+        var test = new Command("test", "Check a configuration against the library's drives.") { testPath };
+        test.SetAction(parse => context.Execute(() =>
+        {
+            var result = TapeAgentConfigurationOperations.Test(parse.GetValue(testPath)!, parse.GetValue(LibraryOption));
+            WriteTest(context, parse, result);
+            return result.Valid ? CliContext.ExitOk : CliContext.ExitUsage;
+        }));
+        config.Subcommands.Add(create);
+        config.Subcommands.Add(test);
+        return config;
+    }
+
+    private static void WriteTest(CliContext context, ParseResult parse, TapeAgentConfigurationTest result)
+    {
+        context.Output(parse).WriteOne(result, ("Path", r => r.Path), ("Valid", r => r.Valid), ("Agents", r => r.Agents), ("MirrorLevels", r => r.MirrorLevels));
+        if (!context.Output(parse).IsJson)
+            foreach (var issue in result.Issues)
+                context.Error.WriteLine($"clusterbackup: {issue.Element}: {issue.Message}");
+    }
+
+    private static Command LibraryCommands(CliContext context)
+    {
+        var library = new Command("library", "Create a virtual tape library.");
+        var path = new Argument<string>("path") { Description = "Library folder." };
+        var drives = new Option<int>("--drives") { Description = "Number of drives.", DefaultValueFactory = _ => 2 };
+        var slots = new Option<int>("--slots") { Description = "Number of slots.", DefaultValueFactory = _ => 20 };
+        var create = new Command("create", "Create a library with drives and empty slots.") { path, drives, slots };
+        create.SetAction(parse => context.Execute(() =>
+        {
+            var created = TapeLibraryOperations.CreateLibrary(parse.GetValue(path)!, parse.GetValue(drives), parse.GetValue(slots));
+            context.Output(parse).Write(created.GetDrives(), ("Drive", d => d.Name), ("Library", _ => created.Root));
+            return CliContext.ExitOk;
+        }));
+        library.Subcommands.Add(create);
+        return library;
+    }
+
+    private static Command Drives(CliContext context)
+    {
+        var command = new Command("drives", "List the library's drives and what they hold.");
+        command.SetAction(parse => context.Execute(() =>
+        {
+            context.Output(parse).Write(TapeLibraryOperations.GetDrives(Open(context, parse)), ("Drive", d => d.Name), ("Kind", d => d.Kind), ("Barcode", d => d.Barcode));
+            return CliContext.ExitOk;
+        }));
+        return command;
+    }
+
+    private static void WriteCartridges(CliContext context, ParseResult parse, IEnumerable<TapeCartridgeInfo> cartridges) =>
+        context.Output(parse).Write(cartridges, ("Barcode", c => c.Barcode), ("Location", c => c.Location), ("Slot", c => c.Slot), ("Drive", c => c.Drive),
+            ("Pool", c => c.Pool), ("Status", c => c.Status), ("Used", c => c.BytesUsed), ("Capacity", c => c.CapacityBytes), ("BlockSize", c => c.BlockSize));
+
+    private static Command Cartridges(CliContext context)
+    {
+        var pool = new Option<string?>("--pool") { Description = "Only cartridges labelled for this pool." };
+        var command = new Command("cartridges", "List the library's cartridges with their labels.") { pool };
+        command.SetAction(parse => context.Execute(() =>
+        {
+            WriteCartridges(context, parse, TapeLibraryOperations.GetCartridges(Open(context, parse), parse.GetValue(pool)));
+            return CliContext.ExitOk;
+        }));
+        return command;
+    }
+
+    private static Command Cartridge(CliContext context)
+    {
+        var cartridge = new Command("cartridge", "Add, import, export, load, unload and label cartridges.");
+        Command PerBarcode(string name, string description, Func<TapeContext, string, ParseResult, TapeCartridgeInfo> action, params Option[] options)
+        {
+            var barcodes = new Argument<string[]>("barcode") { Description = "Cartridge barcodes.", Arity = ArgumentArity.OneOrMore };
+            var command = new Command(name, description) { barcodes };
+            foreach (var option in options)
+                command.Options.Add(option);
+            command.SetAction(parse => context.Execute(() =>
+            {
+                var tapeContext = Open(context, parse);
+                WriteCartridges(context, parse, parse.GetValue(barcodes)!.Select(b => action(tapeContext, b, parse)).ToList());
+                return CliContext.ExitOk;
+            }));
+            return command;
+        }
+        var capacity = new Option<long>("--capacity") { Description = "Capacity in bytes.", DefaultValueFactory = _ => 1L << 30 };
+        var earlyWarning = new Option<long>("--early-warning") { Description = "Early-warning zone in bytes.", DefaultValueFactory = _ => 4L << 20 };
+        cartridge.Subcommands.Add(PerBarcode("add", "Add blank cartridges to free slots.",
+            (c, b, p) => TapeLibraryOperations.AddCartridge(c, b, p.GetValue(capacity), p.GetValue(earlyWarning)), capacity, earlyWarning));
+        cartridge.Subcommands.Add(PerBarcode("import", "Import cartridges from the import folder.",
+            (c, b, p) => TapeLibraryOperations.Import(c, b, p.GetValue(capacity), p.GetValue(earlyWarning))));
+        cartridge.Subcommands.Add(PerBarcode("export", "Export cartridges to the export folder.", (c, b, _) => TapeLibraryOperations.Export(c, b)));
+        var loadDrive = new Option<string>("--drive") { Description = "Drive to load into.", Required = true };
+        cartridge.Subcommands.Add(PerBarcode("load", "Load a cartridge into a drive.", (c, b, p) => TapeLibraryOperations.Load(c, b, p.GetValue(loadDrive)!), loadDrive));
+        var pool = new Option<string>("--pool") { Description = "Pool to label for.", Required = true };
+        var blockSize = new Option<int>("--block-size") { Description = "Block size in bytes.", DefaultValueFactory = _ => 256 * 1024 };
+        var labelDrive = new Option<string?>("--drive") { Description = "Drive to label with." };
+        var yes = new Option<bool>("--yes") { Description = "Confirm: labelling erases everything on the cartridge." };
+        cartridge.Subcommands.Add(PerBarcode("label", "Label (initialise) cartridges for a pool; erases them. Needs --yes.", (c, b, p) =>
+        {
+            if (!p.GetValue(yes))
+                throw new ClusterBackupException(ErrorKind.InvalidArgument, b, $"Labelling {b} erases everything on it; add --yes to confirm.");
+            return TapeLibraryOperations.Label(c, b, p.GetValue(pool)!, p.GetValue(blockSize), p.GetValue(labelDrive));
+        }, pool, blockSize, labelDrive, yes));
+        var unloadDrive = new Argument<string>("drive") { Description = "Drive to unload." };
+        var unload = new Command("unload", "Unload a drive back to its cartridge's slot.") { unloadDrive };
+        unload.SetAction(parse => context.Execute(() =>
+        {
+            WriteCartridges(context, parse, [TapeLibraryOperations.Unload(Open(context, parse), parse.GetValue(unloadDrive)!)]);
+            return CliContext.ExitOk;
+        }));
+        cartridge.Subcommands.Add(unload);
+        return cartridge;
+    }
+}

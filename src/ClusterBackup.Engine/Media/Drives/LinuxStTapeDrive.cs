@@ -1,0 +1,227 @@
+using System.Runtime.InteropServices;
+
+namespace ClusterBackup.Engine.Media.Drives;
+
+/// <summary>The Linux st driver's status as MTIOCGET reports it (struct mtget), the fields this drive uses.</summary>
+public readonly record struct LinuxTapeStatus(long GeneralStatus, int FileNumber, int BlockNumber)
+{
+    public const long GmtEof = 0x80000000, GmtBot = 0x40000000, GmtEot = 0x20000000, GmtEod = 0x08000000, GmtWrProt = 0x04000000, GmtOnline = 0x01000000;
+    public bool Has(long bit) => (GeneralStatus & bit) != 0;
+}
+
+/// <summary>The operating-system calls the Linux st drive makes; a recording fake replaces them in tests.</summary>
+public interface ILinuxTapeSystem
+{
+    /// <summary>open(2); returns the descriptor or -1 with errno.</summary>
+    int Open(string path, out int errno);
+    void Close(int fd);
+    /// <summary>write(2): one call is one tape block in variable-block mode.</summary>
+    long Write(int fd, ReadOnlySpan<byte> data, out int errno);
+    /// <summary>read(2): one call reads one block; 0 at a file mark.</summary>
+    long Read(int fd, Span<byte> buffer, out int errno);
+    /// <summary>ioctl(fd, MTIOCTOP, {op, count}).</summary>
+    int MtOp(int fd, short op, int count, out int errno);
+    /// <summary>ioctl(fd, MTIOCGET, &amp;mtget).</summary>
+    int MtGet(int fd, out LinuxTapeStatus status, out int errno);
+    /// <summary>ioctl(fd, MTIOCPOS, &amp;mtpos): the logical block position (file marks count as blocks).</summary>
+    int MtPos(int fd, out long block, out int errno);
+}
+
+/// <summary>
+/// A SCSI tape drive on Linux through the st driver's no-rewind device (/dev/nstN), in variable-block
+/// mode (MTSETBLK 0), so one write is one tape block of our fixed block size. Early warning follows
+/// the st driver's documented behaviour: a write that meets the early-warning mark completes and
+/// returns -1 with ENOSPC; we take that as "written, early warning", and a further ENOSPC (or EIO) as the
+/// end of the medium with the block not written. Unverified on real hardware: only the call sequence is
+/// tested, against a recording fake of the OS calls.
+/// </summary>
+public sealed class LinuxStTapeDrive(string devicePath, ILinuxTapeSystem system) : ITapeDrive
+{
+    public const short MtFsf = 1, MtFsr = 3, MtWeof = 5, MtRew = 6, MtOffl = 7, MtEom = 12, MtSetBlk = 20, MtLoad = 30;
+    public const int Enospc = 28, Eio = 5, Enomem = 12;
+    private int _fd = -1;
+    private byte[] _gather = [];
+    private bool _earlyWarningSeen;
+
+    public string Name => devicePath;
+
+    public void Load()
+    {
+        if (_fd >= 0)
+            return;
+        _fd = system.Open(devicePath, out var errno);
+        if (_fd < 0)
+            throw Error(ErrorKind.ResourceUnavailable, "open", errno);
+        Op(MtLoad, 1, "load");
+        Op(MtSetBlk, 0, "set variable block mode");
+        _earlyWarningSeen = false;
+    }
+
+    public void Unload()
+    {
+        if (_fd < 0)
+            return;
+        Op(MtOffl, 1, "unload");
+        system.Close(_fd);
+        _fd = -1;
+    }
+
+    public void Dispose()
+    {
+        if (_fd >= 0)
+            system.Close(_fd);
+        _fd = -1;
+    }
+
+    public TapeWriteOutcome WriteBlock(IReadOnlyList<ReadOnlyMemory<byte>> segments)
+    {
+        // write(2) on a tape device writes one block per call, so the pieces are gathered first.
+        var length = segments.Sum(s => s.Length);
+        if (_gather.Length < length)
+            _gather = GC.AllocateUninitializedArray<byte>(length, pinned: true);
+        var offset = 0;
+        foreach (var s in segments)
+        {
+            s.Span.CopyTo(_gather.AsSpan(offset));
+            offset += s.Length;
+        }
+        var written = system.Write(Fd, _gather.AsSpan(0, length), out var errno);
+        if (written == length)
+            return TapeWriteOutcome.Written;
+        if (written < 0 && errno == Enospc && !_earlyWarningSeen)
+        {
+            _earlyWarningSeen = true;
+            return TapeWriteOutcome.WrittenEarlyWarning;
+        }
+        if (written < 0 && errno is Enospc or Eio)
+            throw new TapeEndOfMediumException(devicePath, $"Tape drive {devicePath} is at the end of the medium; the block was not written (errno {errno}).");
+        throw Error(ErrorKind.WriteError, $"write of a {length}-byte block (wrote {written})", errno);
+    }
+
+    public void WriteFileMark() => Op(MtWeof, 1, "write file mark");
+
+    public TapeReadResult ReadBlock(Span<byte> buffer)
+    {
+        var read = system.Read(Fd, buffer, out var errno);
+        if (read > 0)
+            return new TapeReadResult(TapeReadKind.Block, (int)read);
+        if (read == 0)
+        {
+            // st returns 0 both after crossing a file mark (GMT_EOF) and at blank tape (GMT_EOD).
+            var status = Status();
+            return new TapeReadResult(!status.Has(LinuxTapeStatus.GmtEof) && status.Has(LinuxTapeStatus.GmtEod) ? TapeReadKind.EndOfData : TapeReadKind.FileMark, 0);
+        }
+        if (errno == Enomem)
+            throw new ClusterBackupException(ErrorKind.ReadError, devicePath, $"Tape drive {devicePath}: the block is larger than the {buffer.Length}-byte read buffer.");
+        if (errno == Eio && Status().Has(LinuxTapeStatus.GmtEod))
+            return new TapeReadResult(TapeReadKind.EndOfData, 0);
+        throw Error(ErrorKind.ReadError, "read", errno);
+    }
+
+    public void SpaceFileMarks(int count) => Op(MtFsf, count, $"space over {count} file marks");
+    public void SpaceBlocks(long count) => Op(MtFsr, checked((int)count), $"space over {count} blocks");
+    public void Rewind() => Op(MtRew, 1, "rewind");
+    public void SeekToEndOfData() => Op(MtEom, 1, "seek to end of data");
+
+    public TapePosition Position
+    {
+        get
+        {
+            var status = Status();
+            if (system.MtPos(Fd, out var logical, out var errno) < 0)
+                throw Error(ErrorKind.ReadError, "MTIOCPOS", errno);
+            return new TapePosition(status.FileNumber, status.BlockNumber, logical);
+        }
+    }
+
+    public TapeDriveStatus GetStatus()
+    {
+        if (_fd < 0)
+            return new TapeDriveStatus(devicePath, false, false, false, false, default);
+        var s = Status();
+        return new TapeDriveStatus(devicePath, s.Has(LinuxTapeStatus.GmtOnline), s.Has(LinuxTapeStatus.GmtBot), s.Has(LinuxTapeStatus.GmtEot) || _earlyWarningSeen,
+            false, Position);
+    }
+
+    private int Fd => _fd >= 0 ? _fd : throw new ClusterBackupException(ErrorKind.InvalidOperation, devicePath, $"Tape drive {devicePath} is not loaded.");
+
+    private LinuxTapeStatus Status()
+    {
+        if (system.MtGet(Fd, out var status, out var errno) < 0)
+            throw Error(ErrorKind.ReadError, "MTIOCGET", errno);
+        return status;
+    }
+
+    private void Op(short op, int count, string what)
+    {
+        if (system.MtOp(Fd, op, count, out var errno) < 0)
+            throw Error(ErrorKind.ResourceUnavailable, what, errno);
+    }
+
+    private ClusterBackupException Error(ErrorKind kind, string what, int errno) =>
+        new(kind, devicePath, $"Tape drive {devicePath}: {what} failed with errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)}).");
+}
+
+/// <summary>The real calls through libc. Unverified on real hardware.</summary>
+public sealed partial class LinuxTapeSystem : ILinuxTapeSystem
+{
+    // x86-64 Linux: _IOW('m', 1, struct mtop), _IOR('m', 2, struct mtget), _IOR('m', 3, struct mtpos).
+    private const ulong MtIocTop = 0x40086d01, MtIocGet = 0x80306d02, MtIocPos = 0x80086d03;
+    private const int ORdwr = 2;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MtOpStruct { public short Op; public int Count; }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MtGetStruct { public long Type, Resid, DsReg, GStat, ErReg; public int FileNo, BlkNo; }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenNative(string path, int flags);
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int CloseNative(int fd);
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static unsafe partial nint WriteNative(int fd, byte* buffer, nuint count);
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static unsafe partial nint ReadNative(int fd, byte* buffer, nuint count);
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static unsafe partial int Ioctl(int fd, ulong request, void* argument);
+
+    public int Open(string path, out int errno) { var fd = OpenNative(path, ORdwr); errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0; return fd; }
+    public void Close(int fd) => CloseNative(fd);
+
+    public unsafe long Write(int fd, ReadOnlySpan<byte> data, out int errno)
+    {
+        fixed (byte* p = data) { var n = WriteNative(fd, p, (nuint)data.Length); errno = n < 0 ? Marshal.GetLastPInvokeError() : 0; return n; }
+    }
+
+    public unsafe long Read(int fd, Span<byte> buffer, out int errno)
+    {
+        fixed (byte* p = buffer) { var n = ReadNative(fd, p, (nuint)buffer.Length); errno = n < 0 ? Marshal.GetLastPInvokeError() : 0; return n; }
+    }
+
+    public unsafe int MtOp(int fd, short op, int count, out int errno)
+    {
+        var argument = new MtOpStruct { Op = op, Count = count };
+        var r = Ioctl(fd, MtIocTop, &argument);
+        errno = r < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return r;
+    }
+
+    public unsafe int MtGet(int fd, out LinuxTapeStatus status, out int errno)
+    {
+        var argument = new MtGetStruct();
+        var r = Ioctl(fd, MtIocGet, &argument);
+        errno = r < 0 ? Marshal.GetLastPInvokeError() : 0;
+        status = new LinuxTapeStatus(argument.GStat, argument.FileNo, argument.BlkNo);
+        return r;
+    }
+
+    public unsafe int MtPos(int fd, out long block, out int errno)
+    {
+        long argument = 0;
+        var r = Ioctl(fd, MtIocPos, &argument);
+        errno = r < 0 ? Marshal.GetLastPInvokeError() : 0;
+        block = argument;
+        return r;
+    }
+}

@@ -1,0 +1,280 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace ClusterBackup.Engine.Media.Drives;
+
+/// <summary>The Windows tape API calls the Windows drive makes; a recording fake replaces them in tests. Each returns a Win32 error code (0 = success).</summary>
+public interface IWindowsTapeApi
+{
+    /// <summary>CreateFile(\\.\TapeN, GENERIC_READ|GENERIC_WRITE, 0, null, OPEN_EXISTING, 0, null).</summary>
+    int Open(string path, out nint handle);
+    void Close(nint handle);
+    int WriteFile(nint handle, ReadOnlySpan<byte> data, out int written);
+    int ReadFile(nint handle, Span<byte> buffer, out int read);
+    /// <summary>WriteTapemark(handle, TAPE_FILEMARKS, count, FALSE).</summary>
+    int WriteTapemark(nint handle, int count);
+    /// <summary>SetTapePosition(handle, method, 0, low, high, FALSE).</summary>
+    int SetTapePosition(nint handle, int method, long offset);
+    /// <summary>GetTapePosition(handle, TAPE_LOGICAL_POSITION, ...).</summary>
+    int GetTapePosition(nint handle, out long logicalBlock);
+    /// <summary>PrepareTape(handle, TAPE_LOAD or TAPE_UNLOAD, FALSE).</summary>
+    int PrepareTape(nint handle, int operation);
+    /// <summary>SetTapeParameters(handle, SET_TAPE_MEDIA_INFORMATION, {BlockSize = 0}): variable-block mode.</summary>
+    int SetVariableBlockSize(nint handle);
+    /// <summary>GetTapeParameters(handle, GET_TAPE_MEDIA_INFORMATION, ...): capacity and remaining bytes.</summary>
+    int GetMediaParameters(nint handle, out long capacity, out long remaining, out bool writeProtected);
+}
+
+/// <summary>
+/// A tape drive on Windows through the tape API on \\.\TapeN: CreateFile, WriteFile (one call, one
+/// block, variable-block mode), WriteTapemark, SetTapePosition, GetTapePosition and GetTapeParameters.
+/// A WriteFile that fails with ERROR_END_OF_MEDIA after writing the whole block is early warning (the block
+/// is on tape); one that wrote less, or ERROR_EOM_OVERFLOW, is the end of the medium. ReadFile reports
+/// ERROR_FILEMARK_DETECTED at a file mark and ERROR_NO_DATA_DETECTED at the end of data. Unverified on
+/// real hardware: only the call sequence is tested, against a recording fake of the API.
+/// </summary>
+public sealed class WindowsTapeDrive(string devicePath, IWindowsTapeApi api) : ITapeDrive
+{
+    public const int TapeRewind = 0, TapeLogicalBlock = 2, TapeSpaceEndOfData = 4, TapeSpaceRelativeBlocks = 5, TapeSpaceFilemarks = 6;
+    public const int TapeLoad = 0, TapeUnload = 1;
+    public const int ErrorEndOfMedia = 1100, ErrorFilemarkDetected = 1101, ErrorNoDataDetected = 1104, ErrorMoreData = 234, ErrorEomOverflow = 1129;
+    private nint _handle;
+    private bool _open;
+    private byte[] _gather = [];
+    private int _fileNumber;
+    private long _blockInFile;
+    private bool _earlyWarning;
+
+    public string Name => devicePath;
+
+    public void Load()
+    {
+        if (_open)
+            return;
+        Check(api.Open(devicePath, out _handle), "CreateFile", ErrorKind.ResourceUnavailable);
+        _open = true;
+        Check(api.PrepareTape(_handle, TapeLoad), "PrepareTape(TAPE_LOAD)", ErrorKind.ResourceUnavailable);
+        Check(api.SetVariableBlockSize(_handle), "SetTapeParameters(block size 0)", ErrorKind.ResourceUnavailable);
+        Rewind();
+    }
+
+    public void Unload()
+    {
+        if (!_open)
+            return;
+        Check(api.PrepareTape(_handle, TapeUnload), "PrepareTape(TAPE_UNLOAD)", ErrorKind.ResourceUnavailable);
+        api.Close(_handle);
+        _open = false;
+    }
+
+    public void Dispose()
+    {
+        if (_open)
+            api.Close(_handle);
+        _open = false;
+    }
+
+    public TapeWriteOutcome WriteBlock(IReadOnlyList<ReadOnlyMemory<byte>> segments)
+    {
+        var length = segments.Sum(s => s.Length);
+        if (_gather.Length < length)
+            _gather = GC.AllocateUninitializedArray<byte>(length, pinned: true);
+        var offset = 0;
+        foreach (var s in segments)
+        {
+            s.Span.CopyTo(_gather.AsSpan(offset));
+            offset += s.Length;
+        }
+        var error = api.WriteFile(Handle, _gather.AsSpan(0, length), out var written);
+        if (error == 0 && written == length)
+        {
+            _blockInFile++;
+            return TapeWriteOutcome.Written;
+        }
+        if (error == ErrorEndOfMedia && written == length)
+        {
+            _blockInFile++;
+            _earlyWarning = true;
+            return TapeWriteOutcome.WrittenEarlyWarning;
+        }
+        if (error is ErrorEndOfMedia or ErrorEomOverflow)
+            throw new TapeEndOfMediumException(devicePath, $"Tape drive {devicePath} is at the end of the medium; the block was not written (error {error}, {written} of {length} bytes).");
+        throw Failure($"WriteFile of a {length}-byte block (wrote {written})", error, ErrorKind.WriteError);
+    }
+
+    public void WriteFileMark()
+    {
+        Check(api.WriteTapemark(Handle, 1), "WriteTapemark", ErrorKind.WriteError);
+        _fileNumber++;
+        _blockInFile = 0;
+    }
+
+    public TapeReadResult ReadBlock(Span<byte> buffer)
+    {
+        var error = api.ReadFile(Handle, buffer, out var read);
+        switch (error)
+        {
+            case 0:
+                _blockInFile++;
+                return new TapeReadResult(TapeReadKind.Block, read);
+            case ErrorFilemarkDetected:
+                _fileNumber++;
+                _blockInFile = 0;
+                return new TapeReadResult(TapeReadKind.FileMark, 0);
+            case ErrorNoDataDetected:
+                return new TapeReadResult(TapeReadKind.EndOfData, 0);
+            case ErrorMoreData:
+                throw new ClusterBackupException(ErrorKind.ReadError, devicePath, $"Tape drive {devicePath}: the block is larger than the {buffer.Length}-byte read buffer.");
+            default:
+                throw Failure("ReadFile", error, ErrorKind.ReadError);
+        }
+    }
+
+    public void SpaceFileMarks(int count)
+    {
+        Check(api.SetTapePosition(Handle, TapeSpaceFilemarks, count), $"SetTapePosition(TAPE_SPACE_FILEMARKS, {count})", ErrorKind.ReadError);
+        _fileNumber += count;
+        _blockInFile = 0;
+    }
+
+    public void SpaceBlocks(long count)
+    {
+        Check(api.SetTapePosition(Handle, TapeSpaceRelativeBlocks, count), $"SetTapePosition(TAPE_SPACE_RELATIVE_BLOCKS, {count})", ErrorKind.ReadError);
+        _blockInFile += count;
+    }
+
+    public void Rewind()
+    {
+        Check(api.SetTapePosition(Handle, TapeRewind, 0), "SetTapePosition(TAPE_REWIND)", ErrorKind.ReadError);
+        _fileNumber = 0;
+        _blockInFile = 0;
+        _earlyWarning = false;
+    }
+
+    /// <summary>Spaces to end of data and then recounts files from the start, because the API reports only a logical block.</summary>
+    public void SeekToEndOfData()
+    {
+        Rewind();
+        var probe = new byte[Format.TapeFormat.MaxBlockSize + 1];
+        while (ReadBlock(probe).Kind != TapeReadKind.EndOfData) { }
+    }
+
+    public TapePosition Position
+    {
+        get
+        {
+            Check(api.GetTapePosition(Handle, out var logical), "GetTapePosition", ErrorKind.ReadError);
+            return new TapePosition(_fileNumber, _blockInFile, logical);
+        }
+    }
+
+    public TapeDriveStatus GetStatus()
+    {
+        if (!_open)
+            return new TapeDriveStatus(devicePath, false, false, false, false, default);
+        Check(api.GetMediaParameters(_handle, out var capacity, out var remaining, out _), "GetTapeParameters", ErrorKind.ReadError);
+        var position = Position;
+        return new TapeDriveStatus(devicePath, true, position.LogicalBlock == 0, _earlyWarning, remaining <= 0, position, capacity - remaining, capacity);
+    }
+
+    private nint Handle => _open ? _handle : throw new ClusterBackupException(ErrorKind.InvalidOperation, devicePath, $"Tape drive {devicePath} is not loaded.");
+
+    private void Check(int error, string call, ErrorKind kind)
+    {
+        if (error != 0)
+            throw Failure(call, error, kind);
+    }
+
+    private ClusterBackupException Failure(string call, int error, ErrorKind kind) =>
+        new(kind, devicePath, $"Tape drive {devicePath}: {call} failed with Windows error {error}.");
+}
+
+/// <summary>The real Windows tape API through kernel32. Unverified on real hardware.</summary>
+public sealed partial class WindowsTapeApi : IWindowsTapeApi
+{
+    private const uint GenericRead = 0x80000000, GenericWrite = 0x40000000, OpenExisting = 3;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TapeGetMediaParameters { public long Capacity, Remaining; public uint BlockSize, PartitionCount; public byte WriteProtected; }
+
+    [LibraryImport("kernel32", EntryPoint = "CreateFileW", SetLastError = true, StringMarshalling = StringMarshalling.Utf16)]
+    private static partial SafeFileHandle CreateFile(string name, uint access, uint share, nint security, uint disposition, uint flags, nint template);
+    [LibraryImport("kernel32", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static unsafe partial bool WriteFile(nint handle, byte* buffer, int count, out int written, nint overlapped);
+    [LibraryImport("kernel32", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static unsafe partial bool ReadFile(nint handle, byte* buffer, int count, out int read, nint overlapped);
+    [LibraryImport("kernel32", SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    private static partial bool CloseHandle(nint handle);
+    [LibraryImport("kernel32", EntryPoint = "WriteTapemark")]
+    private static partial int WriteTapemarkNative(nint handle, int type, int count, [MarshalAs(UnmanagedType.Bool)] bool immediate);
+    [LibraryImport("kernel32", EntryPoint = "SetTapePosition")]
+    private static partial int SetTapePositionNative(nint handle, int method, int partition, int low, int high, [MarshalAs(UnmanagedType.Bool)] bool immediate);
+    [LibraryImport("kernel32", EntryPoint = "GetTapePosition")]
+    private static partial int GetTapePositionNative(nint handle, int type, out int partition, out int low, out int high);
+    [LibraryImport("kernel32", EntryPoint = "PrepareTape")]
+    private static partial int PrepareTapeNative(nint handle, int operation, [MarshalAs(UnmanagedType.Bool)] bool immediate);
+    [LibraryImport("kernel32", EntryPoint = "SetTapeParameters")]
+    private static unsafe partial int SetTapeParametersNative(nint handle, int operation, void* information);
+    [LibraryImport("kernel32", EntryPoint = "GetTapeParameters")]
+    private static unsafe partial int GetTapeParametersNative(nint handle, int operation, ref int size, void* information);
+
+    public int Open(string path, out nint handle)
+    {
+        var safe = CreateFile(path, GenericRead | GenericWrite, 0, 0, OpenExisting, 0, 0);
+        if (safe.IsInvalid)
+        {
+            handle = 0;
+            return Marshal.GetLastPInvokeError();
+        }
+        handle = safe.DangerousGetHandle();
+        safe.SetHandleAsInvalid();
+        return 0;
+    }
+
+    public void Close(nint handle) => CloseHandle(handle);
+
+    public unsafe int WriteFile(nint handle, ReadOnlySpan<byte> data, out int written)
+    {
+        fixed (byte* p = data)
+            return WriteFile(handle, p, data.Length, out written, 0) ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    public unsafe int ReadFile(nint handle, Span<byte> buffer, out int read)
+    {
+        fixed (byte* p = buffer)
+            return ReadFile(handle, p, buffer.Length, out read, 0) ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    public int WriteTapemark(nint handle, int count) => WriteTapemarkNative(handle, 1 /* TAPE_FILEMARKS */, count, false);
+
+    public int SetTapePosition(nint handle, int method, long offset) => SetTapePositionNative(handle, method, 0, (int)(offset & 0xFFFFFFFF), (int)(offset >> 32), false);
+
+    public int GetTapePosition(nint handle, out long logicalBlock)
+    {
+        var r = GetTapePositionNative(handle, 1 /* TAPE_LOGICAL_POSITION */, out _, out var low, out var high);
+        logicalBlock = ((long)high << 32) | (uint)low;
+        return r;
+    }
+
+    public int PrepareTape(nint handle, int operation) => PrepareTapeNative(handle, operation, false);
+
+    public unsafe int SetVariableBlockSize(nint handle)
+    {
+        uint blockSize = 0;
+        return SetTapeParametersNative(handle, 0 /* SET_TAPE_MEDIA_INFORMATION */, &blockSize);
+    }
+
+    public unsafe int GetMediaParameters(nint handle, out long capacity, out long remaining, out bool writeProtected)
+    {
+        var parameters = new TapeGetMediaParameters();
+        var size = Marshal.SizeOf<TapeGetMediaParameters>();
+        var r = GetTapeParametersNative(handle, 0 /* GET_TAPE_MEDIA_INFORMATION */, ref size, &parameters);
+        capacity = parameters.Capacity;
+        remaining = parameters.Remaining;
+        writeProtected = parameters.WriteProtected != 0;
+        return r;
+    }
+}

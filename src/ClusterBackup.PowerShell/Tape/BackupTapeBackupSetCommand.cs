@@ -1,0 +1,74 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Media.Operations;
+
+namespace ClusterBackup.PowerShell.Tape;
+
+/// <summary>
+/// <para type="synopsis">Backs up the backup share to tape, by backup set, multiplexed and mirrored in one pass.</para>
+/// <para type="description">Writes every file of the given completed backup sets (all of them when none is given) that the catalog
+/// does not yet hold on tape. The media-agent configuration decides which agent (drive) writes each file and which mirror agents copy it
+/// in the same pass. Each file's SHA-256 is checked against the one recorded at backup time. With -Verify every copy is read back and marked
+/// verified, which the retention rule counts. Backup sets piped in are written in one session.</para>
+/// <example>
+/// <code>Get-ClusterDbBackupSet -Database SALES | Backup-TapeBackupSet -ConfigurationPath C:\ClusterBackup\agents.json -Verify</code>
+/// <para>Writes the SALES backups to tape with their mirrors and verifies every copy.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsData.Backup, "TapeBackupSet", SupportsShouldProcess = true)]
+[OutputType(typeof(TapeBackupResult))]
+public sealed class BackupTapeBackupSetCommand : ClusterBackupCmdlet
+{
+    private readonly List<Guid> _ids = new();
+
+    /// <summary>The backup sets to write; piped BackupSet objects bind here. Omit to write every backup set not yet on tape.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public Guid[]? BackupSetId { get; set; }
+
+    /// <summary>The media-agent configuration file (agents, drives, mirror chains); see New-TapeAgentConfiguration.</summary>
+    [Parameter(Mandatory = true)]
+    public string ConfigurationPath { get; set; } = "";
+
+    /// <summary>Read every copy back after writing and mark it verified.</summary>
+    [Parameter]
+    public SwitchParameter Verify { get; set; }
+
+    /// <summary>The job name recorded on tape and in the catalog.</summary>
+    [Parameter]
+    public string Job { get; set; } = "share-to-tape";
+
+    /// <summary>The tape library folder; defaults to the configuration's library or CLUSTERBACKUP_TAPE_LIBRARY.</summary>
+    [Parameter]
+    public string? LibraryPath { get; set; }
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (BackupSetId is not null)
+            _ids.AddRange(BackupSetId);
+    }
+
+    protected override void EndProcessing()
+    {
+        var target = _ids.Count == 0 ? "every backup set not yet on tape" : $"{_ids.Count} backup sets";
+        if (ShouldProcess(target, "Write to tape"))
+        {
+            try
+            {
+                var request = new TapeBackupRequest
+                {
+                    CatalogPath = CatalogPath, LibraryPath = LibraryPath, ConfigurationPath = GetUnresolvedProviderPathFromPSPath(ConfigurationPath),
+                    BackupSetIds = _ids.Count == 0 ? null : _ids.Distinct().ToList(), Verify = Verify, Job = Job,
+                };
+                WriteObject(RunEngine((token, reporter) => Task.FromResult(TapeBackupOperation.Run(request, reporter, token))));
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                ThrowEngineError(ex, target);
+            }
+        }
+        base.EndProcessing();
+    }
+}

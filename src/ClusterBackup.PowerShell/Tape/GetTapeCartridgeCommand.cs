@@ -1,0 +1,47 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Media.Operations;
+
+namespace ClusterBackup.PowerShell.Tape;
+
+/// <summary>
+/// <para type="synopsis">Lists the cartridges of the tape library with their labels from the catalog.</para>
+/// <para type="description">Writes one TapeCartridgeInfo per cartridge: where it is (slot, drive, exported), its capacity and use, and the pool, status and volume id the catalog knows from its label.</para>
+/// <example>
+/// <code>Get-TapeCartridge -Pool Daily</code>
+/// <para>Lists the cartridges labelled for the Daily pool.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "TapeCartridge")]
+[OutputType(typeof(TapeCartridgeInfo))]
+public sealed class GetTapeCartridgeCommand : ClusterBackupCmdlet
+{
+    /// <summary>Only cartridges labelled for this pool.</summary>
+    [Parameter]
+    public string? Pool { get; set; }
+
+    /// <summary>Only this cartridge.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string? Barcode { get; set; }
+
+    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
+    [Parameter]
+    public string? LibraryPath { get; set; }
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            foreach (var c in RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.GetCartridges(TapeContext.Open(CatalogPath, LibraryPath, reporter), Pool))))
+                if (Barcode is null || string.Equals(Barcode, c.Barcode, StringComparison.OrdinalIgnoreCase))
+                    WriteObject(c);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, Barcode ?? LibraryPath);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Media.Operations;
+
+namespace ClusterBackup.PowerShell.Tape;
+
+/// <summary>
+/// <para type="synopsis">Lists the drives of the tape library and the cartridge in each.</para>
+/// <para type="description">Writes one TapeDriveInfo per drive of the library: its name and the barcode of the cartridge loaded, if any.</para>
+/// <example>
+/// <code>Get-TapeDrive -LibraryPath D:\VTL</code>
+/// <para>Shows the drives and what they hold.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "TapeDrive")]
+[OutputType(typeof(TapeDriveInfo))]
+public sealed class GetTapeDriveCommand : ClusterBackupCmdlet
+{
+
+    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
+    [Parameter]
+    public string? LibraryPath { get; set; }
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            foreach (var d in RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.GetDrives(TapeContext.Open(CatalogPath, LibraryPath, reporter)))))
+                WriteObject(d);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, LibraryPath);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Media.Operations;
+
+namespace ClusterBackup.PowerShell.Tape;
+
+/// <summary>
+/// <para type="synopsis">Lists what is on tape: from the catalog, or with -FromMedia by reading a cartridge.</para>
+/// <para type="description">From the catalog it writes one TapeObject per object with its copies (volume, mirror level, block positions,
+/// verified or not). With -FromMedia it loads the cartridge, reads it end to end, checks every block and every object's SHA-256, and writes
+/// what it found. Pipe TapeObjects into Restore-TapeObject, Copy-TapeObject or Test-TapeObject.</para>
+/// <example>
+/// <code>Get-TapeObject -Barcode VT0001 -FromMedia</code>
+/// <para>Reads cartridge VT0001 and lists the objects on it.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "TapeObject", DefaultParameterSetName = "Catalog")]
+[OutputType(typeof(TapeObject), ParameterSetName = ["Catalog"])]
+[OutputType(typeof(TapeMediaObject), ParameterSetName = ["Media"])]
+public sealed class GetTapeObjectCommand : ClusterBackupCmdlet
+{
+    /// <summary>Only objects with a copy on this cartridge (with -FromMedia: the cartridge to read).</summary>
+    [Parameter(ParameterSetName = "Catalog", ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = "Media", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    public string? Barcode { get; set; }
+
+    /// <summary>Only the objects of this backup set; piped BackupSet objects bind here.</summary>
+    [Parameter(ParameterSetName = "Catalog", ValueFromPipelineByPropertyName = true)]
+    public Guid? BackupSetId { get; set; }
+
+    /// <summary>Include objects marked expired.</summary>
+    [Parameter(ParameterSetName = "Catalog")]
+    public SwitchParameter IncludeExpired { get; set; }
+
+    /// <summary>Read the cartridge itself instead of the catalog.</summary>
+    [Parameter(ParameterSetName = "Media", Mandatory = true)]
+    public SwitchParameter FromMedia { get; set; }
+
+    /// <summary>The drive to read with (-FromMedia); default a free one.</summary>
+    [Parameter(ParameterSetName = "Media")]
+    public string? Drive { get; set; }
+
+    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
+    [Parameter]
+    public string? LibraryPath { get; set; }
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            if (FromMedia)
+            {
+                foreach (var o in RunEngine((token, reporter) => Task.FromResult(TapeContentsOperation.FromMedia(TapeContext.Open(CatalogPath, LibraryPath, reporter), Barcode!, Drive, token))))
+                    WriteObject(o);
+                return;
+            }
+            var catalog = new TapeCatalog(OpenCatalog(CatalogPath));
+            foreach (var o in catalog.GetObjects(backupSetId: BackupSetId, barcode: Barcode, includeExpired: IncludeExpired))
+                WriteObject(o);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, Barcode);
+        }
+    }
+}

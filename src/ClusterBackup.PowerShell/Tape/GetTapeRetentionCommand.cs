@@ -1,0 +1,47 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Media.Operations;
+
+namespace ClusterBackup.PowerShell.Tape;
+
+/// <summary>
+/// <para type="synopsis">Tells which superseded media sets on the share are safe to retire, by their verified tape copies.</para>
+/// <para type="description">A file on the share is safe to retire only when the catalog holds at least -RequiredCopies verified tape copies of exactly its content. Writes one MediaSetRetention per superseded media set (with -IncludeActive, active ones too) with the verdict and the reason.</para>
+/// <example>
+/// <code>Get-TapeRetention -RequiredCopies 2 | Where-Object SafeToRetire</code>
+/// <para>Lists the media sets that two verified tape copies protect.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "TapeRetention")]
+[OutputType(typeof(MediaSetRetention))]
+public sealed class GetTapeRetentionCommand : ClusterBackupCmdlet
+{
+    /// <summary>How many verified tape copies each file needs.</summary>
+    [Parameter]
+    [ValidateRange(1, 16)]
+    public int RequiredCopies { get; set; } = 2;
+
+    /// <summary>Also evaluate active media sets (never safe, but shows their copies).</summary>
+    [Parameter]
+    public SwitchParameter IncludeActive { get; set; }
+
+    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
+    [Parameter]
+    public string? LibraryPath { get; set; }
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            foreach (var r in TapeRetention.Evaluate(OpenCatalog(CatalogPath), RequiredCopies, IncludeActive))
+                WriteObject(r);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, CatalogPath);
+        }
+    }
+}

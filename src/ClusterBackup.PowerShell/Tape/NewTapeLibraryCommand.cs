@@ -1,0 +1,56 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Media.Operations;
+
+namespace ClusterBackup.PowerShell.Tape;
+
+/// <summary>
+/// <para type="synopsis">Creates a virtual tape library in a folder.</para>
+/// <para type="description">Creates library.json with the given number of drives (drive0, drive1, ...) and slots, and the cartridges, import and export folders. Cartridges are SIMH .tap files with a capacity and an early-warning zone. Writes the library's drives.</para>
+/// <example>
+/// <code>New-TapeLibrary -Path D:\\VTL -Drives 4 -Slots 40</code>
+/// <para>Creates a library with four drives and forty slots.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsCommon.New, "TapeLibrary", SupportsShouldProcess = true)]
+[OutputType(typeof(TapeDriveInfo))]
+public sealed class NewTapeLibraryCommand : ClusterBackupCmdlet
+{
+    /// <summary>The folder of the new library.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    public string Path { get; set; } = "";
+
+    /// <summary>How many drives.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int Drives { get; set; } = 2;
+
+    /// <summary>How many slots.</summary>
+    [Parameter]
+    [ValidateRange(1, 10000)]
+    public int Slots { get; set; } = 20;
+
+    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
+    [Parameter]
+    public string? LibraryPath { get; set; }
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var path = GetUnresolvedProviderPathFromPSPath(Path);
+        if (!ShouldProcess(path, "Create tape library"))
+            return;
+        try
+        {
+            TapeLibraryOperations.CreateLibrary(path, Drives, Slots);
+            foreach (var d in RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.GetDrives(TapeContext.Open(CatalogPath, path, reporter)))))
+                WriteObject(d);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, path);
+        }
+    }
+}

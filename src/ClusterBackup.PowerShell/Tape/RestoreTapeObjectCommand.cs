@@ -1,0 +1,66 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Media.Operations;
+
+namespace ClusterBackup.PowerShell.Tape;
+
+/// <summary>
+/// <para type="synopsis">Restores tape objects to a folder, byte-identical, checked by SHA-256.</para>
+/// <para type="description">Reads each object from its best copy (verified first, then the original before mirrors); objects that share a
+/// tape are read in one pass. When a copy cannot be read, the next copy (a mirror) is used. Files are written under a temporary name and
+/// renamed only after their length and SHA-256 matched.</para>
+/// <example>
+/// <code>Get-TapeObject -BackupSetId $set.BackupSetId | Restore-TapeObject -Destination D:\Restore</code>
+/// <para>Restores every file of one backup set from tape.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsData.Restore, "TapeObject", SupportsShouldProcess = true)]
+[OutputType(typeof(TapeRestoreResult))]
+public sealed class RestoreTapeObjectCommand : ClusterBackupCmdlet
+{
+    private readonly List<Guid> _ids = new();
+
+    /// <summary>The objects to restore; piped TapeObjects bind here.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    public Guid[] ObjectId { get; set; } = [];
+
+    /// <summary>The folder to restore into; objects keep their tape names below it.</summary>
+    [Parameter(Mandatory = true)]
+    public string Destination { get; set; } = "";
+
+    /// <summary>Overwrite files that exist.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>The drive to read with; default a free one.</summary>
+    [Parameter]
+    public string? Drive { get; set; }
+
+    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
+    [Parameter]
+    public string? LibraryPath { get; set; }
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord() => _ids.AddRange(ObjectId);
+
+    protected override void EndProcessing()
+    {
+        var destination = GetUnresolvedProviderPathFromPSPath(Destination);
+        if (_ids.Count > 0 && ShouldProcess(destination, $"Restore {_ids.Count} tape objects"))
+        {
+            try
+            {
+                var request = new TapeRestoreRequest { CatalogPath = CatalogPath, LibraryPath = LibraryPath, ObjectIds = _ids.Distinct().ToList(), Destination = destination, Force = Force, Drive = Drive };
+                foreach (var r in RunEngine((token, reporter) => Task.FromResult(TapeRestoreOperation.Run(request, reporter, token))))
+                    WriteObject(r);
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                ThrowEngineError(ex, destination);
+            }
+        }
+        base.EndProcessing();
+    }
+}

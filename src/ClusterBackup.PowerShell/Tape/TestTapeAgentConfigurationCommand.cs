@@ -1,0 +1,42 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Media.Operations;
+
+namespace ClusterBackup.PowerShell.Tape;
+
+/// <summary>
+/// <para type="synopsis">Checks a media-agent configuration against the drives of its library.</para>
+/// <para type="description">Reports every problem with a clear message: an unknown drive, two agents on one drive, a cycle in the mirror chains, an object mirrored twice onto the same tape, mixed block sizes, a buffer without source. Valid is true when there is none.</para>
+/// <example>
+/// <code>Test-TapeAgentConfiguration -Path agents.json | Select-Object -ExpandProperty Issues</code>
+/// <para>Lists what is wrong with agents.json.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "TapeAgentConfiguration")]
+[OutputType(typeof(TapeAgentConfigurationTest))]
+public sealed class TestTapeAgentConfigurationCommand : ClusterBackupCmdlet
+{
+    /// <summary>The configuration file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string Path { get; set; } = "";
+
+    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
+    [Parameter]
+    public string? LibraryPath { get; set; }
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var path = GetUnresolvedProviderPathFromPSPath(Path);
+        try
+        {
+            WriteObject(RunEngine((_, _) => Task.FromResult(TapeAgentConfigurationOperations.Test(path, LibraryPath))));
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, path);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Media.Operations;
+
+namespace ClusterBackup.PowerShell.Tape;
+
+/// <summary>
+/// <para type="synopsis">Verifies tape copies by reading them back; marks the good ones verified in the catalog.</para>
+/// <para type="description">Reads each copy of the given objects (all objects when none is given), checks every block and each object's
+/// length and SHA-256, and marks passing copies verified. Only verified copies count for retention. By default only copies not yet verified
+/// are read; -All reads every copy again.</para>
+/// <example>
+/// <code>Get-TapeObject -Barcode VT0003 | Test-TapeObject -All</code>
+/// <para>Re-verifies every copy of the objects on VT0003.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "TapeObject")]
+[OutputType(typeof(TapeCopyVerification))]
+public sealed class TestTapeObjectCommand : ClusterBackupCmdlet
+{
+    private readonly List<Guid> _ids = new();
+
+    /// <summary>The objects to verify; piped TapeObjects bind here. Omit to verify all.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public Guid[]? ObjectId { get; set; }
+
+    /// <summary>Read copies already verified too.</summary>
+    [Parameter]
+    public SwitchParameter All { get; set; }
+
+    /// <summary>The drive to read with; default a free one.</summary>
+    [Parameter]
+    public string? Drive { get; set; }
+
+    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
+    [Parameter]
+    public string? LibraryPath { get; set; }
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ObjectId is not null)
+            _ids.AddRange(ObjectId);
+    }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            var ids = _ids.Count == 0 ? null : _ids.Distinct().ToList();
+            foreach (var v in RunEngine((token, reporter) => Task.FromResult(TapeVerifyOperation.Run(TapeContext.Open(CatalogPath, LibraryPath, reporter), ids, !All, token, Drive))))
+                WriteObject(v);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            ThrowEngineError(ex, "tape copies");
+        }
+        base.EndProcessing();
+    }
+}

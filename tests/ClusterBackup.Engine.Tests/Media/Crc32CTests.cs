@@ -1,0 +1,55 @@
+using System.Text;
+using ClusterBackup.Engine.Media.Format;
+
+namespace ClusterBackup.Engine.Tests.Media;
+
+public class Crc32CTests
+{
+    public static TheoryData<string, uint> Vectors => new()
+    {
+        // RFC 3720 appendix B.4 and the common check value.
+        { "123456789", 0xE3069283 },
+        { "zeros32", 0x8A9136AA },
+        { "ones32", 0x62A8AB43 },
+        { "ascending32", 0x46DD794E },
+        { "descending32", 0x113FDB5C },
+    };
+
+    private static byte[] Input(string name) => name switch
+    {
+        "zeros32" => new byte[32],
+        "ones32" => Enumerable.Repeat((byte)0xFF, 32).ToArray(),
+        "ascending32" => Enumerable.Range(0, 32).Select(i => (byte)i).ToArray(),
+        "descending32" => Enumerable.Range(0, 32).Select(i => (byte)(31 - i)).ToArray(),
+        _ => Encoding.ASCII.GetBytes(name),
+    };
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    public void MatchesPublishedVectors(string input, uint expected)
+    {
+        Assert.Equal(expected, Crc32C.Compute(Input(input)));
+        Assert.Equal(expected, Crc32C.ComputeWithTable(Input(input)));
+    }
+
+    [Fact]
+    public void HardwareAndTablePathsAgreeOnEveryLengthAndAlignment()
+    {
+        var random = new Random(3720);
+        var data = new byte[4099];
+        random.NextBytes(data);
+        for (var start = 0; start < 9; start++)
+            for (var length = 0; length < 300; length += 7)
+                Assert.Equal(Crc32C.ComputeWithTable(data.AsSpan(start, length)), Crc32C.Compute(data.AsSpan(start, length)));
+        Assert.Equal(Crc32C.ComputeWithTable(data), Crc32C.Compute(data));
+    }
+
+    [Fact]
+    public void AppendingInPiecesEqualsOneCall()
+    {
+        var data = Encoding.ASCII.GetBytes("123456789");
+        var state = Crc32C.Append(0xFFFFFFFF, data.AsSpan(0, 4));
+        state = Crc32C.Append(state, data.AsSpan(4));
+        Assert.Equal(0xE3069283u, ~state);
+    }
+}
