@@ -10,12 +10,21 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'ClusterBackup.Format.ps1xml'
+        'ClusterBackup.Scheduling.Format.ps1xml'
     )
     TypesToProcess       = @(
         'ClusterBackup.Types.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterDbBackupSet'
+        'New-ClusterBackupSchedule'
+        'Get-ClusterBackupSchedule'
+        'Test-ClusterBackupSchedule'
+        'Show-ClusterBackupWeek'
+        'Export-ClusterBackupSchedule'
+        'Register-ClusterBackupSchedule'
+        'Unregister-ClusterBackupSchedule'
+        'Start-ClusterBackupJob'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
