@@ -12,6 +12,7 @@
         'ClusterBackup.Format.ps1xml'
         'ClusterBackup.Backup.Format.ps1xml'
         'ClusterBackup.Cluster.Format.ps1xml'
+        'ClusterBackup.Scheduling.Format.ps1xml'
         'ClusterBackup.Tape.Format.ps1xml'
     )
     TypesToProcess       = @(
@@ -22,7 +23,9 @@
         'Backup-TapeBackupSet'
         'Copy-TapeObject'
         'Dismount-TapeCartridge'
+        'Export-ClusterBackupSchedule'
         'Export-TapeCartridge'
+        'Get-ClusterBackupSchedule'
         'Get-ClusterDbBackupSet'
         'Get-ClusterDbGroup'
         'Get-ClusterDbNode'
@@ -33,14 +36,20 @@
         'Import-TapeCartridge'
         'Initialize-TapeCartridge'
         'Mount-TapeCartridge'
+        'New-ClusterBackupSchedule'
         'New-TapeAgentConfiguration'
         'New-TapeLibrary'
+        'Register-ClusterBackupSchedule'
         'Restore-ClusterDbBackup'
         'Restore-TapeObject'
+        'Show-ClusterBackupWeek'
+        'Start-ClusterBackupJob'
         'Start-ClusterDbBackup'
+        'Test-ClusterBackupSchedule'
         'Test-ClusterDbBackup'
         'Test-TapeAgentConfiguration'
         'Test-TapeObject'
+        'Unregister-ClusterBackupSchedule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

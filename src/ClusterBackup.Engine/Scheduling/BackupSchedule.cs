@@ -34,6 +34,16 @@ public sealed record BackupSchedule
         }
     }
 
+    /// <summary>
+    /// The zone as an IANA id, which systemd's OnCalendar needs: a Windows id ("W. Europe Standard Time") is
+    /// converted; an id that is already IANA is returned as is.
+    /// </summary>
+    public string IanaTimeZone()
+    {
+        ResolveTimeZone();
+        return TimeZoneInfo.TryConvertWindowsIdToIanaId(TimeZone, out var iana) ? iana : TimeZone;
+    }
+
     public ScheduledJob Job(string name) =>
         Jobs.FirstOrDefault(j => string.Equals(j.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, name,

@@ -3,8 +3,10 @@ using System.Globalization;
 namespace ClusterBackup.Engine.Scheduling;
 
 /// <summary>What to check: a schedule over [From, To) (default: the week from Monday 00:00 in the schedule's zone).</summary>
-/// <param name="Durations">How long each job is expected to run; default its ExpectedDuration (see <see cref="DurationEstimator"/> for learned ones).</param>
-public sealed record OverlapCheckRequest(BackupSchedule Schedule, DateTimeOffset? From = null, DateTimeOffset? To = null, Func<ScheduledJob, TimeSpan>? Durations = null);
+/// <param name="Durations">How long each job is expected to run; default its ExpectedDuration, or the learned one with <paramref name="LearnFrom"/>.</param>
+/// <param name="LearnFrom">A catalog whose run history gives learned durations (<see cref="DurationEstimator"/>).</param>
+public sealed record OverlapCheckRequest(BackupSchedule Schedule, DateTimeOffset? From = null, DateTimeOffset? To = null,
+    Func<ScheduledJob, TimeSpan>? Durations = null, Catalog.CatalogDatabase? LearnFrom = null);
 
 /// <summary>The planned runs of the horizon and every conflict among them; <see cref="IsSafe"/> when there is none.</summary>
 public sealed record OverlapCheckResult(BackupSchedule Schedule, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<ScheduleOccurrence> Occurrences, IReadOnlyList<ScheduleConflict> Conflicts)
@@ -30,7 +32,8 @@ public sealed class OverlapCheck
         var to = request.To ?? from.AddDays(7);
         if (to <= from)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, schedule.Name, $"The horizon ends ({to:u}) before it starts ({from:u}).");
-        var durations = request.Durations ?? (j => j.ExpectedDuration);
+        var durations = request.Durations
+            ?? (request.LearnFrom is { } catalog ? new DurationEstimator(catalog, schedule.Name).Expected : j => j.ExpectedDuration);
         var longest = schedule.Jobs.Where(j => j.Enabled).Select(durations).DefaultIfEmpty(TimeSpan.Zero).Max();
         var zone = schedule.ResolveTimeZone();
         // Runs that start before the horizon but are still going inside it count too.

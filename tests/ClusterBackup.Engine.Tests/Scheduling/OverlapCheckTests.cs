@@ -62,6 +62,10 @@ public class OverlapCheckTests
         Assert.Equal("start 'share-to-tape' 10 min later (02:40 -> 02:50)", wednesday.Suggestion);
         Assert.Equal(DayOfWeek.Sunday, result.Conflicts[1].OverlapStart.DayOfWeek);
 
+        // It is the smallest: one minute less still meets the log backup.
+        var almost = WithJob(schedule, "share-to-tape", j => j with { Recurrence = j.Recurrence with { At = new TimeOnly(2, 49) } });
+        Assert.Equal(2, new OverlapCheck().Run(new OverlapCheckRequest(almost, monday)).Conflicts.Count);
+
         // The suggestion holds: applying it leaves no conflict.
         var fixedSchedule = WithJob(schedule, "share-to-tape", j => j with { Recurrence = j.Recurrence with { At = new TimeOnly(2, 50) } });
         Assert.True(new OverlapCheck().Run(new OverlapCheckRequest(fixedSchedule, monday)).IsSafe);

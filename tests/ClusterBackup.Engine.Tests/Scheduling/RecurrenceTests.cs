@@ -40,6 +40,27 @@ public class RecurrenceTests
         Assert.Equal(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero), runs[3].Start);
     }
 
+    [Theory]
+    [InlineData("UTC")]
+    [InlineData(NewYork)]
+    [InlineData("Asia/Kolkata")]
+    public void ExpandedRunsAreExactlyTheWeeklySlotsTheExportsWrite(string zone)
+    {
+        // The exports are written from WeeklySlots; in a week without a daylight-saving change every run the
+        // model plans falls on one of them, to the minute, and every slot is run once.
+        var schedule = Figure6Template.Create(zone);
+        var monday = OrdinaryMonday(zone);
+        var tz = TimeZoneInfo.FindSystemTimeZoneById(zone);
+        foreach (var job in schedule.Jobs.Where(j => j.Enabled))
+        {
+            var planned = ScheduleExpander.Expand(schedule with { Jobs = [job] }, monday, monday.AddDays(7))
+                .Select(o => TimeZoneInfo.ConvertTime(o.Start, tz))
+                .Select(t => new WeeklySlot(t.DayOfWeek, TimeOnly.FromDateTime(t.DateTime)))
+                .Order().ToList();
+            Assert.Equal(job.Recurrence.WeeklySlots(), planned);
+        }
+    }
+
     [Fact]
     public void EveryNHoursWithoutUntilFillsTheDay()
     {

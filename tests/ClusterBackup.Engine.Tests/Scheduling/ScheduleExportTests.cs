@@ -125,6 +125,14 @@ public class ScheduleExportTests
         Assert.Contains("AccuracySec=1s\n", timer);
     }
 
+    [Fact]
+    public void SystemdTimersNameTheZoneByItsIanaIdEvenWhenTheScheduleUsesAWindowsId()
+    {
+        var timer = ScheduleExporters.For(SchedulerKind.Systemd).Export(Figure6Template.Create("W. Europe Standard Time"), Options)
+            .First(f => f.FileName.EndsWith(".timer")).Content;
+        Assert.Contains("OnCalendar=Mon,Thu *-*-* 01:00:00 Europe/Berlin\n", timer);
+    }
+
     [Theory]
     [InlineData("2026-11-23")] // an ordinary week
     [InlineData("2026-10-26")] // the week New York falls back (Sunday 1 November)

@@ -19,6 +19,7 @@ internal sealed partial class SystemdExporter : IScheduleExporter
     public IReadOnlyList<ScheduleExportFile> Export(BackupSchedule schedule, ExportOptions options)
     {
         var files = new List<ScheduleExportFile>();
+        var zone = schedule.IanaTimeZone();
         foreach (var job in schedule.Jobs.Where(j => j.Enabled))
         {
             var unit = UnitBase(schedule.Name, job.Name);
@@ -37,7 +38,7 @@ internal sealed partial class SystemdExporter : IScheduleExporter
                 .Append("[Timer]\n");
             foreach (var group in SlotGroups.Of(job.Recurrence.WeeklySlots()))
                 timer.Append(CultureInfo.InvariantCulture,
-                    $"OnCalendar={string.Join(",", group.Days.Select(Day))} *-*-* {string.Join(",", group.Hours.Select(h => h.ToString("00", CultureInfo.InvariantCulture)))}:{group.Minute:00}:00 {schedule.TimeZone}\n");
+                    $"OnCalendar={string.Join(",", group.Days.Select(Day))} *-*-* {string.Join(",", group.Hours.Select(h => h.ToString("00", CultureInfo.InvariantCulture)))}:{group.Minute:00}:00 {zone}\n");
             timer.Append("AccuracySec=1s\nPersistent=false\n")
                 .Append($"Unit={unit}.service\n\n")
                 .Append("[Install]\nWantedBy=timers.target\n");

@@ -14,6 +14,8 @@ internal sealed class TaskSchedulerInstaller : IScheduleInstaller
 
     public IReadOnlyList<ScheduleExportFile> Install(BackupSchedule schedule, IReadOnlyList<ScheduleExportFile> files, ExportOptions options, InstallTarget target)
     {
+        if (!TimeZoneInfo.Local.HasSameRules(schedule.ResolveTimeZone()))
+            target.Reporter.Warning($"This machine's time zone ({TimeZoneInfo.Local.Id}) is not the schedule's ({schedule.TimeZone}); Task Scheduler reads the start times in the machine's zone.");
         var written = ScheduleRegistration.WriteFiles(files, target.Directory ?? DefaultDirectory(schedule));
         if (!target.Commands.IsWindows)
         {

@@ -1,0 +1,73 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Scheduling;
+using ClusterBackup.Engine.Scheduling.Export;
+
+namespace ClusterBackup.PowerShell.Scheduling;
+
+/// <summary>
+/// <para type="synopsis">Writes a schedule as Task Scheduler XML, systemd units or crontab lines.</para>
+/// <para type="description">Exports every enabled job: a task per job (task schema 1.2, UTF-16, importable with
+/// schtasks /Create /XML) that runs pwsh, imports the module and calls Start-ClusterBackupJob; or a .service and a
+/// .timer per job (OnCalendar in the schedule's time zone); or one crontab block. Each entry runs its job by name from
+/// the schedule file, under the runtime guard. Register-ClusterBackupSchedule installs them.</para>
+/// <example>
+/// <code>Export-ClusterBackupSchedule -Path C:\ClusterBackup\figure6.json -Scheduler TaskScheduler -Destination C:\ClusterBackup\tasks</code>
+/// <para>Writes one task XML file per job.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsData.Export, "ClusterBackupSchedule", SupportsShouldProcess = true)]
+[OutputType(typeof(ScheduleExportFile))]
+public sealed class ExportClusterBackupScheduleCommand : ClusterBackupCmdlet
+{
+    /// <summary>The schedule file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "Schedule")]
+    public string Path { get; set; } = "";
+
+    /// <summary>TaskScheduler, Systemd or Cron.</summary>
+    [Parameter(Mandatory = true)]
+    public SchedulerKind Scheduler { get; set; }
+
+    /// <summary>The folder to write the files into.</summary>
+    [Parameter(Mandatory = true)]
+    public string Destination { get; set; } = "";
+
+    /// <summary>The schedule file's path on the machine that runs the jobs; default the full path of -Path.</summary>
+    [Parameter]
+    public string? TargetSchedulePath { get; set; }
+
+    /// <summary>The clusterbackup executable the systemd units and crontab lines run.</summary>
+    [Parameter]
+    public string? CliPath { get; set; }
+
+    /// <summary>The pwsh executable the tasks run (default pwsh.exe).</summary>
+    [Parameter]
+    public string? PowerShellPath { get; set; }
+
+    /// <summary>The module name or path the tasks import (default ClusterBackup).</summary>
+    [Parameter]
+    public string? Module { get; set; }
+
+    /// <summary>The catalog the jobs use, passed on their command lines; default the jobs' own default.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var schedule = ScheduleFile.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path));
+            var options = ScheduleExportParameters.Options(this, Path, TargetSchedulePath, CliPath, PowerShellPath, Module, CatalogPath);
+            var files = ScheduleExporters.For(Scheduler).Export(schedule, options);
+            var destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
+            if (!ShouldProcess(destination, $"Write {files.Count} {Scheduler} file(s) for schedule '{schedule.Name}'"))
+                return;
+            foreach (var file in ScheduleRegistration.WriteFiles(files, destination))
+                WriteObject(file);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, Path);
+        }
+    }
+}

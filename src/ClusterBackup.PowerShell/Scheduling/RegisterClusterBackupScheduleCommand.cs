@@ -1,0 +1,74 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Scheduling;
+using ClusterBackup.Engine.Scheduling.Export;
+
+namespace ClusterBackup.PowerShell.Scheduling;
+
+/// <summary>
+/// <para type="synopsis">Installs a schedule in Task Scheduler, systemd or cron.</para>
+/// <para type="description">Exports the schedule and installs it, replacing what the same schedule had installed: on
+/// Windows each task is imported with schtasks /Create /XML into \ClusterBackup\SCHEDULE\JOB; with systemd the units
+/// go to /etc/systemd/system (or -Directory) and the timers are enabled and started; with cron the schedule's block in
+/// the crontab is replaced. Run Test-ClusterBackupSchedule first: registering does not check overlaps.</para>
+/// <example>
+/// <code>Register-ClusterBackupSchedule -Path C:\ClusterBackup\figure6.json -Scheduler TaskScheduler -WhatIf</code>
+/// <para>Shows what would be registered.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Register, "ClusterBackupSchedule", SupportsShouldProcess = true)]
+[OutputType(typeof(ScheduleExportFile))]
+public sealed class RegisterClusterBackupScheduleCommand : ClusterBackupCmdlet
+{
+    /// <summary>The schedule file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "Schedule")]
+    public string Path { get; set; } = "";
+
+    /// <summary>TaskScheduler, Systemd or Cron.</summary>
+    [Parameter(Mandatory = true)]
+    public SchedulerKind Scheduler { get; set; }
+
+    /// <summary>Where the unit or task files go; default /etc/systemd/system, or ProgramData\ClusterBackup\tasks\SCHEDULE.</summary>
+    [Parameter]
+    public string? Directory { get; set; }
+
+    /// <summary>The schedule file's path on the machine that runs the jobs; default the full path of -Path.</summary>
+    [Parameter]
+    public string? TargetSchedulePath { get; set; }
+
+    /// <summary>The clusterbackup executable the systemd units and crontab lines run.</summary>
+    [Parameter]
+    public string? CliPath { get; set; }
+
+    /// <summary>The pwsh executable the tasks run (default pwsh.exe).</summary>
+    [Parameter]
+    public string? PowerShellPath { get; set; }
+
+    /// <summary>The module name or path the tasks import (default ClusterBackup).</summary>
+    [Parameter]
+    public string? Module { get; set; }
+
+    /// <summary>The catalog the jobs use, passed on their command lines.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var schedule = ScheduleFile.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path));
+            var options = ScheduleExportParameters.Options(this, Path, TargetSchedulePath, CliPath, PowerShellPath, Module, CatalogPath);
+            var directory = Directory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Directory);
+            var enabled = schedule.Jobs.Count(j => j.Enabled);
+            if (!ShouldProcess($"{Scheduler}{(directory is null ? "" : " in " + directory)}", $"Register {enabled} job(s) of schedule '{schedule.Name}'"))
+                return;
+            var files = RunEngine((_, reporter) => Task.FromResult(new ScheduleRegistration().Register(schedule, Scheduler, options, directory, reporter)));
+            foreach (var file in files)
+                WriteObject(file);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, Path);
+        }
+    }
+}

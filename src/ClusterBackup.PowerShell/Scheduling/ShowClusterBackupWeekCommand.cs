@@ -1,0 +1,75 @@
+using System.Management.Automation;
+using System.Text;
+using ClusterBackup.Engine;
+using ClusterBackup.Engine.Scheduling;
+
+namespace ClusterBackup.PowerShell.Scheduling;
+
+/// <summary>
+/// <para type="synopsis">Draws a schedule's week: the figure 6 grid and every run, conflicts marked.</para>
+/// <para type="description">Writes the week as text (a row per job, a column per day, then a half-hour timeline per day
+/// where '!' marks a conflict). With -OutFile it also writes the drawing as an SVG (.svg) or an HTML page (.html or
+/// .htm) with the conflicts highlighted in red and listed with their smallest fixes.</para>
+/// <example>
+/// <code>Show-ClusterBackupWeek -Path C:\ClusterBackup\figure6.json -OutFile C:\ClusterBackup\week.html; Invoke-Item C:\ClusterBackup\week.html</code>
+/// <para>Prints this week and opens the drawing in the browser.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsCommon.Show, "ClusterBackupWeek", SupportsShouldProcess = true)]
+[OutputType(typeof(string))]
+public sealed class ShowClusterBackupWeekCommand : ClusterBackupCmdlet
+{
+    /// <summary>The schedule file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "Schedule")]
+    public string Path { get; set; } = "";
+
+    /// <summary>Start of the horizon, read in the schedule's time zone. Default: this week's Monday 00:00.</summary>
+    [Parameter]
+    public DateTime? From { get; set; }
+
+    /// <summary>Length of the horizon in days (default 7).</summary>
+    [Parameter]
+    [ValidateRange(1, 62)]
+    public int Days { get; set; } = 7;
+
+    /// <summary>Use durations learned from the catalog's run history.</summary>
+    [Parameter]
+    public SwitchParameter Learned { get; set; }
+
+    /// <summary>The catalog file for -Learned.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    /// <summary>Also write the drawing to this .svg or .html file.</summary>
+    [Parameter]
+    public string? OutFile { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var result = ScheduleCmdletHelpers.Check(this, Path, From, Days, Learned ? OpenCatalog(CatalogPath) : null);
+            WriteObject(WeekDrawing.ToText(result));
+            if (OutFile is null)
+                return;
+            var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile);
+            var extension = System.IO.Path.GetExtension(target).ToLowerInvariant();
+            var content = extension switch
+            {
+                ".svg" => WeekDrawing.ToSvg(result),
+                ".html" or ".htm" => WeekDrawing.ToHtml(result),
+                _ => throw new ClusterBackupException(ErrorKind.InvalidArgument, target, $"-OutFile '{target}' must end in .svg, .html or .htm."),
+            };
+            if (!ShouldProcess(target, "Write the week drawing"))
+                return;
+            var temporary = target + ".tmp";
+            File.WriteAllText(temporary, content, new UTF8Encoding(false));
+            File.Move(temporary, target, overwrite: true);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, Path);
+        }
+    }
+}

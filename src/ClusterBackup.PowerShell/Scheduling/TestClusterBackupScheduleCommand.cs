@@ -1,0 +1,78 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Scheduling;
+
+namespace ClusterBackup.PowerShell.Scheduling;
+
+/// <summary>
+/// <para type="synopsis">Proves that no two jobs of a schedule overlap, or lists each conflict with its smallest fix.</para>
+/// <para type="description">Expands every enabled job over a week (or the horizon given) in the schedule's time zone and
+/// writes one ScheduleConflict per pair of runs that may not overlap but do: a database -> share job against the
+/// share -> tape job, a log backup during a full of the same database, a run still going when the next starts. Each
+/// conflict names the jobs, when, by how much, and the smallest shift of one job that removes it. With -Quiet it
+/// writes only $true (safe) or $false.</para>
+/// <example>
+/// <code>Test-ClusterBackupSchedule -Path C:\ClusterBackup\figure6.json -Learned | Format-List</code>
+/// <para>Checks this week using durations learned from the catalog's run history.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "ClusterBackupSchedule")]
+[OutputType(typeof(ScheduleConflict), typeof(bool))]
+public sealed class TestClusterBackupScheduleCommand : ClusterBackupCmdlet
+{
+    /// <summary>The schedule file.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "Schedule")]
+    public string Path { get; set; } = "";
+
+    /// <summary>Start of the horizon, read in the schedule's time zone. Default: this week's Monday 00:00.</summary>
+    [Parameter]
+    public DateTime? From { get; set; }
+
+    /// <summary>Length of the horizon in days (default 7).</summary>
+    [Parameter]
+    [ValidateRange(1, 3660)]
+    public int Days { get; set; } = 7;
+
+    /// <summary>Use durations learned from the catalog (95th percentile of the last 10 successful runs, once there are 3).</summary>
+    [Parameter]
+    public SwitchParameter Learned { get; set; }
+
+    /// <summary>The catalog file for -Learned; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    /// <summary>Write only $true when the schedule is safe, $false when it has a conflict.</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var result = ScheduleCmdletHelpers.Check(this, Path, From, Days, Learned ? OpenCatalog(CatalogPath) : null);
+            if (Quiet)
+                WriteObject(result.IsSafe);
+            else
+                foreach (var conflict in result.Conflicts)
+                    WriteObject(conflict);
+            if (!Quiet && result.IsSafe)
+                WriteVerbose($"No conflicts among {result.Occurrences.Count} runs from {result.From:u} to {result.To:u}.");
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, Path);
+        }
+    }
+}
+
+internal static class ScheduleCmdletHelpers
+{
+    public static OverlapCheckResult Check(PSCmdlet cmdlet, string path, DateTime? from, int days, Engine.Catalog.CatalogDatabase? learnFrom)
+    {
+        var schedule = ScheduleFile.Read(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
+        var start = from is { } local
+            ? ScheduleExpander.ToInstant(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), schedule.ResolveTimeZone()).Instant
+            : ScheduleExpander.StartOfWeek(schedule, DateTimeOffset.UtcNow);
+        return new OverlapCheck().Run(new OverlapCheckRequest(schedule, start, start.AddDays(days), LearnFrom: learnFrom));
+    }
+}

@@ -1,0 +1,70 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Runs against the staged module (build.ps1 sets CLUSTERBACKUP_MODULE).
+
+BeforeAll {
+    $manifest = $env:CLUSTERBACKUP_MODULE
+    if (-not $manifest) { $manifest = Join-Path $PSScriptRoot '../../ClusterBackup.psd1' }
+    Import-Module $manifest -Force
+    $work = Join-Path ([IO.Path]::GetTempPath()) "cb-pester-schedule-$([guid]::NewGuid())"
+    New-Item -ItemType Directory -Path $work | Out-Null
+    $schedule = Join-Path $work 'figure6.json'
+    $catalog = Join-Path $work 'catalog.db'
+}
+
+AfterAll {
+    Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
+}
+
+Describe 'The coordinated schedule' {
+    It 'creates the Figure 6 template and reads it back' {
+        $created = New-ClusterBackupSchedule -Path $schedule -TimeZone 'UTC'
+        $created.Name | Should -Be 'figure6'
+        $jobs = Get-ClusterBackupSchedule -Path $schedule -Job *
+        $jobs.Name | Should -Be @('full-with-init', 'full-no-init', 'log-with-init', 'log-no-init', 'share-to-tape')
+    }
+
+    It 'refuses to overwrite without -Force' {
+        { New-ClusterBackupSchedule -Path $schedule -ErrorAction Stop } | Should -Throw '*pass -Force*'
+    }
+
+    It 'proves Figure 6 has no conflicts' {
+        Test-ClusterBackupSchedule -Path $schedule -From '2026-11-23' -Quiet | Should -BeTrue
+        @(Test-ClusterBackupSchedule -Path $schedule -From '2026-11-23').Count | Should -Be 0
+    }
+
+    It 'reports a tape job moved into a log backup, with the smallest fix' {
+        $bad = Join-Path $work 'bad.json'
+        (Get-Content $schedule -Raw).Replace('"at": "04:30"', '"at": "02:40"') | Set-Content $bad
+        $conflicts = @(Test-ClusterBackupSchedule -Path $bad -From '2026-11-23')
+        $conflicts.Count | Should -Be 2
+        $conflicts[0].FirstJob | Should -Be 'log-no-init'
+        $conflicts[0].SecondJob | Should -Be 'share-to-tape'
+        $conflicts[0].Overlap.TotalMinutes | Should -Be 10
+        $conflicts[0].Suggestion | Should -Be "start 'share-to-tape' 10 min later (02:40 -> 02:50)"
+    }
+
+    It 'draws the week and writes the SVG' {
+        $svg = Join-Path $work 'week.svg'
+        $text = Show-ClusterBackupWeek -Path $schedule -From '2026-11-23' -OutFile $svg
+        $text | Should -Match 'no conflicts'
+        ([xml](Get-Content $svg -Raw)).svg | Should -Not -BeNullOrEmpty
+    }
+
+    It 'exports tasks that follow the task schema' {
+        $files = Export-ClusterBackupSchedule -Path $schedule -Scheduler TaskScheduler -Destination (Join-Path $work 'tasks')
+        $files.Count | Should -Be 4
+        ([xml](Get-Content $files[0].Path -Raw)).Task.version | Should -Be '1.2'
+    }
+
+    It 'runs a job without a runner as a failed run, recorded in the catalog' {
+        $result = Start-ClusterBackupJob -Schedule $schedule -Job share-to-tape -CatalogPath $catalog -Confirm:$false
+        $result.Status | Should -Be 'Failed'
+        $result.ExitCode | Should -Be 1
+        $result.Message | Should -Match 'No runner for Share -> tape'
+    }
+
+    It 'shows what it would register with -WhatIf and changes nothing' {
+        Register-ClusterBackupSchedule -Path $schedule -Scheduler Systemd -Directory (Join-Path $work 'units') -WhatIf
+        Test-Path (Join-Path $work 'units') | Should -BeFalse
+    }
+}
