@@ -10,12 +10,18 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'ClusterBackup.Format.ps1xml'
+        'ClusterBackup.Digests.Format.ps1xml'
     )
     TypesToProcess       = @(
         'ClusterBackup.Types.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterDbBackupSet'
+        'Compare-BlockDigest'
+        'Export-BlockDigest'
+        'Backup-ChangedBlock'
+        'Restore-ChangedBlock'
+        'Get-ChangedBlockGeneration'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
