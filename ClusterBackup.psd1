@@ -12,6 +12,7 @@
         'ClusterBackup.Format.ps1xml'
         'ClusterBackup.Backup.Format.ps1xml'
         'ClusterBackup.Cluster.Format.ps1xml'
+        'ClusterBackup.Digests.Format.ps1xml'
         'ClusterBackup.Scheduling.Format.ps1xml'
         'ClusterBackup.Tape.Format.ps1xml'
     )
@@ -20,11 +21,15 @@
     )
     CmdletsToExport      = @(
         'Add-TapeCartridge'
+        'Backup-ChangedBlock'
         'Backup-TapeBackupSet'
+        'Compare-BlockDigest'
         'Copy-TapeObject'
         'Dismount-TapeCartridge'
+        'Export-BlockDigest'
         'Export-ClusterBackupSchedule'
         'Export-TapeCartridge'
+        'Get-ChangedBlockGeneration'
         'Get-ClusterBackupSchedule'
         'Get-ClusterDbBackupSet'
         'Get-ClusterDbGroup'
@@ -40,6 +45,7 @@
         'New-TapeAgentConfiguration'
         'New-TapeLibrary'
         'Register-ClusterBackupSchedule'
+        'Restore-ChangedBlock'
         'Restore-ClusterDbBackup'
         'Restore-TapeObject'
         'Show-ClusterBackupWeek'

@@ -34,6 +34,7 @@ public static class BlockDigestEngine
         {
             var blocksPerChunk = Math.Max(1, ReadChunkBytes / options.BlockSize);
             var buffer = new byte[(long)blocksPerChunk * options.BlockSize];
+            using var hasher = DigestAlgorithms.CreateHasher(options.Algorithm);
             for (var block = region.First; block < region.End; block += blocksPerChunk)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -47,7 +48,7 @@ public static class BlockDigestEngine
                 for (var i = 0; i < count; i++)
                 {
                     var length = Math.Min(options.BlockSize, wanted - i * options.BlockSize);
-                    DigestAlgorithms.Hash(options.Algorithm, buffer.AsSpan(i * options.BlockSize, length),
+                    hasher.Hash(buffer.AsSpan(i * options.BlockSize, length),
                         digests.AsSpan(checked((int)((block + i) * digestLength)), digestLength));
                 }
                 var total = Interlocked.Add(ref done, count);

@@ -27,6 +27,12 @@ public static class DigestAlgorithms
 
     public static bool IsKnown(byte value) => value is (byte)DigestAlgorithm.Sha256 or (byte)DigestAlgorithm.Xxh3;
 
+    /// <summary>
+    /// A hasher for one worker thread. For SHA-256 it keeps one OpenSSL digest context and resets it per
+    /// block, which costs far less per 4 KiB block than setting up a context for every call.
+    /// </summary>
+    public static BlockHasher CreateHasher(DigestAlgorithm algorithm) => new(algorithm);
+
     /// <summary>Digests one block. Static and thread-safe: each call is independent.</summary>
     public static void Hash(DigestAlgorithm algorithm, ReadOnlySpan<byte> block, Span<byte> digest)
     {
@@ -35,4 +41,23 @@ public static class DigestAlgorithms
         else
             SHA256.HashData(block, digest);
     }
+}
+
+/// <summary>Digests blocks one after another on one thread (not thread-safe; one per worker).</summary>
+public sealed class BlockHasher(DigestAlgorithm algorithm) : IDisposable
+{
+    private readonly IncrementalHash? _sha256 = algorithm == DigestAlgorithm.Sha256 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+
+    public void Hash(ReadOnlySpan<byte> block, Span<byte> digest)
+    {
+        if (_sha256 is null)
+        {
+            Xxh3.Hash128(block, digest);
+            return;
+        }
+        _sha256.AppendData(block);
+        _sha256.GetHashAndReset(digest);
+    }
+
+    public void Dispose() => _sha256?.Dispose();
 }

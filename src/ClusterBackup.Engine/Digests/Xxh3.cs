@@ -44,6 +44,8 @@ public static class Xxh3
     public const int DigestLength = 16;
 
     /// <summary>The 128-bit hash as (high, low), the halves xxhsum prints in that order.</summary>
+    // Fully optimised from the first call: a digest pass is one long hot loop that tiered compilation would start unoptimised.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (ulong High, ulong Low) Hash128(ReadOnlySpan<byte> input, ulong seed = 0)
     {
         var secret = DefaultSecret;
@@ -207,6 +209,7 @@ public static class Xxh3
         return Finish(accLow, accHigh, length, seed);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (ulong High, ulong Low) HashLong(ReadOnlySpan<byte> input, ReadOnlySpan<byte> secret)
     {
         Span<ulong> acc = stackalloc ulong[8];
@@ -251,6 +254,7 @@ public static class Xxh3
         return Avalanche(result);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScalarAccumulate(Span<ulong> acc, ReadOnlySpan<byte> input, ReadOnlySpan<byte> secret, int stripes)
     {
         for (var s = 0; s < stripes; s++)
@@ -284,6 +288,7 @@ public static class Xxh3
     // The AVX2 forms process four 64-bit accumulator lanes per instruction; the arithmetic per lane
     // is exactly the scalar one above (a 32x32->64 multiply of the keyed halves, the neighbour
     // lane's input added), so the results are identical.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Avx2Accumulate(Span<ulong> acc, ReadOnlySpan<byte> input, ReadOnlySpan<byte> secret, int stripes)
     {
         fixed (ulong* accPointer = acc)

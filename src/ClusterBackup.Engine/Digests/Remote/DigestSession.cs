@@ -121,8 +121,9 @@ internal static class DigestSession
         finally
         {
             // Never leave the digest workers running against a handle the caller is about to close.
+            // Its own failure, if any, has already surfaced above or is superseded by the one in flight.
             try { await ownTask.ConfigureAwait(false); }
-            catch (Exception) when (true) { }
+            catch (Exception) { }
         }
     }
 
