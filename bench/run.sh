@@ -6,6 +6,8 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 SECTIONS=(
   backup-overhead
+  tape
+  digests
 )
 selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=("${SECTIONS[@]}")
@@ -14,25 +16,4 @@ for section in "${selected[@]}"; do
   [ -f "$HERE/$section/run.sh" ] || { echo "no benchmark section '$section' (have: ${SECTIONS[*]})" >&2; exit 2; }
   printf '\n==> bench: %s\n' "$section"
   bash "$HERE/$section/run.sh" | tee "$HERE/results/$section.txt"
-# Benchmarks. Each capability has a section; figures go to bench/README.md.
-#   bench/run.sh [section...]   sections: tape (default: all)
-set -euo pipefail
-cd "$(dirname "$0")"
-sections=("$@")
-((${#sections[@]})) || sections=(tape)
-for section in "${sections[@]}"; do
-  case "$section" in
-    tape) bash tape/run.sh ;;
-    *) echo "unknown benchmark section: $section" >&2; exit 2 ;;
-# Benchmarks: ./build.sh bench [section...] builds and runs them; figures go to bench/README.md.
-# Each section is a script under bench/<section>/run.sh that prints a markdown report.
-set -euo pipefail
-cd "$(dirname "$0")"
-sections=("$@")
-((${#sections[@]})) || sections=(digests)
-for section in "${sections[@]}"; do
-  case "$section" in
-    digests) bash digests/run.sh ;;
-    *) echo "bench: unknown section '$section'" >&2; exit 2 ;;
-  esac
 done
