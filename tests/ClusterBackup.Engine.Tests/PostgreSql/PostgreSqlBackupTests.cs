@@ -100,7 +100,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         {
             var resolved = await ServerResolver.ResolveAsync(s.Configuration, s.Configuration.GetServer(PostgreSqlPair.VirtualServer),
                 PostgreSqlPair.Database, NullOperationReporter.Instance, default);
-            var request = new Databases.EngineBackupRequest(resolved.Active, PostgreSqlPair.Database, BackupType.Full, small, "full", true, false, false, null);
+            var request = new global::ClusterBackup.Engine.Databases.EngineBackupRequest(resolved.Active, PostgreSqlPair.Database, BackupType.Full, small, "full", true, false, false, null);
             var ex = await Assert.ThrowsAsync<ClusterBackupException>(() => resolved.Engine.BackupAsync(request, NullOperationReporter.Instance, default));
             Assert.Equal(ErrorKind.ResourceUnavailable, ex.Kind);
             Assert.Contains("full", ex.Message);
