@@ -3,6 +3,9 @@ using System.Globalization;
 namespace ClusterBackup.Engine.Scheduling;
 
 /// <summary>What to check: a schedule over [From, To) (default: the week from Monday 00:00 in the schedule's zone).</summary>
+/// <param name="Schedule">The schedule to check.</param>
+/// <param name="From">Start of the horizon.</param>
+/// <param name="To">End of the horizon (exclusive); default a week after From.</param>
 /// <param name="Durations">How long each job is expected to run; default its ExpectedDuration, or the learned one with <paramref name="LearnFrom"/>.</param>
 /// <param name="LearnFrom">A catalog whose run history gives learned durations (<see cref="DurationEstimator"/>).</param>
 public sealed record OverlapCheckRequest(BackupSchedule Schedule, DateTimeOffset? From = null, DateTimeOffset? To = null,
