@@ -103,7 +103,20 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
             var request = new global::ClusterBackup.Engine.Databases.EngineBackupRequest(resolved.Active, PostgreSqlPair.Database, BackupType.Full, small, "full", true, false, false, null);
             var ex = await Assert.ThrowsAsync<ClusterBackupException>(() => resolved.Engine.BackupAsync(request, NullOperationReporter.Instance, default));
             Assert.Equal(ErrorKind.ResourceUnavailable, ex.Kind);
-            Assert.Contains("full", ex.Message);
+            Assert.Contains("share is full", ex.Message);
+            Assert.Empty(Directory.GetFileSystemEntries(small));
+
+            // A log backup copying 16 MiB WAL segments into the same 1 MiB share.
+            var previous = new BackupSet
+            {
+                BackupSetId = Guid.NewGuid(), Cluster = PostgreSqlPair.Cluster, VirtualServer = PostgreSqlPair.VirtualServer, Node = "node1",
+                Database = PostgreSqlPair.Database, Engine = "PostgreSql", Type = BackupType.Full, Initialize = true, MediaSetId = "m", Started = DateTimeOffset.UtcNow,
+                FirstLsn = PostgreSqlPair.Scalar<string>(pair.PrimaryPort, "postgres", "SELECT pg_current_wal_lsn()::text"),
+            };
+            var log = request with { Type = BackupType.Log, FileStem = "log", PreviousInChain = previous };
+            ex = await Assert.ThrowsAsync<ClusterBackupException>(() => resolved.Engine.BackupAsync(log, NullOperationReporter.Instance, default));
+            Assert.Equal(ErrorKind.ResourceUnavailable, ex.Kind);
+            Assert.Contains("share is full", ex.Message);
             Assert.Empty(Directory.GetFileSystemEntries(small));
         }
         finally
