@@ -14,7 +14,8 @@ namespace ClusterBackup.Engine.Databases.SqlServer;
 /// share that the backup operation starts (INIT) or appends to (NOINIT), with one file per backup set. Statements come from <see cref="SqlServerStatements"/>; results are read by
 /// <see cref="SqlServerResults"/>.
 /// <para>Unverified against a live SQL Server here: the statements and the parsing are tested against the documented
-/// behaviour; SqlServerIntegrationTests run when CLUSTERBACKUP_TEST_SQLSERVER holds a connection string.</para>
+/// behaviour, the sequence of statements against a scripted <see cref="ISqlServerConnector"/>; SqlServerIntegrationTests
+/// run when CLUSTERBACKUP_TEST_SQLSERVER holds a connection string.</para>
 /// </summary>
 public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnector? connector = null) : IDatabaseEngine
 {
