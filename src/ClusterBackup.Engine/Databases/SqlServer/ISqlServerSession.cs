@@ -29,7 +29,8 @@ public interface ISqlServerConnector
     Task<ISqlServerSession> OpenAsync(string dataSource, string server, CancellationToken cancellationToken);
 }
 
-/// <summary>Sessions over Microsoft.Data.SqlClient. SqlException becomes <see cref="SqlServerCommandException"/>.</summary>
+/// <summary>Sessions over Microsoft.Data.SqlClient. SqlException becomes <see cref="SqlServerCommandException"/>.
+/// Unverified against a live SQL Server here (only a refused connection is exercised).</summary>
 public sealed class SqlClientConnector(SqlServerSettings settings) : ISqlServerConnector
 {
     public async Task<ISqlServerSession> OpenAsync(string dataSource, string server, CancellationToken cancellationToken)
