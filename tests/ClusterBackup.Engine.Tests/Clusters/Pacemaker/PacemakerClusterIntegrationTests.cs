@@ -30,6 +30,12 @@ public class PacemakerClusterIntegrationTests(ITestOutputHelper output)
             Assert.Contains(owner.Node, nodes.Select(n => n.Name));
             Assert.Equal(owner.Node, (await service.GetOwnerAsync("vs-sql-db")).Node);
 
+            // The CLI gives the same answer through the same operation.
+            var cli = Cli.CliHarness.Run("cluster", "owner", "--name", cluster.ClusterName, "--provider", "Pacemaker",
+                "--command-prefix", cluster.CommandPrefix, "--server", "vs-sql", "-o", "json");
+            Assert.True(cli.ExitCode == 0, cli.Error);
+            Assert.Contains($"\"Node\": \"{owner.Node}\"", cli.Out);
+
             // crm_resource --move: the provider reports the new owner.
             // node1 runs crm_mon for the provider, so the node that later fails is never node1.
             var target = new[] { "node2", "node3" }.First(n => n != owner.Node);

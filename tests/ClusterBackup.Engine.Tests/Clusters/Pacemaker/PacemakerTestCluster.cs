@@ -60,6 +60,9 @@ public sealed class PacemakerTestCluster : IAsyncLifetime
 
     public IClusterService Service => ProviderRegistry.CreateCluster(Definition);
 
+    /// <summary>The same command prefix as one string, the way a user passes it to the CLI or a cmdlet.</summary>
+    public string CommandPrefix => $"bash {_script} exec {StateDirectory} 1";
+
     public static IReadOnlyList<string> MissingTools()
     {
         var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(["/usr/sbin", "/sbin"]).ToList();
