@@ -78,4 +78,34 @@ public class PacemakerClusterIntegrationTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(cluster.StateDirectory));
         output.WriteLine($"teardown {clock.Elapsed.TotalSeconds:0.0} s; no daemon left running");
     }
+
+    [PacemakerFact]
+    public async Task FailedStartLeavesNothingBehind()
+    {
+        IReadOnlyList<int> daemons = [];
+        var cluster = new PacemakerTestCluster
+        {
+            AfterNodesStarted = async c =>
+            {
+                await PacemakerTestCluster.WaitUntilAsync("processes in every node's namespace", TimeSpan.FromSeconds(30), () =>
+                {
+                    daemons = c.DaemonPids();
+                    return Task.FromResult(daemons.Count >= PacemakerTestCluster.NodeCount);
+                });
+                throw new InvalidOperationException("start failed on purpose");
+            },
+        };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(cluster.InitializeAsync);
+
+        Assert.Equal("start failed on purpose", error.Message);
+        Assert.NotEmpty(daemons);
+        Assert.DoesNotContain(daemons, PacemakerTestCluster.IsRunning);
+        Assert.Empty(cluster.DaemonPids());
+        Assert.False(Directory.Exists(cluster.StateDirectory));
+        var links = await Engine.Clusters.Pacemaker.ProcessCommandRunner.Instance.RunAsync(["ip", "-o", "link", "show"], TimeSpan.FromSeconds(10), default);
+        var namespaces = await Engine.Clusters.Pacemaker.ProcessCommandRunner.Instance.RunAsync(["ip", "netns", "list"], TimeSpan.FromSeconds(10), default);
+        Assert.DoesNotContain("cb" + cluster.Tag, links.StandardOutput);
+        Assert.DoesNotContain("cb" + cluster.Tag, namespaces.StandardOutput);
+    }
 }

@@ -70,6 +70,9 @@ public sealed class PacemakerTestCluster : IAsyncLifetime
 
     public string Tag { get; }
 
+    /// <summary>Runs once the node processes are started; a test makes it throw to check teardown after a failed start.</summary>
+    public Func<PacemakerTestCluster, Task>? AfterNodesStarted { get; init; }
+
     public string StateDirectory { get; }
 
     public string ClusterName => "cb" + Tag;
@@ -105,6 +108,8 @@ public sealed class PacemakerTestCluster : IAsyncLifetime
             await Script("net-up", StateDirectory, Tag, FreeSubnet(), NodeCount.ToString());
             for (var node = 1; node <= NodeCount; node++)
                 _nodes.Add(StartNode(node));
+            if (AfterNodesStarted is { } hook)
+                await hook(this);
 
             await WaitUntilAsync("three nodes online with quorum", TimeSpan.FromSeconds(120), async () =>
             {
