@@ -1,7 +1,6 @@
 using System.Data;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Operations;
-using Microsoft.Data.SqlClient;
 
 namespace ClusterBackup.Engine.Databases.SqlServer;
 
@@ -15,10 +14,13 @@ namespace ClusterBackup.Engine.Databases.SqlServer;
 /// share that the backup operation starts (INIT) or appends to (NOINIT), with one file per backup set. Statements come from <see cref="SqlServerStatements"/>; results are read by
 /// <see cref="SqlServerResults"/>.
 /// <para>Unverified against a live SQL Server here: the statements and the parsing are tested against the documented
-/// behaviour; SqlServerIntegrationTests run when CLUSTERBACKUP_TEST_SQLSERVER holds a connection string.</para>
+/// behaviour, the sequence of statements against a scripted <see cref="ISqlServerConnector"/>; SqlServerIntegrationTests
+/// run when CLUSTERBACKUP_TEST_SQLSERVER holds a connection string.</para>
 /// </summary>
-public sealed class SqlServerEngine(SqlServerSettings settings) : IDatabaseEngine
+public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnector? connector = null) : IDatabaseEngine
 {
+    private readonly ISqlServerConnector _connector = connector ?? new SqlClientConnector(settings);
+
     public string Name => "SqlServer";
 
     public SqlServerSettings Settings { get; } = settings;
@@ -74,16 +76,16 @@ public sealed class SqlServerEngine(SqlServerSettings settings) : IDatabaseEngin
         {
             await ExecuteAsync(connection, statement, activity, reporter, cancellationToken).ConfigureAwait(false);
         }
-        catch (SqlException ex) when (ex.Number == SqlServerResults.NoCurrentDatabaseBackupError)
+        catch (SqlServerCommandException ex) when (ex.Number == SqlServerResults.NoCurrentDatabaseBackupError)
         {
             TryDelete(partialPath);
             throw new ClusterBackupException(ErrorKind.InvalidOperation, request.Database,
                 $"Database '{request.Database}' on {server} has no full backup that starts a log chain; take a full backup before a log backup.", ex);
         }
-        catch (Exception ex) when (ex is SqlException or OperationCanceledException)
+        catch (Exception ex) when (ex is SqlServerCommandException or OperationCanceledException)
         {
             TryDelete(partialPath);
-            if (ex is SqlException sql)
+            if (ex is SqlServerCommandException sql)
                 throw new ClusterBackupException(ErrorKind.WriteError, request.Database,
                     $"{(request.Type == BackupType.Full ? "BACKUP DATABASE" : "BACKUP LOG")} of '{request.Database}' on {server} to {serverPath} failed: {sql.Message}", sql);
             throw;
@@ -96,6 +98,10 @@ public sealed class SqlServerEngine(SqlServerSettings settings) : IDatabaseEngin
         var entry = history.LastOrDefault();
         if (entry is null)
             reporter.Warning($"msdb on {server} has no record of the backup of '{request.Database}' to {serverPath}; its LSNs are not recorded.");
+        if (!File.Exists(partialPath))
+            throw new ClusterBackupException(ErrorKind.ReadError, partialPath,
+                $"SQL Server on {server} wrote the backup of '{request.Database}' to {serverPath}, but {partialPath} does not exist on this machine; " +
+                "check that the share is the same folder here and for the SQL Server service (settings localShareRoot and uncShareRoot).");
         File.Move(partialPath, finalPath, overwrite: false);
         return new EngineBackupResult([finalPath], entry?.FirstLsn, entry?.LastLsn, null,
             entry?.Started.ToUniversalTime() ?? started, entry?.Finished.ToUniversalTime() ?? finished);
@@ -121,7 +127,7 @@ public sealed class SqlServerEngine(SqlServerSettings settings) : IDatabaseEngin
             {
                 await ExecuteAsync(connection, statement, $"Verifying {file.Path}", reporter, cancellationToken).ConfigureAwait(false);
             }
-            catch (SqlException ex)
+            catch (SqlServerCommandException ex)
             {
                 problems.Add($"RESTORE VERIFYONLY of {file.Path} failed: {ex.Message}");
             }
@@ -154,92 +160,37 @@ public sealed class SqlServerEngine(SqlServerSettings settings) : IDatabaseEngin
                 await ExecuteAsync(connection, statement, $"Restoring {target} on {server}", reporter, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is SqlException or OperationCanceledException)
+        catch (Exception ex) when (ex is SqlServerCommandException or OperationCanceledException)
         {
             // A half-restored database stays in RESTORING; remove it so nothing incomplete looks like a restore.
             await DropQuietlyAsync(connection, target, reporter).ConfigureAwait(false);
-            if (ex is SqlException sql)
+            if (ex is SqlServerCommandException sql)
                 throw new ClusterBackupException(ErrorKind.WriteError, target, $"Restore of '{target}' on {server} failed: {sql.Message}", sql);
             throw;
         }
         reporter.Completed($"Restoring {target} on {server}");
     }
 
-    private async Task<SqlConnection> OpenAsync(string dataSource, string server, CancellationToken cancellationToken)
-    {
-        var connection = new SqlConnection(Settings.ConnectionString(dataSource));
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch (SqlException ex)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw new ClusterBackupException(ErrorKind.ConnectionError, server, $"Cannot connect to SQL Server {server} ({dataSource}): {ex.Message}", ex);
-        }
-    }
+    private Task<ISqlServerSession> OpenAsync(string dataSource, string server, CancellationToken cancellationToken) =>
+        _connector.OpenAsync(dataSource, server, cancellationToken);
 
-    private SqlCommand Command(SqlConnection connection, SqlStatement statement)
-    {
-        var command = new SqlCommand(statement.Text, connection) { CommandTimeout = Settings.CommandTimeoutSeconds };
-        foreach (var p in statement.Parameters)
-        {
-            var parameter = command.Parameters.Add(p.Name, p.Type);
-            if (p.Size > 0)
-                parameter.Size = p.Size;
-            parameter.Value = p.Value ?? DBNull.Value;
-        }
-        return command;
-    }
+    private static Task<IReadOnlyList<SqlRow>> QueryAsync(ISqlServerSession session, SqlStatement statement, CancellationToken cancellationToken) =>
+        session.QueryAsync(statement, cancellationToken);
 
-    private async Task<IReadOnlyList<SqlRow>> QueryAsync(SqlConnection connection, SqlStatement statement, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, statement);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<SqlRow>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-            for (var i = 0; i < reader.FieldCount; i++)
-                values[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(new SqlRow(values));
-        }
-        return rows;
-    }
+    private static Task<object?> ScalarAsync(ISqlServerSession session, SqlStatement statement, CancellationToken cancellationToken) =>
+        session.ScalarAsync(statement, cancellationToken);
 
-    private async Task<object?> ScalarAsync(SqlConnection connection, SqlStatement statement, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, statement);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Runs a statement, turning its STATS messages into progress and the others into verbose lines.</summary>
+    private static Task ExecuteAsync(ISqlServerSession session, SqlStatement statement, string activity, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        session.ExecuteAsync(statement, (number, message) =>
+        {
+            if (SqlServerResults.ParsePercent(number, message) is { } percent)
+                reporter.Progress(activity, $"{percent} percent processed", percent);
+            else
+                reporter.Verbose(message);
+        }, cancellationToken);
 
-    /// <summary>Runs a statement, turning its STATS messages into progress.</summary>
-    private async Task ExecuteAsync(SqlConnection connection, SqlStatement statement, string activity, IOperationReporter reporter, CancellationToken cancellationToken)
-    {
-        void OnMessage(object sender, SqlInfoMessageEventArgs e)
-        {
-            foreach (SqlError error in e.Errors)
-            {
-                if (SqlServerResults.ParsePercent(error.Number, error.Message) is { } percent)
-                    reporter.Progress(activity, $"{percent} percent processed", percent);
-                else
-                    reporter.Verbose(error.Message);
-            }
-        }
-        connection.InfoMessage += OnMessage;
-        try
-        {
-            await using var command = Command(connection, statement);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            connection.InfoMessage -= OnMessage;
-        }
-    }
-
-    private async Task DropQuietlyAsync(SqlConnection connection, string database, IOperationReporter reporter)
+    private static async Task DropQuietlyAsync(ISqlServerSession connection, string database, IOperationReporter reporter)
     {
         try
         {
@@ -249,7 +200,7 @@ public sealed class SqlServerEngine(SqlServerSettings settings) : IDatabaseEngin
                 [new SqlStatementParameter("@database", SqlDbType.NVarChar, database, TSql.MaxIdentifierLength)]);
             await ExecuteAsync(connection, drop, $"Removing {database}", reporter, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (SqlException ex)
+        catch (SqlServerCommandException ex)
         {
             reporter.Warning($"The incomplete database '{database}' could not be removed: {ex.Message}");
         }

@@ -30,6 +30,12 @@ public class PacemakerClusterIntegrationTests(ITestOutputHelper output)
             Assert.Contains(owner.Node, nodes.Select(n => n.Name));
             Assert.Equal(owner.Node, (await service.GetOwnerAsync("vs-sql-db")).Node);
 
+            // The CLI gives the same answer through the same operation.
+            var cli = Cli.CliHarness.Run("cluster", "owner", "--name", cluster.ClusterName, "--provider", "Pacemaker",
+                "--command-prefix", cluster.CommandPrefix, "--server", "vs-sql", "-o", "json");
+            Assert.True(cli.ExitCode == 0, cli.Error);
+            Assert.Contains($"\"Node\": \"{owner.Node}\"", cli.Out);
+
             // crm_resource --move: the provider reports the new owner.
             // node1 runs crm_mon for the provider, so the node that later fails is never node1.
             var target = new[] { "node2", "node3" }.First(n => n != owner.Node);
@@ -71,5 +77,35 @@ public class PacemakerClusterIntegrationTests(ITestOutputHelper output)
         Assert.DoesNotContain(daemons, PacemakerTestCluster.IsRunning);
         Assert.False(Directory.Exists(cluster.StateDirectory));
         output.WriteLine($"teardown {clock.Elapsed.TotalSeconds:0.0} s; no daemon left running");
+    }
+
+    [PacemakerFact]
+    public async Task FailedStartLeavesNothingBehind()
+    {
+        IReadOnlyList<int> daemons = [];
+        var cluster = new PacemakerTestCluster
+        {
+            AfterNodesStarted = async c =>
+            {
+                await PacemakerTestCluster.WaitUntilAsync("processes in every node's namespace", TimeSpan.FromSeconds(30), () =>
+                {
+                    daemons = c.DaemonPids();
+                    return Task.FromResult(daemons.Count >= PacemakerTestCluster.NodeCount);
+                });
+                throw new InvalidOperationException("start failed on purpose");
+            },
+        };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(cluster.InitializeAsync);
+
+        Assert.Equal("start failed on purpose", error.Message);
+        Assert.NotEmpty(daemons);
+        Assert.DoesNotContain(daemons, PacemakerTestCluster.IsRunning);
+        Assert.Empty(cluster.DaemonPids());
+        Assert.False(Directory.Exists(cluster.StateDirectory));
+        var links = await Engine.Clusters.Pacemaker.ProcessCommandRunner.Instance.RunAsync(["ip", "-o", "link", "show"], TimeSpan.FromSeconds(10), default);
+        var namespaces = await Engine.Clusters.Pacemaker.ProcessCommandRunner.Instance.RunAsync(["ip", "netns", "list"], TimeSpan.FromSeconds(10), default);
+        Assert.DoesNotContain("cb" + cluster.Tag, links.StandardOutput);
+        Assert.DoesNotContain("cb" + cluster.Tag, namespaces.StandardOutput);
     }
 }

@@ -39,6 +39,29 @@ public sealed class PacemakerTestCluster : IAsyncLifetime
     private readonly List<Process> _nodes = [];
     private readonly string _script = Path.Combine(AppContext.BaseDirectory, "Clusters", "Pacemaker", "pacemaker-test-cluster.sh");
 
+    private const string InitialConfiguration = """
+        <cib admin_epoch="0" epoch="1" num_updates="0" validate-with="pacemaker-3.9">
+          <configuration>
+            <crm_config>
+              <cluster_property_set id="cib-bootstrap-options">
+                <nvpair id="opt-stonith-enabled" name="stonith-enabled" value="false"/>
+                <nvpair id="opt-dc-deadtime" name="dc-deadtime" value="2s"/>
+              </cluster_property_set>
+            </crm_config>
+            <nodes/>
+            <resources>
+              <group id="vs-sql">
+                <primitive id="vs-sql-ip" class="ocf" provider="pacemaker" type="Dummy"/>
+                <primitive id="vs-sql-db" class="ocf" provider="pacemaker" type="Dummy"/>
+              </group>
+              <primitive id="pg-vip" class="ocf" provider="pacemaker" type="Dummy"/>
+            </resources>
+            <constraints/>
+          </configuration>
+          <status/>
+        </cib>
+        """;
+
     public PacemakerTestCluster()
     {
         Tag = Guid.NewGuid().ToString("N")[..6];
@@ -46,6 +69,9 @@ public sealed class PacemakerTestCluster : IAsyncLifetime
     }
 
     public string Tag { get; }
+
+    /// <summary>Runs once the node processes are started; a test makes it throw to check teardown after a failed start.</summary>
+    public Func<PacemakerTestCluster, Task>? AfterNodesStarted { get; init; }
 
     public string StateDirectory { get; }
 
@@ -60,6 +86,9 @@ public sealed class PacemakerTestCluster : IAsyncLifetime
 
     public IClusterService Service => ProviderRegistry.CreateCluster(Definition);
 
+    /// <summary>The same command prefix as one string, the way a user passes it to the CLI or a cmdlet.</summary>
+    public string CommandPrefix => $"bash {_script} exec {StateDirectory} 1";
+
     public static IReadOnlyList<string> MissingTools()
     {
         var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(["/usr/sbin", "/sbin"]).ToList();
@@ -73,21 +102,20 @@ public sealed class PacemakerTestCluster : IAsyncLifetime
         {
             Directory.CreateDirectory(StateDirectory);
             await File.WriteAllTextAsync(Path.Combine(StateDirectory, "owner.pid"), Environment.ProcessId.ToString());
+            // The cluster starts with its configuration: no fencing (test nodes have none), a 2 s dc-deadtime instead
+            // of 20 s, and the resources the test moves (ocf:pacemaker:Dummy ships with Pacemaker).
+            await File.WriteAllTextAsync(Path.Combine(StateDirectory, "cib.xml"), InitialConfiguration);
             await Script("net-up", StateDirectory, Tag, FreeSubnet(), NodeCount.ToString());
             for (var node = 1; node <= NodeCount; node++)
                 _nodes.Add(StartNode(node));
+            if (AfterNodesStarted is { } hook)
+                await hook(this);
 
-            // A new cluster elects its controller after dc-deadtime (20 s by default); wait for all nodes and quorum.
             await WaitUntilAsync("three nodes online with quorum", TimeSpan.FromSeconds(120), async () =>
             {
                 var status = await ((PacemakerClusterService)Service).GetStatusAsync();
                 return status.HasQuorum && status.Nodes.Count(n => n.State == ClusterNodeState.Online) == NodeCount;
             });
-            await Exec(1, "crm_attribute", "-t", "crm_config", "-n", "stonith-enabled", "-v", "false");
-            await Exec(1, "cibadmin", "--create", "-o", "resources", "--xml-text",
-                """<group id="vs-sql"><primitive id="vs-sql-ip" class="ocf" provider="pacemaker" type="Dummy"/><primitive id="vs-sql-db" class="ocf" provider="pacemaker" type="Dummy"/></group>""");
-            await Exec(1, "cibadmin", "--create", "-o", "resources", "--xml-text",
-                """<primitive id="pg-vip" class="ocf" provider="pacemaker" type="Dummy"/>""");
             await WaitUntilAsync("vs-sql started", TimeSpan.FromSeconds(60), async () =>
                 (await Service.GetGroupsAsync()).Any(g => g.Name == "vs-sql" && g.State == ClusterGroupState.Online && g.OwnerNode is not null));
         }

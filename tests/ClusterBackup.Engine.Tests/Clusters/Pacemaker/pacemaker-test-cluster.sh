@@ -5,6 +5,7 @@
 #   pacemaker-test-cluster.sh node   STATE_DIR I                  run node I (corosync + pacemakerd) in the foreground
 #   pacemaker-test-cluster.sh exec   STATE_DIR I CMD...           run a command inside node I (1-based)
 #   pacemaker-test-cluster.sh down   STATE_DIR                    kill every process in the namespaces, remove them
+#   pacemaker-test-cluster.sh pid    STATE_DIR I                  the host pid of node I's corosync (for nsenter)
 #
 # The test fixture starts `node` once per node as its own child process, so the test host owns (and
 # reaps) the daemons' parents and can kill them even when the test fails.
@@ -89,6 +90,11 @@ net_up() {
     cp -a /var/lib/pacemaker "$dir/lib-pacemaker"
     cp -a /var/log/pacemaker "$dir/log-pacemaker"
     write_corosync_conf "$dir/etc-corosync/corosync.conf"
+    # An initial configuration (STATE_DIR/cib.xml) saves the 20 s a new cluster waits by default (dc-deadtime)
+    # before electing a controller. Without its .sig digest, pacemaker-based loads it with a warning.
+    if [ -f "$state/cib.xml" ]; then
+      install -o hacluster -g haclient -m 600 "$state/cib.xml" "$dir/lib-pacemaker/cib/cib.xml"
+    fi
     ip netns add "$ns"
     ip link add "cb${TAG}h$i" type veth peer name "cb${TAG}p$i"
     ip link set "cb${TAG}p$i" netns "$ns"
