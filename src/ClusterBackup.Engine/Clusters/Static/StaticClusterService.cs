@@ -24,15 +24,7 @@ public sealed class StaticClusterService(string clusterName, string topologyPath
     public Task<ClusterOwner> GetOwnerAsync(string virtualServer, CancellationToken cancellationToken = default)
     {
         var topology = StaticTopology.Load(topologyPath);
-        var group = topology.Groups.FirstOrDefault(g => string.Equals(g.Name, virtualServer, StringComparison.OrdinalIgnoreCase))
-                    ?? topology.Groups.FirstOrDefault(g => g.Resources.Any(r => string.Equals(r.Name, virtualServer, StringComparison.OrdinalIgnoreCase)))
-                    ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, virtualServer,
-                        $"Virtual server '{virtualServer}' is not a group or resource of cluster '{clusterName}' (topology '{topologyPath}').");
-        if (group.OwnerNode is null || group.State is not (ClusterGroupState.Online or ClusterGroupState.PartialOnline))
-            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, virtualServer,
-                $"Virtual server '{virtualServer}' (group '{group.Name}') is {group.State} in cluster '{clusterName}': no node owns it.");
-        var node = topology.Nodes.First(n => string.Equals(n.Name, group.OwnerNode, StringComparison.OrdinalIgnoreCase));
-        return Task.FromResult(new ClusterOwner(virtualServer, group.Name, node.Name, node.Address));
+        return Task.FromResult(ClusterOwnerLookup.Find(clusterName, virtualServer, topology.Groups, topology.Nodes));
     }
 }
 
