@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ClusterBackup.Engine.Processes;
 
 namespace ClusterBackup.Engine.Clusters.Pacemaker;
 
@@ -21,44 +21,9 @@ public sealed class ProcessCommandRunner : ICommandRunner
     {
         if (commandLine.Count == 0)
             throw new ArgumentException("The command line is empty.", nameof(commandLine));
-        var start = new ProcessStartInfo(commandLine[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in commandLine.Skip(1))
-            start.ArgumentList.Add(argument);
         // crm_mon's messages in English whatever the node's locale, so errors read the same everywhere.
-        start.Environment["LC_ALL"] = "C";
-
-        using var process = new Process { StartInfo = start };
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, commandLine[0], $"Cannot start '{commandLine[0]}': {ex.Message}.", ex);
-        }
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            try { process.Kill(entireProcessTree: true); }
-            catch (InvalidOperationException) { }
-            cancellationToken.ThrowIfCancellationRequested();
-            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, commandLine[0],
-                $"'{string.Join(' ', commandLine)}' did not finish within {timeout.TotalSeconds:0.#} s and was stopped.");
-        }
-        return new CommandOutput(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        var result = await ExternalProcess.RunAsync(new ExternalCommand(commandLine[0], commandLine.Skip(1).ToList(), commandLine[0],
+            Environment: new Dictionary<string, string> { ["LC_ALL"] = "C" }, Timeout: timeout), cancellationToken).ConfigureAwait(false);
+        return new CommandOutput(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ClusterBackup.Engine.Processes;
 using System.Text;
 
 namespace ClusterBackup.Engine.Databases.PostgreSql;
@@ -40,11 +40,10 @@ public sealed class PostgreSqlTools
             string? bindir = null;
             try
             {
-                using var process = Process.Start(new ProcessStartInfo(pgConfig, "--bindir") { RedirectStandardOutput = true, UseShellExecute = false });
-                bindir = process?.StandardOutput.ReadToEnd().Trim();
-                process?.WaitForExit();
+                var result = ExternalProcess.RunAsync(new ExternalCommand(pgConfig, ["--bindir"], pgConfig, Timeout: TimeSpan.FromSeconds(30))).GetAwaiter().GetResult();
+                bindir = result.ExitCode == 0 ? result.StandardOutput.Trim() : null;
             }
-            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException) { }
+            catch (ClusterBackupException) { }
             if (!string.IsNullOrEmpty(bindir))
                 yield return bindir;
         }
@@ -77,67 +76,15 @@ public sealed class PostgreSqlTools
     public async Task<ProcessResult> RunAsync(string tool, IEnumerable<string> arguments, string target, CancellationToken cancellationToken,
         string? password = null, Action<string>? onErrorLine = null, string? runAs = null, IDictionary<string, string>? environment = null)
     {
-        var start = runAs is null ? new ProcessStartInfo(PathOf(tool)) : new ProcessStartInfo("runuser");
-        if (runAs is not null)
-        {
-            start.ArgumentList.Add("-u");
-            start.ArgumentList.Add(runAs);
-            start.ArgumentList.Add("--");
-            start.ArgumentList.Add(PathOf(tool));
-        }
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.RedirectStandardInput = true;
-        start.UseShellExecute = false;
+        IReadOnlyList<string> commandLine = runAs is null ? [.. arguments] : ["-u", runAs, "--", PathOf(tool), .. arguments];
+        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
         if (password is not null)
-            start.Environment["PGPASSWORD"] = password;
-        if (environment is not null)
-            foreach (var (key, value) in environment)
-                start.Environment[key] = value;
-
-        using var process = new Process { StartInfo = start };
-        var stdout = new StringBuilder();
-        var stderr = new List<string>();
-        try
-        {
-            process.Start();
-        }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException)
-        {
-            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, target, $"Cannot start {tool} for '{target}': {ex.Message}", ex);
-        }
-        process.StandardInput.Close();
-        var readOut = Task.Run(async () =>
-        {
-            string? line;
-            while ((line = await process.StandardOutput.ReadLineAsync().ConfigureAwait(false)) is not null)
-                lock (stdout) stdout.AppendLine(line);
-        }, CancellationToken.None);
-        var readErr = Task.Run(async () =>
-        {
-            string? line;
-            while ((line = await process.StandardError.ReadLineAsync().ConfigureAwait(false)) is not null)
-            {
-                if (line.Length == 0)
-                    continue;
-                lock (stderr) stderr.Add(line);
-                onErrorLine?.Invoke(line);
-            }
-        }, CancellationToken.None);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            throw;
-        }
-        await Task.WhenAll(readOut, readErr).ConfigureAwait(false);
-        var errorLines = stderr.Where(l => !l.Contains('%') || l.Contains("error", StringComparison.OrdinalIgnoreCase)).ToList();
-        return new ProcessResult(tool, process.ExitCode, stdout.ToString(), errorLines);
+            variables["PGPASSWORD"] = password;
+        var result = await ExternalProcess.RunAsync(
+            new ExternalCommand(runAs is null ? PathOf(tool) : "runuser", commandLine, target, variables, OnErrorLine: onErrorLine),
+            cancellationToken).ConfigureAwait(false);
+        var errorLines = result.ErrorLines.Where(l => !l.Contains('%') || l.Contains("error", StringComparison.OrdinalIgnoreCase)).ToList();
+        return new ProcessResult(tool, result.ExitCode, result.StandardOutput, errorLines);
     }
 }
 

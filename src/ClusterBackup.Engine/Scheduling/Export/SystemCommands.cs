@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ClusterBackup.Engine.Processes;
 
 namespace ClusterBackup.Engine.Scheduling.Export;
 
@@ -25,31 +25,7 @@ public sealed class SystemCommands : ISystemCommands
 
     public CommandResult Run(string file, IReadOnlyList<string> arguments, string? input = null)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = input is not null,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-            info.ArgumentList.Add(argument);
-        try
-        {
-            using var process = Process.Start(info)!;
-            if (input is not null)
-            {
-                process.StandardInput.Write(input);
-                process.StandardInput.Close();
-            }
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return new CommandResult(process.ExitCode, output, error.GetAwaiter().GetResult());
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, file, $"Cannot run '{file}': {ex.Message}", ex);
-        }
+        var result = ExternalProcess.RunAsync(new ExternalCommand(file, arguments, file, Input: input)).GetAwaiter().GetResult();
+        return new CommandResult(result.ExitCode, result.StandardOutput, result.StandardError);
     }
 }
