@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Configuration;
 using ClusterBackup.Engine.Operations;
+using ClusterBackup.Engine.Processes;
 using Newtonsoft.Json.Linq;
 using Npgsql;
 
@@ -563,14 +564,9 @@ public sealed class PostgreSqlEngine(ServerDefinition definition, PostgreSqlSett
 
     private static async Task RunChecked(string command, string[] arguments, string target, CancellationToken cancellationToken)
     {
-        var start = new System.Diagnostics.ProcessStartInfo(command) { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var error = await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-            throw new ClusterBackupException(ErrorKind.PermissionDenied, target, $"{command} {string.Join(' ', arguments)} failed: {error.Trim()}");
+        var result = await ExternalProcess.RunAsync(new ExternalCommand(command, arguments, target), cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new ClusterBackupException(ErrorKind.PermissionDenied, target, $"{command} {string.Join(' ', arguments)} failed: {result.StandardError.Trim()}");
     }
 
     // ---------------------------------------------------------------- helpers

@@ -1,5 +1,4 @@
 using ClusterBackup.Engine.Processes;
-using System.Text;
 
 namespace ClusterBackup.Engine.Databases.PostgreSql;
 
