@@ -7,7 +7,8 @@ BeforeAll {
     Import-Module $manifest -Force
     $work = Join-Path ([IO.Path]::GetTempPath()) "cb-pester-digests-$([guid]::NewGuid())"
     New-Item -ItemType Directory -Path $work | Out-Null
-    $bytes = [byte[]]::new(1MB + 17)
+    $size = 1048576 + 17
+    $bytes = [byte[]]::new($size)
     [Random]::new(1).NextBytes($bytes)
     [IO.File]::WriteAllBytes((Join-Path $work 'primary.img'), $bytes)
     $bytes[4096 * 10] = $bytes[4096 * 10] -bxor 1
