@@ -18,8 +18,9 @@ public sealed class BlockStorage : IDisposable
         Path = path;
         _stream = stream;
         Writable = writable;
-        IsDevice = OperatingSystem.IsLinux() && path.StartsWith("/dev/", StringComparison.Ordinal);
         Length = QueryLength();
+        // stat reports size 0 for a block device while lseek(SEEK_END) reports its capacity; a regular file agrees on both.
+        IsDevice = OperatingSystem.IsLinux() && Length > 0 && _stream.Length == 0;
     }
 
     public string Path { get; }
