@@ -130,7 +130,7 @@ public sealed class DigestServer(DigestServerOptions options, IOperationReporter
                         throw;
                     }
                     using (primary)
-                        result = await DigestSession.RunPrimaryAsync(channel, primary, request, peer, _reporter, token).ConfigureAwait(false);
+                        result = await DigestSession.RunPrimaryAsync(channel, primary, request, peer, backupStartedIt: true, _reporter, token).ConfigureAwait(false);
                     result.InitiatedBy = DigestRole.Backup.ToString();
                     result.Mode = "Remote";
                 }
