@@ -8,6 +8,7 @@ namespace ClusterBackup.Engine.Digests;
 /// Block devices report a size of zero through stat, so on Linux the size comes from
 /// lseek(SEEK_END), which works for both. Positioned I/O (pread/pwrite) lets several workers
 /// read their own regions of one handle at once.
+/// <para>Verified on Linux with files and loop devices; on Windows files only, unverified on real Windows.</para>
 /// </summary>
 public sealed class BlockStorage : IDisposable
 {
