@@ -120,6 +120,9 @@ public class RemoteDigestTests
 
         var outside = await Assert.ThrowsAnyAsync<ClusterBackupException>(() => new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("p"), endpoint, dir.Combine("p"), key)));
         Assert.Contains("not served", outside.Message);
+        File.CreateSymbolicLink(dir.Combine("served", "link"), dir.Combine("p"));
+        var throughLink = await Assert.ThrowsAnyAsync<ClusterBackupException>(() => new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("p"), endpoint, dir.Combine("served", "link"), key)));
+        Assert.Contains("not served", throughLink.Message);
         var readOnly = await Assert.ThrowsAnyAsync<ClusterBackupException>(() => new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("p"), endpoint, dir.Combine("served", "b"), key, repair: true)));
         Assert.Contains("read-only", readOnly.Message);
     }
