@@ -160,3 +160,44 @@ public class RemoteDigestTests
         Assert.Equal(DigestTestData.Sha256Of(dir.Combine("primary")), DigestTestData.Sha256Of(dir.Combine("backup", "copy")));
     }
 }
+
+public class RemoteLoopDeviceTests
+{
+    [RootLoopFact]
+    public async Task TheEndpointRepairsABlockDeviceInPlace()
+    {
+        using var dir = new TempDirectory("remoteloop");
+        const int size = 6 * 1024 * 1024;
+        using var loop = LoopDevice.Attach(size);
+        var original = DigestTestData.RandomBytes(size, 80);
+        await using (var device = new FileStream(loop.Device, FileMode.Open, FileAccess.Write))
+            await device.WriteAsync(original);
+        var changed = (byte[])original.Clone();
+        var blocks = DigestTestData.ChangeScatteredBlocks(changed, 65536, 0.1, 81);
+        File.WriteAllBytes(dir.Combine("primary.img"), changed);
+        var key = DigestTestData.WriteKey(dir);
+        using var server = new DigestServer(new DigestServerOptions { Port = 0, Key = DigestKey.Load(key), Root = loop.Device });
+        server.Start();
+        using var stop = new CancellationTokenSource();
+        var run = server.RunAsync(stop.Token);
+        try
+        {
+            var result = await new CompareBlockDigestOperation().RunAsync(new CompareBlockDigestRequest
+            {
+                Path = dir.Combine("primary.img"),
+                Remote = new DigestEndpoint("127.0.0.1", server.Port),
+                RemotePath = loop.Device,
+                KeyFile = key,
+                Repair = true,
+            });
+            Assert.Equal(blocks.Count, result.BlocksVerified);
+            Assert.True(result.Identical);
+        }
+        finally
+        {
+            stop.Cancel();
+            await run;
+        }
+        Assert.Equal(DigestTestData.Sha256Of(dir.Combine("primary.img")), DigestTestData.Sha256Of(loop.Device));
+    }
+}
