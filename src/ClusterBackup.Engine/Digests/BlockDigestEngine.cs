@@ -70,8 +70,8 @@ public static class BlockDigestEngine
         return new BlockDigestList(options.Algorithm, options.BlockSize, size, digests, DateTimeOffset.UtcNow);
     }
 
-    /// <summary>Digests of selected blocks only (re-verification after a repair), read in block order.</summary>
-    public static byte[] ComputeBlocks(BlockStorage storage, DigestAlgorithm algorithm, int blockSize, IReadOnlyList<long> blocks)
+    /// <summary>Digests of selected blocks only, each over the given number of bytes (re-verification after a repair).</summary>
+    public static byte[] ComputeBlocks(BlockStorage storage, DigestAlgorithm algorithm, int blockSize, IReadOnlyList<(long Block, int Length)> blocks)
     {
         var digestLength = DigestAlgorithms.DigestLength(algorithm);
         var result = new byte[blocks.Count * digestLength];
@@ -80,8 +80,8 @@ public static class BlockDigestEngine
             () => new byte[blockSize],
             (i, _, buffer) =>
             {
-                var offset = blocks[i] * blockSize;
-                var wanted = (int)Math.Max(0, Math.Min(blockSize, size - offset));
+                var offset = blocks[i].Block * blockSize;
+                var wanted = (int)Math.Max(0, Math.Min(blocks[i].Length, size - offset));
                 var read = storage.ReadAt(offset, buffer.AsSpan(0, wanted));
                 DigestAlgorithms.Hash(algorithm, buffer.AsSpan(0, read), result.AsSpan(i * digestLength, digestLength));
                 return buffer;

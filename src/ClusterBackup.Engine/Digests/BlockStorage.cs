@@ -8,6 +8,7 @@ namespace ClusterBackup.Engine.Digests;
 /// Block devices report a size of zero through stat, so on Linux the size comes from
 /// lseek(SEEK_END), which works for both. Positioned I/O (pread/pwrite) lets several workers
 /// read their own regions of one handle at once.
+/// <para>Verified on Linux with files and loop devices; on Windows files only, unverified on real Windows.</para>
 /// </summary>
 public sealed class BlockStorage : IDisposable
 {
@@ -18,8 +19,9 @@ public sealed class BlockStorage : IDisposable
         Path = path;
         _stream = stream;
         Writable = writable;
-        IsDevice = OperatingSystem.IsLinux() && path.StartsWith("/dev/", StringComparison.Ordinal);
         Length = QueryLength();
+        // stat reports size 0 for a block device while lseek(SEEK_END) reports its capacity; a regular file agrees on both.
+        IsDevice = OperatingSystem.IsLinux() && Length > 0 && _stream.Length == 0;
     }
 
     public string Path { get; }

@@ -23,9 +23,12 @@ public sealed class CompareBlockDigestOperation(IOperationReporter? reporter = n
         if (counterparts != 1)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Path,
                 "Give exactly one counterpart to compare with: a backup path, a digest file, or a remote endpoint.");
-        if (request.Remote is not null)
-            return await DigestClient.CompareAsync(request, _reporter, cancellationToken).ConfigureAwait(false);
-        return await Task.Run(() => request.DigestFilePath is not null ? CompareWithDigestFile(request, cancellationToken) : CompareLocal(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var result = request.Remote is not null
+            ? await DigestClient.CompareAsync(request, _reporter, cancellationToken).ConfigureAwait(false)
+            : await Task.Run(() => request.DigestFilePath is not null ? CompareWithDigestFile(request, cancellationToken) : CompareLocal(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (result.SizesDiffer)
+            _reporter.Warning($"The primary '{result.PrimaryPath}' is {result.PrimarySize} bytes and the backup '{result.BackupPath}' {result.BackupSize} bytes.");
+        return result;
     }
 
     private BlockDigestComparison CompareWithDigestFile(CompareBlockDigestRequest request, CancellationToken token)
@@ -79,6 +82,7 @@ public sealed class CompareBlockDigestOperation(IOperationReporter? reporter = n
         var verified = writer.Commit(primary.Length);
         ConfirmVerified(result, differing, primaryDigests, verified, backup.Path);
         result.BackupSize = backup.Length;
+        result.Identical = backup.Length == primary.Length; // a device larger than the primary keeps its tail
         result.Duration = stopwatch.Elapsed;
         return result;
     }

@@ -32,3 +32,33 @@ public class LoopDeviceDigestTests
         Assert.Equal(DigestTestData.Sha256Of(dir.Combine("primary.img")), DigestTestData.Sha256Of(loop.Device));
     }
 }
+
+public class LoopDeviceSizeTests
+{
+    [RootLoopFact]
+    public async Task APrimaryLargerThanTheDeviceIsAClearErrorAndASmallerOneIsReported()
+    {
+        using var dir = new TempDirectory("loopdigest");
+        using var loop = LoopDevice.Attach(4 * 1024 * 1024);
+        File.WriteAllBytes(dir.Combine("big.img"), DigestTestData.RandomBytes(5 * 1024 * 1024, 62));
+        File.WriteAllBytes(dir.Combine("small.img"), DigestTestData.RandomBytes(3 * 1024 * 1024 + 100, 63));
+
+        var error = await Assert.ThrowsAsync<ClusterBackupException>(() => new ClusterBackup.Engine.Digests.CompareBlockDigestOperation().RunAsync(
+            new ClusterBackup.Engine.Digests.CompareBlockDigestRequest { Path = dir.Combine("big.img"), BackupPath = loop.Device, Repair = true }));
+        Assert.Equal(ErrorKind.WriteError, error.Kind);
+        Assert.Contains("block device", error.Message);
+
+        var reporter = new RecordingReporter();
+        var result = await new ClusterBackup.Engine.Digests.CompareBlockDigestOperation(reporter).RunAsync(
+            new ClusterBackup.Engine.Digests.CompareBlockDigestRequest { Path = dir.Combine("small.img"), BackupPath = loop.Device, Repair = true });
+        Assert.True(result.SizesDiffer);
+        Assert.False(result.Identical);
+        Assert.True(result.Repaired);
+        Assert.Equal(4 * 1024 * 1024, result.BackupSize);
+        Assert.Contains(reporter.Warnings, w => w.Contains("keeps its size"));
+        await using var device = new FileStream(loop.Device, FileMode.Open, FileAccess.Read);
+        var head = new byte[3 * 1024 * 1024 + 100];
+        await device.ReadExactlyAsync(head);
+        Assert.Equal(File.ReadAllBytes(dir.Combine("small.img")), head);
+    }
+}

@@ -37,7 +37,7 @@ internal static class DigestClient
             await channel.FlushAsync(token).ConfigureAwait(false);
             var remoteName = $"{endpoint}:{request.RemotePath}";
             var result = request.LocalRole == DigestRole.Primary
-                ? await DigestSession.RunPrimaryAsync(channel, primary!, session, remoteName, reporter, token).ConfigureAwait(false)
+                ? await DigestSession.RunPrimaryAsync(channel, primary!, session, remoteName, backupStartedIt: false, reporter, token).ConfigureAwait(false)
                 : await DigestSession.RunBackupAsync(channel, request.Path, session, remoteName, reporter, token).ConfigureAwait(false);
             result.Mode = "Remote";
             result.InitiatedBy = request.LocalRole.ToString();

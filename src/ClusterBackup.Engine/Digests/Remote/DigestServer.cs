@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using ClusterBackup.Engine.Operations;
 
 namespace ClusterBackup.Engine.Digests.Remote;
@@ -36,7 +37,7 @@ public sealed record DigestServerOptions
 public sealed class DigestServer(DigestServerOptions options, IOperationReporter? reporter = null) : IDisposable
 {
     private readonly IOperationReporter _reporter = reporter ?? NullOperationReporter.Instance;
-    private readonly string _root = Path.GetFullPath(options.Root).TrimEnd(Path.DirectorySeparatorChar) is { Length: > 0 } r ? r : "/";
+    private readonly string _root = RealPath(options.Root).TrimEnd(Path.DirectorySeparatorChar) is { Length: > 0 } r ? r : "/";
     private TcpListener? _listener;
 
     public int Port { get; private set; }
@@ -103,7 +104,8 @@ public sealed class DigestServer(DigestServerOptions options, IOperationReporter
             {
                 await DigestHandshake.ServerAsync(channel, options.Key, token).ConfigureAwait(false);
                 var request = DigestSessionRequest.Decode(await channel.ExpectAsync(DigestMessage.Request, token).ConfigureAwait(false), peer);
-                var path = Path.GetFullPath(request.ServerPath);
+                // Symbolic links are resolved first, so a link under the root cannot reach a file outside it.
+                var path = RealPath(request.ServerPath);
                 if (!IsServed(path))
                 {
                     await channel.SendErrorAsync($"the path '{path}' is not served by this endpoint (it serves '{_root}').", token).ConfigureAwait(false);
@@ -130,7 +132,7 @@ public sealed class DigestServer(DigestServerOptions options, IOperationReporter
                         throw;
                     }
                     using (primary)
-                        result = await DigestSession.RunPrimaryAsync(channel, primary, request, peer, _reporter, token).ConfigureAwait(false);
+                        result = await DigestSession.RunPrimaryAsync(channel, primary, request, peer, backupStartedIt: true, _reporter, token).ConfigureAwait(false);
                     result.InitiatedBy = DigestRole.Backup.ToString();
                     result.Mode = "Remote";
                 }
@@ -158,4 +160,23 @@ public sealed class DigestServer(DigestServerOptions options, IOperationReporter
         path == _root || path.StartsWith(_root == "/" ? "/" : _root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     public void Dispose() => _listener?.Stop();
+
+    /// <summary>The canonical path with every symbolic link resolved (Linux); the full path elsewhere or when it does not exist.</summary>
+    private static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!OperatingSystem.IsLinux())
+            return full;
+        var resolved = realpath(full, IntPtr.Zero);
+        if (resolved == IntPtr.Zero)
+            return full;
+        try { return Marshal.PtrToStringUTF8(resolved) ?? full; }
+        finally { free(resolved); }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern IntPtr realpath([MarshalAs(UnmanagedType.LPUTF8Str)] string path, IntPtr resolved);
+
+    [DllImport("libc")]
+    private static extern void free(IntPtr pointer);
 }

@@ -18,8 +18,10 @@ internal static class DigestSession
 {
     private const int ChunkBytes = 1024 * 1024;
 
+    /// <param name="backupStartedIt">True when the backup side started the comparison: its user gets the full result,
+    /// differing ranges included; otherwise the backup endpoint only logs a summary, so the ranges are not sent.</param>
     public static async Task<BlockDigestComparison> RunPrimaryAsync(DigestChannel channel, BlockStorage primary, DigestSessionRequest request,
-        string backupName, IOperationReporter reporter, CancellationToken token)
+        string backupName, bool backupStartedIt, IOperationReporter reporter, CancellationToken token)
     {
         var stopwatch = Stopwatch.StartNew();
         var options = request.Options;
@@ -110,7 +112,7 @@ internal static class DigestSession
             result.BytesToPrimary = channel.BytesReceived;
             result.Duration = stopwatch.Elapsed;
             var summary = Encoding.UTF8.GetBytes(JsonConvert.SerializeObject(result));
-            if (summary.Length > DigestChannel.MaxPayload)
+            if (!backupStartedIt || summary.Length > DigestChannel.MaxPayload)
                 summary = Encoding.UTF8.GetBytes(JsonConvert.SerializeObject(WithoutRanges(result)));
             await channel.SendAsync(DigestMessage.Summary, summary, token).ConfigureAwait(false);
             await channel.SendAsync(DigestMessage.Done, token).ConfigureAwait(false);
@@ -262,8 +264,10 @@ internal static class DigestSession
 
     private static BlockDigestComparison WithoutRanges(BlockDigestComparison result)
     {
+        var ranges = result.DifferingRanges;
+        result.DifferingRanges = [];
         var copy = JsonConvert.DeserializeObject<BlockDigestComparison>(JsonConvert.SerializeObject(result))!;
-        copy.DifferingRanges = [];
+        result.DifferingRanges = ranges;
         return copy;
     }
 }
