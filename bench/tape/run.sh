@@ -40,9 +40,9 @@ run_place() {
   echo "cat: $real s wall, $user s user, $sys s sys" >&2
 }
 
-# tmpfs holds the source and every tape copy at once (1 + 3 copies); stay well inside free memory on a shared machine.
+# tmpfs holds the source and every tape copy at once (1 + 3 copies); leave at least 8 GiB free for the rest of a shared machine.
 tmpfs_size=$SIZE_MIB
-while (( OBJECTS * tmpfs_size * 4 + 4096 > $(available_mib) && tmpfs_size > 64 )); do tmpfs_size=$((tmpfs_size / 2)); done
+while (( OBJECTS * tmpfs_size * 4 + 8192 > $(available_mib) && tmpfs_size > 64 )); do tmpfs_size=$((tmpfs_size / 2)); done
 run_place tmpfs "$TMPFS_DIR" "$tmpfs_size"
 run_place disk "$DISK_DIR" "$SIZE_MIB"
 
