@@ -46,7 +46,7 @@ public sealed class ObjectBuffer
 /// </summary>
 public sealed class BackupMediaAgent
 {
-    private readonly SemaphoreSlim _available = new(0);
+    private readonly WorkSignal _available = new();
     private readonly List<ObjectBuffer> _buffers = new();
     private readonly List<SessionEndObject> _ended = new();
     private int _cursor;

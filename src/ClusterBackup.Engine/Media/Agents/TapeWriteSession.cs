@@ -126,8 +126,7 @@ public static class TapeWriteSession
     {
         var maxData = TapeFormat.MaxRecordData(blockSize);
         var references = first.ChainLength;
-        // Not disposed: the last records are released by agent threads after this method returns.
-        var slots = new SemaphoreSlim(RecordsInFlightPerObject);
+        var slots = new WorkSignal(RecordsInFlightPerObject);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var remaining = source.Length;
         long sequence = 0;
