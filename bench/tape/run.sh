@@ -5,8 +5,10 @@
 # Results: bench/tape/last-run.md (and .jsonl). Figures worth keeping go to bench/README.md.
 #   TAPE_BENCH_SIZE_MIB (512)  TAPE_BENCH_OBJECTS (8)  TAPE_BENCH_TMPFS (a private tmpfs, else /dev/shm)  TAPE_BENCH_DISK (/var/tmp)
 # As root it mounts a private tmpfs with huge=always (transparent huge pages: the kernel's cost of
-# filling tmpfs pages drops about fourfold); otherwise it uses /dev/shm. The first run (no mirrors) is a
-# warm-up that is reported but not used: it pays the kernel's one-time huge-page compaction.
+# filling tmpfs pages drops about fourfold); otherwise it uses /dev/shm. The first run is a
+# warm-up (the largest case, 2 mirror levels) that is reported but not used: it pays the kernel's
+# one-time huge-page compaction, so the measured runs find their pages free. Each case then runs three
+# times and the best run counts (wall and CPU taken from the same run), because the machine is shared.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -35,7 +37,7 @@ run_place() {
   while read -r line; do
     echo "{\"place\":\"$place\",${line#\{}" >> "$OUT.jsonl"
     echo "$line" >&2
-  done < <("${BENCH[@]}" --source "$work/src" --tapes "$work/tapes" --objects "$OBJECTS" --size-mib "$size" --mirrors 0,0,1,2)
+  done < <("${BENCH[@]}" --source "$work/src" --tapes "$work/tapes" --objects "$OBJECTS" --size-mib "$size" --mirrors 2,0,1,2,0,1,2,0,1,2)
   local TIMEFORMAT='%R %U %S' timing
   timing=$( { time cat "$work"/src/* > "$work/cat.out"; } 2>&1 )
   read -r real user sys <<<"$timing"
@@ -73,12 +75,16 @@ for place in ("tmpfs", "disk"):
     cat = next(x for x in r if x["mirrors"] == "cat")
     cat_mbps = cat["bytes"] / 1e6 / cat["wallSeconds"]
     runs = [x for x in r if x["mirrors"] != "cat"]
-    # The first run is the warm-up; each mirror count's figure is its last run.
-    last = {x["mirrors"]: x for x in runs[1:]}
+    # The first run is the warm-up; each mirror count's figure is its best (fastest) run.
+    last = {}
+    for x in runs[1:]:
+        if x["mirrors"] not in last or x["wallSeconds"] < last[x["mirrors"]]["wallSeconds"]:
+            last[x["mirrors"]] = x
+    last = dict(sorted(last.items()))
     base = last[0]
     for x in [runs[0]] + list(last.values()) + [cat]:
         if x is runs[0]:
-            out.append(f"| {place} | warm-up (0 mirror levels, not used) | {x['bytes'] // x['objects'] >> 20} MiB | {x['sourceMBps']:.0f} | {x['wallSeconds']:.2f} | {x['cpuSeconds']:.2f} | | |")
+            out.append(f"| {place} | warm-up (2 mirror levels, not used) | {x['bytes'] // x['objects'] >> 20} MiB | {x['sourceMBps']:.0f} | {x['wallSeconds']:.2f} | {x['cpuSeconds']:.2f} | | |")
             continue
         if x["mirrors"] == "cat":
             out.append(f"| {place} | cat to one file | {x['bytes'] // x['objects'] >> 20} MiB | {cat_mbps:.0f} | {x['wallSeconds']:.2f} | {x['cpuSeconds']:.2f} | | 1.00 |")
