@@ -3,18 +3,16 @@
 # mirror levels (2 agents per level) to virtual tapes, once on tmpfs and once on disk; the reference is a
 # plain `cat` of the same bytes to one file on the same file system, timed in the same run.
 # Results: bench/tape/last-run.md (and .jsonl). Figures worth keeping go to bench/README.md.
-#   TAPE_BENCH_SIZE_MIB (512)  TAPE_BENCH_OBJECTS (8)  TAPE_BENCH_TMPFS (a private tmpfs, else /dev/shm)  TAPE_BENCH_DISK (/var/tmp)
-# As root it mounts a private tmpfs with huge=always (transparent huge pages: the kernel's cost of
-# filling tmpfs pages drops about fourfold); otherwise it uses /dev/shm. The first run is a
-# warm-up (the largest case, 2 mirror levels) that is reported but not used: it pays the kernel's
-# one-time huge-page compaction, so the measured runs find their pages free. Each case then runs three
-# times and the best run counts (wall and CPU taken from the same run), because the machine is shared.
+#   TAPE_BENCH_SIZE_MIB (512)  TAPE_BENCH_OBJECTS (8)  TAPE_BENCH_TMPFS (/dev/shm)  TAPE_BENCH_DISK (/var/tmp)
+# The first run is a warm-up (the largest case, 2 mirror levels: code compiled, memory touched) that is
+# reported but not used. Each case then runs three times and the best run counts (wall and CPU taken
+# from the same run), because the machine is shared.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 SIZE_MIB=${TAPE_BENCH_SIZE_MIB:-512}
 OBJECTS=${TAPE_BENCH_OBJECTS:-8}
-TMPFS_DIR=${TAPE_BENCH_TMPFS:-}
+TMPFS_DIR=${TAPE_BENCH_TMPFS:-/dev/shm}
 DISK_DIR=${TAPE_BENCH_DISK:-/var/tmp}
 OUT="$ROOT/bench/tape/last-run"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -48,19 +46,6 @@ run_place() {
 # tmpfs holds the source and every tape copy at once (1 + 3 copies); leave at least 8 GiB free for the rest of a shared machine.
 tmpfs_size=$SIZE_MIB
 while (( OBJECTS * tmpfs_size * 4 + 8192 > $(available_mib) && tmpfs_size > 64 )); do tmpfs_size=$((tmpfs_size / 2)); done
-private_tmpfs=""
-if [ -z "$TMPFS_DIR" ]; then
-  TMPFS_DIR=/dev/shm
-  if [ "$(id -u)" -eq 0 ]; then
-    private_tmpfs=$(mktemp -d /tmp/cb-tape-bench-tmpfs.XXXXXX)
-    if mount -t tmpfs -o "size=$((OBJECTS * tmpfs_size * 4 + 1024))m,huge=always" tmpfs "$private_tmpfs" 2>/dev/null; then
-      TMPFS_DIR=$private_tmpfs
-      trap 'umount "$private_tmpfs" 2>/dev/null; rmdir "$private_tmpfs" 2>/dev/null' EXIT
-    else
-      rmdir "$private_tmpfs"; private_tmpfs=""
-    fi
-  fi
-fi
 echo "tmpfs: $TMPFS_DIR $(findmnt -no OPTIONS --target "$TMPFS_DIR" 2>/dev/null)" >&2
 run_place tmpfs "$TMPFS_DIR" "$tmpfs_size"
 run_place disk "$DISK_DIR" "$SIZE_MIB"
