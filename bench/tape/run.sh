@@ -4,6 +4,9 @@
 # plain `cat` of the same bytes to one file on the same file system, timed in the same run.
 # Results: bench/tape/last-run.md (and .jsonl). Figures worth keeping go to bench/README.md.
 #   TAPE_BENCH_SIZE_MIB (512)  TAPE_BENCH_OBJECTS (8)  TAPE_BENCH_TMPFS (/dev/shm)  TAPE_BENCH_DISK (/var/tmp)
+# The first run is a warm-up (the largest case, 2 mirror levels: code compiled, memory touched) that is
+# reported but not used. Each case then runs three times and the best run counts (wall and CPU taken
+# from the same run), because the machine is shared.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -32,7 +35,7 @@ run_place() {
   while read -r line; do
     echo "{\"place\":\"$place\",${line#\{}" >> "$OUT.jsonl"
     echo "$line" >&2
-  done < <("${BENCH[@]}" --source "$work/src" --tapes "$work/tapes" --objects "$OBJECTS" --size-mib "$size" --mirrors 0,1,2)
+  done < <("${BENCH[@]}" --source "$work/src" --tapes "$work/tapes" --objects "$OBJECTS" --size-mib "$size" --mirrors 2,0,1,2,0,1,2,0,1,2)
   local TIMEFORMAT='%R %U %S' timing
   timing=$( { time cat "$work"/src/* > "$work/cat.out"; } 2>&1 )
   read -r real user sys <<<"$timing"
@@ -40,9 +43,10 @@ run_place() {
   echo "cat: $real s wall, $user s user, $sys s sys" >&2
 }
 
-# tmpfs holds the source and every tape copy at once (1 + 3 copies); stay well inside free memory on a shared machine.
+# tmpfs holds the source and every tape copy at once (1 + 3 copies); leave at least 8 GiB free for the rest of a shared machine.
 tmpfs_size=$SIZE_MIB
-while (( OBJECTS * tmpfs_size * 4 + 4096 > $(available_mib) && tmpfs_size > 64 )); do tmpfs_size=$((tmpfs_size / 2)); done
+while (( OBJECTS * tmpfs_size * 4 + 8192 > $(available_mib) && tmpfs_size > 64 )); do tmpfs_size=$((tmpfs_size / 2)); done
+echo "tmpfs: $TMPFS_DIR $(findmnt -no OPTIONS --target "$TMPFS_DIR" 2>/dev/null)" >&2
 run_place tmpfs "$TMPFS_DIR" "$tmpfs_size"
 run_place disk "$DISK_DIR" "$SIZE_MIB"
 
@@ -55,8 +59,18 @@ for place in ("tmpfs", "disk"):
     if not r: continue
     cat = next(x for x in r if x["mirrors"] == "cat")
     cat_mbps = cat["bytes"] / 1e6 / cat["wallSeconds"]
-    base = next(x for x in r if x["mirrors"] == 0)
-    for x in r:
+    runs = [x for x in r if x["mirrors"] != "cat"]
+    # The first run is the warm-up; each mirror count's figure is its best (fastest) run.
+    last = {}
+    for x in runs[1:]:
+        if x["mirrors"] not in last or x["wallSeconds"] < last[x["mirrors"]]["wallSeconds"]:
+            last[x["mirrors"]] = x
+    last = dict(sorted(last.items()))
+    base = last[0]
+    for x in [runs[0]] + list(last.values()) + [cat]:
+        if x is runs[0]:
+            out.append(f"| {place} | warm-up (2 mirror levels, not used) | {x['bytes'] // x['objects'] >> 20} MiB | {x['sourceMBps']:.0f} | {x['wallSeconds']:.2f} | {x['cpuSeconds']:.2f} | | |")
+            continue
         if x["mirrors"] == "cat":
             out.append(f"| {place} | cat to one file | {x['bytes'] // x['objects'] >> 20} MiB | {cat_mbps:.0f} | {x['wallSeconds']:.2f} | {x['cpuSeconds']:.2f} | | 1.00 |")
             continue

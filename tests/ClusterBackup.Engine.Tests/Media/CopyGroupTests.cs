@@ -53,6 +53,23 @@ public class CopyGroupTests
     }
 
     [Fact]
+    public void RefreshRewritesEveryObjectOfTheVolumeExpiredOnesToo()
+    {
+        using var kit = new TapeTestKit();
+        var objects = WriteMultiplexed(kit, 3);
+        var source = objects[0].Copies.Single().Barcodes.Single();
+        kit.Catalog.SetObjectStatus(objects[1].ObjectId, TapeObjectStatus.Expired);
+        var copied = TapeCopyOperation.Run(new TapeCopyRequest
+        {
+            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, Barcodes = [source], Pool = "Daily", Drive = "drive1",
+        }, NullOperationReporter.Instance, CancellationToken.None);
+        Assert.Equal(objects.Select(o => o.Name).Order(), copied.Select(c => c.Name).Order());
+        Assert.All(copied, c => Assert.NotEqual(source, c.ToBarcodes));
+        var onMedia = TapeContentsOperation.FromMedia(Context(kit), copied[0].ToBarcodes, null, CancellationToken.None);
+        Assert.Equal(3, onMedia.Count(o => o.Complete));
+    }
+
+    [Fact]
     public void DemultiplexingYieldsOneObjectPerTape()
     {
         using var kit = new TapeTestKit();

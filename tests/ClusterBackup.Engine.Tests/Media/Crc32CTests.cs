@@ -45,6 +45,30 @@ public class Crc32CTests
     }
 
     [Fact]
+    public void TheThreeWayPathAgreesWithTheTableOnLongBuffers()
+    {
+        var random = new Random(20261121);
+        var data = new byte[600_000];
+        random.NextBytes(data);
+        foreach (var length in new[] { 3072, 3073, 3079, 4096, 65_536, 262_048, 262_080, 262_144, 599_993 })
+        {
+            var start = random.Next(0, 7);
+            var slice = data.AsSpan(start, Math.Min(length, data.Length - start));
+            Assert.Equal(Crc32C.ComputeWithTable(slice), Crc32C.Compute(slice));
+            // Continuing from a running state, as the record writer does.
+            var state = Crc32C.Append(0xFFFFFFFF, slice[..100]);
+            Assert.Equal(Crc32C.ComputeWithTable(slice), ~Crc32C.Append(state, slice[100..]));
+        }
+    }
+
+    [Fact]
+    public void CombineJoinsTwoChecksums()
+    {
+        var data = System.Text.Encoding.ASCII.GetBytes("123456789");
+        Assert.Equal(0xE3069283u, Crc32C.Combine(Crc32C.Compute(data.AsSpan(0, 4)), Crc32C.Compute(data.AsSpan(4)), 5));
+    }
+
+    [Fact]
     public void AppendingInPiecesEqualsOneCall()
     {
         var data = Encoding.ASCII.GetBytes("123456789");

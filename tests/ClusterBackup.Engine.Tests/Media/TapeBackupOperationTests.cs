@@ -58,9 +58,12 @@ public class TapeBackupOperationTests
         Assert.True(TapeRetention.IsFileSafeToRetire(kit.Catalog, old.Files[0], 2));
 
         // The second run writes only what is not on tape yet.
-        var second = TapeBackupOperation.Run(request with { Verify = false }, NullOperationReporter.Instance, CancellationToken.None);
+        // It appends a second session to the same (appendable) tapes, in the next tape file, and reads it back.
+        var second = TapeBackupOperation.Run(request, NullOperationReporter.Instance, CancellationToken.None);
         Assert.Equal(2, second.Objects);
         Assert.Equal(3, second.SkippedAlreadyOnTape);
+        Assert.Equal(4, second.VerifiedCopies);
+        Assert.Equal(first.Volumes.Order(), second.Volumes.Intersect(first.Volumes).Order());
         Assert.Equal(5, kit.Catalog.GetObjects().Count);
         Assert.All(kit.Catalog.GetObjects(backupSetId: old.BackupSetId), o => Assert.StartsWith("PGVS1/sales/", o.Name));
     }

@@ -46,7 +46,7 @@ public sealed class ObjectBuffer
 /// </summary>
 public sealed class BackupMediaAgent
 {
-    private readonly SemaphoreSlim _available = new(0);
+    private readonly WorkSignal _available = new();
     private readonly List<ObjectBuffer> _buffers = new();
     private readonly List<SessionEndObject> _ended = new();
     private int _cursor;
@@ -104,7 +104,7 @@ public sealed class BackupMediaAgent
                     Writer.Write(chunk);
                     if (chunk.Header.Type == TapeRecordType.ObjectEnd)
                     {
-                        var (length, sha) = TapeRecordCodec.DecodeObjectEnd(chunk.Buffer.AsSpan(TapeFormat.RecordHeaderLength, chunk.Header.DataLength), Name, 0);
+                        var (length, sha) = TapeRecordCodec.DecodeObjectEnd(chunk.Buffer.Slice(TapeFormat.RecordHeaderLength, chunk.Header.DataLength), Name, 0);
                         _ended.Add(new SessionEndObject(buffer.Object.ObjectId, length, Convert.ToHexString(sha).ToLowerInvariant()));
                         buffer.Ended = true;
                         open--;

@@ -126,8 +126,7 @@ public static class TapeWriteSession
     {
         var maxData = TapeFormat.MaxRecordData(blockSize);
         var references = first.ChainLength;
-        // Not disposed: the last records are released by agent threads after this method returns.
-        var slots = new SemaphoreSlim(RecordsInFlightPerObject);
+        var slots = new WorkSignal(RecordsInFlightPerObject);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var remaining = source.Length;
         long sequence = 0;
@@ -142,7 +141,7 @@ public static class TapeWriteSession
             slots.Wait(token);
             var chunk = pool.Rent();
             var want = (int)Math.Min(remaining, maxData);
-            var data = chunk.Buffer.AsSpan(TapeFormat.RecordHeaderLength, want);
+            var data = chunk.Buffer.Slice(TapeFormat.RecordHeaderLength, want);
             var got = 0;
             while (got < want)
             {
@@ -179,7 +178,7 @@ public static class TapeWriteSession
                 $"Object {source.Name} has SHA-256 {hex}, but the catalog recorded {expected.ToLowerInvariant()} when it was backed up; the file on the share changed.");
         slots.Wait(token);
         var end = pool.Rent();
-        TapeRecordCodec.EncodeObjectEnd(source.Length, hash).CopyTo(end.Buffer, TapeFormat.RecordHeaderLength);
+        TapeRecordCodec.EncodeObjectEnd(source.Length, hash).CopyTo(end.Buffer[TapeFormat.RecordHeaderLength..]);
         end.Seal(new TapeRecordHeader(TapeRecordType.ObjectEnd, TapeRecordFlags.None, TapeRecordCodec.ObjectEndLength, source.ObjectId, sequence));
         end.Arm(references, Released);
         first.Post(end);

@@ -23,6 +23,8 @@ public static class Crc32C
     /// <summary>Continues a running (non-finalised) CRC state; start with 0xFFFFFFFF and invert at the end.</summary>
     public static uint Append(uint state, ReadOnlySpan<byte> data)
     {
+        if (Sse42.X64.IsSupported && data.Length >= ThreeWayThreshold)
+            return AppendThreeWay(state, data);
         if (Sse42.X64.IsSupported)
         {
             ulong crc = state;
@@ -45,6 +47,71 @@ public static class Crc32C
             return state;
         }
         return AppendTable(state, data);
+    }
+
+    /// <summary>Below this length one chain of CRC32 instructions is as fast as three.</summary>
+    private const int ThreeWayThreshold = 3 * 1024;
+    private static readonly uint[] PowersOfX = BuildPowersOfX();
+
+    /// <summary>
+    /// The CRC32 instruction has a latency of three cycles but a throughput of one per cycle, so a long
+    /// buffer is cut into three parts checksummed in lockstep, and the three CRCs are joined with the
+    /// GF(2) identity crc(A||B) = crc(A)·x^(8|B|) mod P xor crc(B).
+    /// </summary>
+    private static uint AppendThreeWay(uint state, ReadOnlySpan<byte> data)
+    {
+        var part = (data.Length / 3) & ~7;
+        var words = MemoryMarshal.Cast<byte, ulong>(data[..(3 * part)]);
+        var count = part / 8;
+        ulong a = state, b = 0xFFFFFFFF, c = 0xFFFFFFFF;
+        for (var i = 0; i < count; i++)
+        {
+            a = Sse42.X64.Crc32(a, words[i]);
+            b = Sse42.X64.Crc32(b, words[count + i]);
+            c = Sse42.X64.Crc32(c, words[2 * count + i]);
+        }
+        var tail = Append((uint)c, data[(3 * part)..]);
+        var crcA = ~(uint)a;
+        var crcB = ~(uint)b;
+        var crcC = ~tail;
+        var combined = Combine(Combine(crcA, crcB, part), crcC, data.Length - 2 * part);
+        return ~combined;
+    }
+
+    /// <summary>The CRC of A||B from crc(A), crc(B) and |B| (both finished CRCs, as Compute returns them).</summary>
+    public static uint Combine(uint crcA, uint crcB, long lengthB) => MultiplyModP(XPowerEightN(lengthB), crcA) ^ crcB;
+
+    /// <summary>a·b mod P over GF(2), in the reflected bit order the CRC uses (bit 31 is x^0).</summary>
+    private static uint MultiplyModP(uint a, uint b)
+    {
+        uint product = 0;
+        for (var m = 1u << 31; m != 0; m >>= 1)
+        {
+            if ((a & m) != 0)
+                product ^= b;
+            b = (b & 1) != 0 ? (b >> 1) ^ ReflectedPolynomial : b >> 1;
+        }
+        return product;
+    }
+
+    /// <summary>x^(8n) mod P, by squaring: PowersOfX[k] is x^(2^k).</summary>
+    private static uint XPowerEightN(long n)
+    {
+        var result = 1u << 31; // x^0
+        var k = 3;              // 8n = n·2^3
+        for (; n != 0; n >>= 1, k++)
+            if ((n & 1) != 0)
+                result = MultiplyModP(PowersOfX[k % 32], result);
+        return result;
+    }
+
+    private static uint[] BuildPowersOfX()
+    {
+        var powers = new uint[32];
+        powers[0] = 1u << 30; // x^1
+        for (var k = 1; k < 32; k++)
+            powers[k] = MultiplyModP(powers[k - 1], powers[k - 1]);
+        return powers;
     }
 
     /// <summary>The portable path, also used by the tests to check the hardware path.</summary>

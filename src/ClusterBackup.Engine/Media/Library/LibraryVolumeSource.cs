@@ -22,6 +22,13 @@ public sealed class VolumeAllocator(VirtualTapeLibrary library, TapeCatalog cata
     public TapeCatalog Catalog => catalog;
     public IOperationReporter Reporter => reporter;
 
+    /// <summary>Never hands out these cartridges in this job (a copy must not write onto the tapes it reads).</summary>
+    public void Exclude(IEnumerable<string> barcodes)
+    {
+        lock (_gate)
+            _usedByJob.UnionWith(barcodes);
+    }
+
     /// <summary>A volume source for one agent writing to <paramref name="drive"/> in <paramref name="pool"/>.</summary>
     public IVolumeSource For(string drive, string pool, int blockSize, bool dedicatedVolumes = false) =>
         new AgentVolumes(this, drive, pool, blockSize, dedicatedVolumes);

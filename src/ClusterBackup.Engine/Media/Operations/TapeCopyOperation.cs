@@ -90,6 +90,7 @@ public static class TapeCopyOperation
             var stream = context.Catalog.GetStream(pass[0].Copy.StreamId);
             var blockSize = request.BlockSize ?? stream.BlockSize;
             var allocator = new VolumeAllocator(context.Library, context.Catalog, reporter);
+            allocator.Exclude(stream.Volumes.Select(v => v.Barcode));
             var target = new BackupMediaAgent($"copy-{request.Mode}", 0, request.Pool, blockSize,
                 allocator.For(request.Drive, request.Pool, blockSize, dedicatedVolumes: request.Mode == TapeCopyMode.Demultiplex));
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(token);
