@@ -96,6 +96,7 @@ public static class ScheduleFile
             Tape = job["tape"] is JObject tape
                 ? new TapeConfiguration
                 {
+                    Agents = reader.For("tape").OptionalString(tape, "agents"),
                     Library = reader.For("tape").OptionalString(tape, "library"),
                     Drive = reader.For("tape").OptionalString(tape, "drive"),
                     MediaPool = reader.For("tape").OptionalString(tape, "mediaPool"),
@@ -151,6 +152,7 @@ public static class ScheduleFile
         if (job.Tape is { } tape)
         {
             var tapeJson = new JObject { ["copies"] = tape.Copies };
+            if (tape.Agents is not null) tapeJson["agents"] = tape.Agents;
             if (tape.Library is not null) tapeJson["library"] = tape.Library;
             if (tape.Drive is not null) tapeJson["drive"] = tape.Drive;
             if (tape.MediaPool is not null) tapeJson["mediaPool"] = tape.MediaPool;

@@ -1,8 +1,15 @@
 namespace ClusterBackup.Engine.Scheduling;
 
-/// <summary>Where a share -> tape job writes: the tape library or drive, the media pool, and how many mirror copies.</summary>
+/// <summary>
+/// Where a share -> tape job writes: the tape library or drive, the media pool, and how many mirror copies.
+/// When <see cref="Agents"/> names a media-agent configuration, that file decides the drives, pools and
+/// mirror chains, and <see cref="Library"/> is the library folder the tape backup opens.
+/// </summary>
 public sealed record TapeConfiguration
 {
+    /// <summary>The media-agent configuration file (docs/tape-format.md, media agents) the job writes through.</summary>
+    public string? Agents { get; init; }
+
     public string? Library { get; init; }
     public string? Drive { get; init; }
     public string? MediaPool { get; init; }
