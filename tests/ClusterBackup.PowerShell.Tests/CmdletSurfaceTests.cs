@@ -36,7 +36,14 @@ public class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
     {
         var cmdlet = Cmdlet(name);
         Assert.Equal(cmdlet.Verb + cmdlet.Noun + "Command", cmdlet.Type.Name);
-        Assert.Equal("ClusterBackupCmdlet", cmdlet.Type.BaseType!.Name);
+        // Every cmdlet derives from ClusterBackupCmdlet, directly or through abstract bases that hold what a family shares.
+        var type = cmdlet.Type.BaseType;
+        while (type is not null && type.FullName != "ClusterBackup.PowerShell.ClusterBackupCmdlet")
+        {
+            Assert.True(type.IsAbstract, $"{name}: the intermediate base {type.FullName} is not abstract.");
+            type = type.BaseType;
+        }
+        Assert.True(type is not null, $"{name} does not derive from ClusterBackupCmdlet.");
     }
 
     [Theory]

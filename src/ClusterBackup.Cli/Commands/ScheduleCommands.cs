@@ -55,11 +55,14 @@ public sealed class ScheduleCommands : ICliCommandGroup
         var command = new Command("show", "List the jobs of a schedule.") { ScheduleOption };
         command.SetAction(parse => context.Execute(() =>
         {
-            WriteJobs(context, parse, ScheduleFile.Read(parse.GetValue(ScheduleOption)!));
+            WriteJobs(context, parse, ReadSchedule(parse));
             return CliContext.ExitOk;
         }));
         return command;
     }
+
+    /// <summary>Reads and validates the schedule file of --schedule.</summary>
+    private static BackupSchedule ReadSchedule(ParseResult parse) => ScheduleFile.Read(parse.GetValue(ScheduleOption)!);
 
     private static void WriteJobs(CliContext context, ParseResult parse, BackupSchedule schedule) =>
         context.Output(parse).Write(schedule.Jobs,
@@ -73,7 +76,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
 
     private static OverlapCheckResult Check(CliContext context, ParseResult parse, (Option<DateTime?> From, Option<int> Days, Option<bool> Learned) horizon)
     {
-        var schedule = ScheduleFile.Read(parse.GetValue(ScheduleOption)!);
+        var schedule = ReadSchedule(parse);
         DateTimeOffset? from = parse.GetValue(horizon.From) is { } local
             ? ScheduleExpander.ToInstant(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), schedule.ResolveTimeZone()).Instant
             : null;
@@ -171,14 +174,17 @@ public sealed class ScheduleCommands : ICliCommandGroup
         var command = new Command("export", "Write the schedule as Task Scheduler XML, systemd units or crontab lines.") { ScheduleOption, SchedulerOption, output, o.SchedulePath, o.CliPath, o.PwshPath, o.Module };
         command.SetAction(parse => context.Execute(() =>
         {
-            var schedule = ScheduleFile.Read(parse.GetValue(ScheduleOption)!);
+            var schedule = ReadSchedule(parse);
             var files = ScheduleExporters.For(Kind(parse.GetValue(SchedulerOption)!)).Export(schedule, Options(parse, o));
             var written = ScheduleRegistration.WriteFiles(files, parse.GetValue(output)!);
-            context.Output(parse).Write(written, ("Scheduler", f => f.Scheduler), ("Job", f => f.Job), ("Path", f => f.Path));
+            WriteFiles(context, parse, written);
             return CliContext.ExitOk;
         }));
         return command;
     }
+
+    private static void WriteFiles(CliContext context, ParseResult parse, IEnumerable<ScheduleExportFile> files) =>
+        context.Output(parse).Write(files, ("Scheduler", f => f.Scheduler), ("Job", f => f.Job), ("Path", f => f.Path));
 
     private static Command Register(CliContext context, bool unregister)
     {
@@ -189,7 +195,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
             : new Command("register", "Install the schedule in the scheduler: import the tasks, enable the timers, or add the crontab block.") { ScheduleOption, SchedulerOption, directory, o.SchedulePath, o.CliPath, o.PwshPath, o.Module };
         command.SetAction(parse => context.Execute(() =>
         {
-            var schedule = ScheduleFile.Read(parse.GetValue(ScheduleOption)!);
+            var schedule = ReadSchedule(parse);
             var registration = new ScheduleRegistration();
             var kind = Kind(parse.GetValue(SchedulerOption)!);
             if (unregister)
@@ -200,7 +206,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
             else
             {
                 var files = registration.Register(schedule, kind, Options(parse, o), parse.GetValue(directory), context.Reporter(parse));
-                context.Output(parse).Write(files, ("Scheduler", f => f.Scheduler), ("Job", f => f.Job), ("Path", f => f.Path));
+                WriteFiles(context, parse, files);
             }
             return CliContext.ExitOk;
         }));
@@ -213,7 +219,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
         var command = new Command("run", "Run one job of the schedule under the runtime guard (what the scheduler calls). Exit 0 done, 1 failed, 75 refused.") { ScheduleOption, job };
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var schedule = ScheduleFile.Read(parse.GetValue(ScheduleOption)!);
+            var schedule = ReadSchedule(parse);
             var catalog = context.OpenCatalog(parse);
             var result = await new RunScheduledJob(catalog, ScheduledJobRunnerRegistry.Discover())
                 .RunAsync(new RunScheduledJobRequest(schedule, parse.GetValue(job)!), context.Reporter(parse), token).ConfigureAwait(false);
@@ -231,7 +237,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
         var command = new Command("history", "List the scheduled runs the catalog recorded, newest first.") { ScheduleOption, job, limit };
         command.SetAction(parse => context.Execute(() =>
         {
-            var schedule = ScheduleFile.Read(parse.GetValue(ScheduleOption)!);
+            var schedule = ReadSchedule(parse);
             var runs = new ScheduleRunHistory(context.OpenCatalog(parse)).Runs(schedule.Name, parse.GetValue(job), parse.GetValue(limit));
             context.Output(parse).Write(runs, ("Started", r => r.Started), ("Job", r => r.Job), ("Type", r => r.Type.DisplayName()), ("Status", r => r.Status),
                 ("Duration", r => r.Duration), ("Host", r => r.Host), ("Message", r => r.Message));

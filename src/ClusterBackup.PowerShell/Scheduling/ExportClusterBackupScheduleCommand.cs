@@ -17,57 +17,25 @@ namespace ClusterBackup.PowerShell.Scheduling;
 /// </summary>
 [Cmdlet(VerbsData.Export, "ClusterBackupSchedule", SupportsShouldProcess = true)]
 [OutputType(typeof(ScheduleExportFile))]
-public sealed class ExportClusterBackupScheduleCommand : ClusterBackupCmdlet
+public sealed class ExportClusterBackupScheduleCommand : ScheduleExportCmdlet
 {
-    /// <summary>The schedule file.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Schedule")]
-    public string Path { get; set; } = "";
-
-    /// <summary>TaskScheduler, Systemd or Cron.</summary>
-    [Parameter(Mandatory = true)]
-    public SchedulerKind Scheduler { get; set; }
-
     /// <summary>The folder to write the files into.</summary>
     [Parameter(Mandatory = true)]
     public string Destination { get; set; } = "";
-
-    /// <summary>The schedule file's path on the machine that runs the jobs; default the full path of -Path.</summary>
-    [Parameter]
-    public string? TargetSchedulePath { get; set; }
-
-    /// <summary>The clusterbackup executable the systemd units and crontab lines run.</summary>
-    [Parameter]
-    public string? CliPath { get; set; }
-
-    /// <summary>The pwsh executable the tasks run (default pwsh.exe).</summary>
-    [Parameter]
-    public string? PowerShellPath { get; set; }
-
-    /// <summary>The module name or path the tasks import (default ClusterBackup).</summary>
-    [Parameter]
-    public string? Module { get; set; }
 
     /// <summary>The catalog the jobs use, passed on their command lines; default the jobs' own default.</summary>
     [Parameter]
     public string? CatalogPath { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessSchedule()
     {
-        try
-        {
-            var schedule = ScheduleFile.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path));
-            var options = ScheduleExportParameters.Options(this, Path, TargetSchedulePath, CliPath, PowerShellPath, Module, CatalogPath);
-            var files = ScheduleExporters.For(Scheduler).Export(schedule, options);
-            var destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
-            if (!ShouldProcess(destination, $"Write {files.Count} {Scheduler} file(s) for schedule '{schedule.Name}'"))
-                return;
-            foreach (var file in ScheduleRegistration.WriteFiles(files, destination))
-                WriteObject(file);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            WriteEngineError(ex, Path);
-        }
+        var schedule = ReadSchedule();
+        var options = CreateExportOptions(CatalogPath);
+        var files = ScheduleExporters.For(Scheduler).Export(schedule, options);
+        var destination = ResolvePath(Destination);
+        if (!ShouldProcess(destination, $"Write {files.Count} {Scheduler} file(s) for schedule '{schedule.Name}'"))
+            return;
+        foreach (var file in ScheduleRegistration.WriteFiles(files, destination))
+            WriteObject(file);
     }
 }

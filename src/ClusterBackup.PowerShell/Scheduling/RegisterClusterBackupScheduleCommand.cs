@@ -17,58 +17,26 @@ namespace ClusterBackup.PowerShell.Scheduling;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Register, "ClusterBackupSchedule", SupportsShouldProcess = true)]
 [OutputType(typeof(ScheduleExportFile))]
-public sealed class RegisterClusterBackupScheduleCommand : ClusterBackupCmdlet
+public sealed class RegisterClusterBackupScheduleCommand : ScheduleExportCmdlet
 {
-    /// <summary>The schedule file.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Schedule")]
-    public string Path { get; set; } = "";
-
-    /// <summary>TaskScheduler, Systemd or Cron.</summary>
-    [Parameter(Mandatory = true)]
-    public SchedulerKind Scheduler { get; set; }
-
     /// <summary>Where the unit or task files go; default /etc/systemd/system, or ProgramData\ClusterBackup\tasks\SCHEDULE.</summary>
     [Parameter]
     public string? Directory { get; set; }
-
-    /// <summary>The schedule file's path on the machine that runs the jobs; default the full path of -Path.</summary>
-    [Parameter]
-    public string? TargetSchedulePath { get; set; }
-
-    /// <summary>The clusterbackup executable the systemd units and crontab lines run.</summary>
-    [Parameter]
-    public string? CliPath { get; set; }
-
-    /// <summary>The pwsh executable the tasks run (default pwsh.exe).</summary>
-    [Parameter]
-    public string? PowerShellPath { get; set; }
-
-    /// <summary>The module name or path the tasks import (default ClusterBackup).</summary>
-    [Parameter]
-    public string? Module { get; set; }
 
     /// <summary>The catalog the jobs use, passed on their command lines.</summary>
     [Parameter]
     public string? CatalogPath { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessSchedule()
     {
-        try
-        {
-            var schedule = ScheduleFile.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path));
-            var options = ScheduleExportParameters.Options(this, Path, TargetSchedulePath, CliPath, PowerShellPath, Module, CatalogPath);
-            var directory = Directory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Directory);
-            var enabled = schedule.Jobs.Count(j => j.Enabled);
-            if (!ShouldProcess($"{Scheduler}{(directory is null ? "" : " in " + directory)}", $"Register {enabled} job(s) of schedule '{schedule.Name}'"))
-                return;
-            var files = RunEngine((_, reporter) => Task.FromResult(new ScheduleRegistration().Register(schedule, Scheduler, options, directory, reporter)));
-            foreach (var file in files)
-                WriteObject(file);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            WriteEngineError(ex, Path);
-        }
+        var schedule = ReadSchedule();
+        var options = CreateExportOptions(CatalogPath);
+        var directory = Directory is null ? null : ResolvePath(Directory);
+        var enabled = schedule.Jobs.Count(j => j.Enabled);
+        if (!ShouldProcess(SchedulerTarget(directory), $"Register {enabled} job(s) of schedule '{schedule.Name}'"))
+            return;
+        var files = RunEngine((_, reporter) => Task.FromResult(new ScheduleRegistration().Register(schedule, Scheduler, options, directory, reporter)));
+        foreach (var file in files)
+            WriteObject(file);
     }
 }

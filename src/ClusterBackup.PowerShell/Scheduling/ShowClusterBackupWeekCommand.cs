@@ -17,17 +17,8 @@ namespace ClusterBackup.PowerShell.Scheduling;
 /// </summary>
 [Cmdlet(VerbsCommon.Show, "ClusterBackupWeek", SupportsShouldProcess = true)]
 [OutputType(typeof(string))]
-public sealed class ShowClusterBackupWeekCommand : ClusterBackupCmdlet
+public sealed class ShowClusterBackupWeekCommand : ScheduleHorizonCmdlet
 {
-    /// <summary>The schedule file.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Schedule")]
-    public string Path { get; set; } = "";
-
-    /// <summary>Start of the horizon, read in the schedule's time zone. Default: this week's Monday 00:00.</summary>
-    [Parameter]
-    public DateTime? From { get; set; }
-
     /// <summary>Length of the horizon in days (default 7).</summary>
     [Parameter]
     [ValidateRange(1, 62)]
@@ -45,31 +36,24 @@ public sealed class ShowClusterBackupWeekCommand : ClusterBackupCmdlet
     [Parameter]
     public string? OutFile { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessSchedule()
     {
-        try
+        var result = CheckOverlaps(Days, Learned ? OpenCatalog(CatalogPath) : null);
+        WriteObject(WeekDrawing.ToText(result));
+        if (OutFile is null)
+            return;
+        var target = ResolvePath(OutFile);
+        var extension = System.IO.Path.GetExtension(target).ToLowerInvariant();
+        var content = extension switch
         {
-            var result = ScheduleCmdletHelpers.Check(this, Path, From, Days, Learned ? OpenCatalog(CatalogPath) : null);
-            WriteObject(WeekDrawing.ToText(result));
-            if (OutFile is null)
-                return;
-            var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile);
-            var extension = System.IO.Path.GetExtension(target).ToLowerInvariant();
-            var content = extension switch
-            {
-                ".svg" => WeekDrawing.ToSvg(result),
-                ".html" or ".htm" => WeekDrawing.ToHtml(result),
-                _ => throw new ClusterBackupException(ErrorKind.InvalidArgument, target, $"-OutFile '{target}' must end in .svg, .html or .htm."),
-            };
-            if (!ShouldProcess(target, "Write the week drawing"))
-                return;
-            var temporary = target + ".tmp";
-            File.WriteAllText(temporary, content, new UTF8Encoding(false));
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            WriteEngineError(ex, Path);
-        }
+            ".svg" => WeekDrawing.ToSvg(result),
+            ".html" or ".htm" => WeekDrawing.ToHtml(result),
+            _ => throw new ClusterBackupException(ErrorKind.InvalidArgument, target, $"-OutFile '{target}' must end in .svg, .html or .htm."),
+        };
+        if (!ShouldProcess(target, "Write the week drawing"))
+            return;
+        var temporary = target + ".tmp";
+        File.WriteAllText(temporary, content, new UTF8Encoding(false));
+        File.Move(temporary, target, overwrite: true);
     }
 }

@@ -17,17 +17,8 @@ namespace ClusterBackup.PowerShell.Scheduling;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "ClusterBackupSchedule")]
 [OutputType(typeof(ScheduleConflict), typeof(bool))]
-public sealed class TestClusterBackupScheduleCommand : ClusterBackupCmdlet
+public sealed class TestClusterBackupScheduleCommand : ScheduleHorizonCmdlet
 {
-    /// <summary>The schedule file.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Schedule")]
-    public string Path { get; set; } = "";
-
-    /// <summary>Start of the horizon, read in the schedule's time zone. Default: this week's Monday 00:00.</summary>
-    [Parameter]
-    public DateTime? From { get; set; }
-
     /// <summary>Length of the horizon in days (default 7).</summary>
     [Parameter]
     [ValidateRange(1, 3660)]
@@ -45,34 +36,15 @@ public sealed class TestClusterBackupScheduleCommand : ClusterBackupCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessSchedule()
     {
-        try
-        {
-            var result = ScheduleCmdletHelpers.Check(this, Path, From, Days, Learned ? OpenCatalog(CatalogPath) : null);
-            if (Quiet)
-                WriteObject(result.IsSafe);
-            else
-                foreach (var conflict in result.Conflicts)
-                    WriteObject(conflict);
-            if (!Quiet && result.IsSafe)
-                WriteVerbose($"No conflicts among {result.Occurrences.Count} runs from {result.From:u} to {result.To:u}.");
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            WriteEngineError(ex, Path);
-        }
-    }
-}
-
-internal static class ScheduleCmdletHelpers
-{
-    public static OverlapCheckResult Check(PSCmdlet cmdlet, string path, DateTime? from, int days, Engine.Catalog.CatalogDatabase? learnFrom)
-    {
-        var schedule = ScheduleFile.Read(cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
-        var start = from is { } local
-            ? ScheduleExpander.ToInstant(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), schedule.ResolveTimeZone()).Instant
-            : ScheduleExpander.StartOfWeek(schedule, DateTimeOffset.UtcNow);
-        return new OverlapCheck().Run(new OverlapCheckRequest(schedule, start, start.AddDays(days), LearnFrom: learnFrom));
+        var result = CheckOverlaps(Days, Learned ? OpenCatalog(CatalogPath) : null);
+        if (Quiet)
+            WriteObject(result.IsSafe);
+        else
+            foreach (var conflict in result.Conflicts)
+                WriteObject(conflict);
+        if (!Quiet && result.IsSafe)
+            WriteVerbose($"No conflicts among {result.Occurrences.Count} runs from {result.From:u} to {result.To:u}.");
     }
 }

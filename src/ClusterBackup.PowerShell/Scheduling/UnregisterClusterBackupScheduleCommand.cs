@@ -16,37 +16,21 @@ namespace ClusterBackup.PowerShell.Scheduling;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Unregister, "ClusterBackupSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(string))]
-public sealed class UnregisterClusterBackupScheduleCommand : ClusterBackupCmdlet
+public sealed class UnregisterClusterBackupScheduleCommand : SchedulerCmdlet
 {
-    /// <summary>The schedule file.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Schedule")]
-    public string Path { get; set; } = "";
-
-    /// <summary>TaskScheduler, Systemd or Cron.</summary>
-    [Parameter(Mandatory = true)]
-    public SchedulerKind Scheduler { get; set; }
-
     /// <summary>Where the unit or task files were written, when not the default.</summary>
     [Parameter]
     public string? Directory { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessSchedule()
     {
-        try
-        {
-            var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            var schedule = ScheduleFile.Read(full);
-            var directory = Directory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Directory);
-            if (!ShouldProcess($"{Scheduler}{(directory is null ? "" : " in " + directory)}", $"Remove every entry of schedule '{schedule.Name}'"))
-                return;
-            var removed = RunEngine((_, reporter) => Task.FromResult(new ScheduleRegistration().Unregister(schedule, Scheduler, new ExportOptions { SchedulePath = full }, directory, reporter)));
-            foreach (var item in removed)
-                WriteObject(item);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            WriteEngineError(ex, Path);
-        }
+        var full = SchedulePath;
+        var schedule = ScheduleFile.Read(full);
+        var directory = Directory is null ? null : ResolvePath(Directory);
+        if (!ShouldProcess(SchedulerTarget(directory), $"Remove every entry of schedule '{schedule.Name}'"))
+            return;
+        var removed = RunEngine((_, reporter) => Task.FromResult(new ScheduleRegistration().Unregister(schedule, Scheduler, new ExportOptions { SchedulePath = full }, directory, reporter)));
+        foreach (var item in removed)
+            WriteObject(item);
     }
 }

@@ -13,12 +13,8 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsCommon.Add, "TapeCartridge", SupportsShouldProcess = true)]
 [OutputType(typeof(TapeCartridgeInfo))]
-public sealed class AddTapeCartridgeCommand : ClusterBackupCmdlet
+public sealed class AddTapeCartridgeCommand : TapeCartridgeCmdlet
 {
-    /// <summary>The cartridge barcodes; piped cartridges bind here.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string[] Barcode { get; set; } = [];
-
     /// <summary>Capacity of each cartridge in bytes.</summary>
     [Parameter]
     public long CapacityBytes { get; set; } = 1L << 30;
@@ -27,28 +23,7 @@ public sealed class AddTapeCartridgeCommand : ClusterBackupCmdlet
     [Parameter]
     public long EarlyWarningBytes { get; set; } = 4L << 20;
 
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
+    protected override string Action => "Add blank cartridge";
 
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        foreach (var barcode in Barcode)
-        {
-            if (!ShouldProcess(barcode, "Add blank cartridge"))
-                continue;
-            try
-            {
-                WriteObject(RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.AddCartridge(TapeContext.Open(CatalogPath, LibraryPath, reporter), barcode, CapacityBytes, EarlyWarningBytes))));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteEngineError(ex, barcode);
-            }
-        }
-    }
+    protected override TapeCartridgeInfo Run(TapeContext tape, string barcode) => TapeLibraryOperations.AddCartridge(tape, barcode, CapacityBytes, EarlyWarningBytes);
 }

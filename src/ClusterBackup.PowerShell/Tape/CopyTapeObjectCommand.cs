@@ -15,7 +15,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsCommon.Copy, "TapeObject", SupportsShouldProcess = true, DefaultParameterSetName = "Objects")]
 [OutputType(typeof(TapeCopyResult))]
-public sealed class CopyTapeObjectCommand : ClusterBackupCmdlet
+public sealed class CopyTapeObjectCommand : TapeCmdlet
 {
     private readonly List<Guid> _ids = new();
 
@@ -46,14 +46,6 @@ public sealed class CopyTapeObjectCommand : ClusterBackupCmdlet
     /// <summary>The drive the restore agent reads with; default a free one.</summary>
     [Parameter]
     public string? ReadDrive { get; set; }
-
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
-
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord() => _ids.AddRange(ObjectId);
 

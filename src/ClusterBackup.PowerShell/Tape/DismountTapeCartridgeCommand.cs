@@ -13,20 +13,12 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsData.Dismount, "TapeCartridge", SupportsShouldProcess = true)]
 [OutputType(typeof(TapeCartridgeInfo))]
-public sealed class DismountTapeCartridgeCommand : ClusterBackupCmdlet
+public sealed class DismountTapeCartridgeCommand : TapeCmdlet
 {
     /// <summary>The drive to unload; piped drives bind here.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     public string Drive { get; set; } = "";
-
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
-
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -34,7 +26,7 @@ public sealed class DismountTapeCartridgeCommand : ClusterBackupCmdlet
             return;
         try
         {
-            WriteObject(RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.Unload(TapeContext.Open(CatalogPath, LibraryPath, reporter), Drive))));
+            WriteObject(RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.Unload(OpenTape(reporter), Drive))));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

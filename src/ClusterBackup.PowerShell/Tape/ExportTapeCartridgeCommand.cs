@@ -13,34 +13,9 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsData.Export, "TapeCartridge", SupportsShouldProcess = true)]
 [OutputType(typeof(TapeCartridgeInfo))]
-public sealed class ExportTapeCartridgeCommand : ClusterBackupCmdlet
+public sealed class ExportTapeCartridgeCommand : TapeCartridgeCmdlet
 {
-    /// <summary>The cartridge barcodes; piped cartridges bind here.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string[] Barcode { get; set; } = [];
+    protected override string Action => "Export cartridge";
 
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
-
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        foreach (var barcode in Barcode)
-        {
-            if (!ShouldProcess(barcode, "Export cartridge"))
-                continue;
-            try
-            {
-                WriteObject(RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.Export(TapeContext.Open(CatalogPath, LibraryPath, reporter), barcode))));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteEngineError(ex, barcode);
-            }
-        }
-    }
+    protected override TapeCartridgeInfo Run(TapeContext tape, string barcode) => TapeLibraryOperations.Export(tape, barcode);
 }

@@ -13,7 +13,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "TapeCartridge")]
 [OutputType(typeof(TapeCartridgeInfo))]
-public sealed class GetTapeCartridgeCommand : ClusterBackupCmdlet
+public sealed class GetTapeCartridgeCommand : TapeCmdlet
 {
     /// <summary>Only cartridges labelled for this pool.</summary>
     [Parameter]
@@ -23,19 +23,11 @@ public sealed class GetTapeCartridgeCommand : ClusterBackupCmdlet
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     public string? Barcode { get; set; }
 
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
-
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
-
     protected override void ProcessRecord()
     {
         try
         {
-            foreach (var c in RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.GetCartridges(TapeContext.Open(CatalogPath, LibraryPath, reporter), Pool))))
+            foreach (var c in RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.GetCartridges(OpenTape(reporter), Pool))))
                 if (Barcode is null || string.Equals(Barcode, c.Barcode, StringComparison.OrdinalIgnoreCase))
                     WriteObject(c);
         }

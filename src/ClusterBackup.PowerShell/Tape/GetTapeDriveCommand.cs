@@ -13,22 +13,13 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "TapeDrive")]
 [OutputType(typeof(TapeDriveInfo))]
-public sealed class GetTapeDriveCommand : ClusterBackupCmdlet
+public sealed class GetTapeDriveCommand : TapeCmdlet
 {
-
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
-
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
-
     protected override void ProcessRecord()
     {
         try
         {
-            foreach (var d in RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.GetDrives(TapeContext.Open(CatalogPath, LibraryPath, reporter)))))
+            foreach (var d in RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.GetDrives(OpenTape(reporter)))))
                 WriteObject(d);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

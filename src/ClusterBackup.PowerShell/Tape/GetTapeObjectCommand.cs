@@ -17,7 +17,7 @@ namespace ClusterBackup.PowerShell.Tape;
 [Cmdlet(VerbsCommon.Get, "TapeObject", DefaultParameterSetName = "Catalog")]
 [OutputType(typeof(TapeObject), ParameterSetName = ["Catalog"])]
 [OutputType(typeof(TapeMediaObject), ParameterSetName = ["Media"])]
-public sealed class GetTapeObjectCommand : ClusterBackupCmdlet
+public sealed class GetTapeObjectCommand : TapeCmdlet
 {
     /// <summary>Only objects with a copy on this cartridge (with -FromMedia: the cartridge to read).</summary>
     [Parameter(ParameterSetName = "Catalog", ValueFromPipelineByPropertyName = true)]
@@ -40,21 +40,13 @@ public sealed class GetTapeObjectCommand : ClusterBackupCmdlet
     [Parameter(ParameterSetName = "Media")]
     public string? Drive { get; set; }
 
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
-
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
-
     protected override void ProcessRecord()
     {
         try
         {
             if (FromMedia)
             {
-                foreach (var o in RunEngine((token, reporter) => Task.FromResult(TapeContentsOperation.FromMedia(TapeContext.Open(CatalogPath, LibraryPath, reporter), Barcode!, Drive, token))))
+                foreach (var o in RunEngine((token, reporter) => Task.FromResult(TapeContentsOperation.FromMedia(OpenTape(reporter), Barcode!, Drive, token))))
                     WriteObject(o);
                 return;
             }

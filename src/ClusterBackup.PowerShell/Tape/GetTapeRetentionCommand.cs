@@ -13,7 +13,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "TapeRetention")]
 [OutputType(typeof(MediaSetRetention))]
-public sealed class GetTapeRetentionCommand : ClusterBackupCmdlet
+public sealed class GetTapeRetentionCommand : TapeCmdlet
 {
     /// <summary>How many verified tape copies each file needs.</summary>
     [Parameter]
@@ -23,14 +23,6 @@ public sealed class GetTapeRetentionCommand : ClusterBackupCmdlet
     /// <summary>Also evaluate active media sets (never safe, but shows their copies).</summary>
     [Parameter]
     public SwitchParameter IncludeActive { get; set; }
-
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
-
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()
     {

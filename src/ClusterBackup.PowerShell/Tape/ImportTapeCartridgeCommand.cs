@@ -13,12 +13,8 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsData.Import, "TapeCartridge", SupportsShouldProcess = true)]
 [OutputType(typeof(TapeCartridgeInfo))]
-public sealed class ImportTapeCartridgeCommand : ClusterBackupCmdlet
+public sealed class ImportTapeCartridgeCommand : TapeCartridgeCmdlet
 {
-    /// <summary>The cartridge barcodes; piped cartridges bind here.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string[] Barcode { get; set; } = [];
-
     /// <summary>Capacity of the cartridge in bytes.</summary>
     [Parameter]
     public long CapacityBytes { get; set; } = 1L << 30;
@@ -27,28 +23,7 @@ public sealed class ImportTapeCartridgeCommand : ClusterBackupCmdlet
     [Parameter]
     public long EarlyWarningBytes { get; set; } = 4L << 20;
 
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
+    protected override string Action => "Import cartridge";
 
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        foreach (var barcode in Barcode)
-        {
-            if (!ShouldProcess(barcode, "Import cartridge"))
-                continue;
-            try
-            {
-                WriteObject(RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.Import(TapeContext.Open(CatalogPath, LibraryPath, reporter), barcode, CapacityBytes, EarlyWarningBytes))));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteEngineError(ex, barcode);
-            }
-        }
-    }
+    protected override TapeCartridgeInfo Run(TapeContext tape, string barcode) => TapeLibraryOperations.Import(tape, barcode, CapacityBytes, EarlyWarningBytes);
 }

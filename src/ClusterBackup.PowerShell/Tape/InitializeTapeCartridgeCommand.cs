@@ -13,12 +13,8 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsData.Initialize, "TapeCartridge", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(TapeCartridgeInfo))]
-public sealed class InitializeTapeCartridgeCommand : ClusterBackupCmdlet
+public sealed class InitializeTapeCartridgeCommand : TapeCartridgeCmdlet
 {
-    /// <summary>The cartridge barcodes; piped cartridges bind here.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string[] Barcode { get; set; } = [];
-
     /// <summary>The pool to label the cartridges for.</summary>
     [Parameter(Mandatory = true)]
     public string Pool { get; set; } = "";
@@ -31,28 +27,7 @@ public sealed class InitializeTapeCartridgeCommand : ClusterBackupCmdlet
     [Parameter]
     public string? Drive { get; set; }
 
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
+    protected override string Action => "Label for pool (erases the tape)";
 
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        foreach (var barcode in Barcode)
-        {
-            if (!ShouldProcess(barcode, "Label for pool (erases the tape)"))
-                continue;
-            try
-            {
-                WriteObject(RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.Label(TapeContext.Open(CatalogPath, LibraryPath, reporter), barcode, Pool, BlockSize, Drive))));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteEngineError(ex, barcode);
-            }
-        }
-    }
+    protected override TapeCartridgeInfo Run(TapeContext tape, string barcode) => TapeLibraryOperations.Label(tape, barcode, Pool, BlockSize, Drive);
 }

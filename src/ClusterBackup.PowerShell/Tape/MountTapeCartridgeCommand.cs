@@ -13,38 +13,13 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsData.Mount, "TapeCartridge", SupportsShouldProcess = true)]
 [OutputType(typeof(TapeCartridgeInfo))]
-public sealed class MountTapeCartridgeCommand : ClusterBackupCmdlet
+public sealed class MountTapeCartridgeCommand : TapeCartridgeCmdlet
 {
-    /// <summary>The cartridge barcodes; piped cartridges bind here.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    public string[] Barcode { get; set; } = [];
-
     /// <summary>The drive to load into.</summary>
     [Parameter(Mandatory = true)]
     public string Drive { get; set; } = "";
 
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
+    protected override string Action => "Load into drive";
 
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        foreach (var barcode in Barcode)
-        {
-            if (!ShouldProcess(barcode, "Load into drive"))
-                continue;
-            try
-            {
-                WriteObject(RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.Load(TapeContext.Open(CatalogPath, LibraryPath, reporter), barcode, Drive))));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteEngineError(ex, barcode);
-            }
-        }
-    }
+    protected override TapeCartridgeInfo Run(TapeContext tape, string barcode) => TapeLibraryOperations.Load(tape, barcode, Drive);
 }

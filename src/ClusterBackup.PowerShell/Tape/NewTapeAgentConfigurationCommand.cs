@@ -13,7 +13,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "TapeAgentConfiguration", SupportsShouldProcess = true)]
 [OutputType(typeof(TapeAgentConfigurationTest))]
-public sealed class NewTapeAgentConfigurationCommand : ClusterBackupCmdlet
+public sealed class NewTapeAgentConfigurationCommand : TapeCmdlet
 {
     /// <summary>The configuration file to write.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -46,14 +46,6 @@ public sealed class NewTapeAgentConfigurationCommand : ClusterBackupCmdlet
     /// <summary>Replace an existing file.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
-
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
-
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()
     {

@@ -13,7 +13,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsCommon.New, "TapeLibrary", SupportsShouldProcess = true)]
 [OutputType(typeof(TapeDriveInfo))]
-public sealed class NewTapeLibraryCommand : ClusterBackupCmdlet
+public sealed class NewTapeLibraryCommand : TapeCmdlet
 {
     /// <summary>The folder of the new library.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -28,14 +28,6 @@ public sealed class NewTapeLibraryCommand : ClusterBackupCmdlet
     [Parameter]
     [ValidateRange(1, 10000)]
     public int Slots { get; set; } = 20;
-
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
-
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()
     {

@@ -15,7 +15,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsData.Restore, "TapeObject", SupportsShouldProcess = true)]
 [OutputType(typeof(TapeRestoreResult))]
-public sealed class RestoreTapeObjectCommand : ClusterBackupCmdlet
+public sealed class RestoreTapeObjectCommand : TapeCmdlet
 {
     private readonly List<Guid> _ids = new();
 
@@ -34,14 +34,6 @@ public sealed class RestoreTapeObjectCommand : ClusterBackupCmdlet
     /// <summary>The drive to read with; default a free one.</summary>
     [Parameter]
     public string? Drive { get; set; }
-
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
-
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord() => _ids.AddRange(ObjectId);
 

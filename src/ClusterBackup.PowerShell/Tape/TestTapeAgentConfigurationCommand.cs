@@ -13,19 +13,11 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "TapeAgentConfiguration")]
 [OutputType(typeof(TapeAgentConfigurationTest))]
-public sealed class TestTapeAgentConfigurationCommand : ClusterBackupCmdlet
+public sealed class TestTapeAgentConfigurationCommand : TapeCmdlet
 {
     /// <summary>The configuration file.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     public string Path { get; set; } = "";
-
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
-
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()
     {

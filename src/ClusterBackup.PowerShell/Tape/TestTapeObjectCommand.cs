@@ -15,7 +15,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "TapeObject")]
 [OutputType(typeof(TapeCopyVerification))]
-public sealed class TestTapeObjectCommand : ClusterBackupCmdlet
+public sealed class TestTapeObjectCommand : TapeCmdlet
 {
     private readonly List<Guid> _ids = new();
 
@@ -31,14 +31,6 @@ public sealed class TestTapeObjectCommand : ClusterBackupCmdlet
     [Parameter]
     public string? Drive { get; set; }
 
-    /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
-    [Parameter]
-    public string? LibraryPath { get; set; }
-
-    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
-
     protected override void ProcessRecord()
     {
         if (ObjectId is not null)
@@ -50,7 +42,7 @@ public sealed class TestTapeObjectCommand : ClusterBackupCmdlet
         try
         {
             var ids = _ids.Count == 0 ? null : _ids.Distinct().ToList();
-            foreach (var v in RunEngine((token, reporter) => Task.FromResult(TapeVerifyOperation.Run(TapeContext.Open(CatalogPath, LibraryPath, reporter), ids, !All, token, Drive))))
+            foreach (var v in RunEngine((token, reporter) => Task.FromResult(TapeVerifyOperation.Run(OpenTape(reporter), ids, !All, token, Drive))))
                 WriteObject(v);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

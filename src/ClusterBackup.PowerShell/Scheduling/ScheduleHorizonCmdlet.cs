@@ -1,0 +1,26 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Scheduling;
+
+namespace ClusterBackup.PowerShell.Scheduling;
+
+/// <summary>
+/// The base of the cmdlets that expand a schedule over a horizon and check it for overlaps (Show-ClusterBackupWeek,
+/// Test-ClusterBackupSchedule): it holds -From and runs the overlap check.
+/// </summary>
+public abstract class ScheduleHorizonCmdlet : ScheduleFileCmdlet
+{
+    /// <summary>Start of the horizon, read in the schedule's time zone. Default: this week's Monday 00:00.</summary>
+    [Parameter]
+    public DateTime? From { get; set; }
+
+    /// <summary>Reads the schedule of -Path and checks the <paramref name="days"/> from -From for overlaps, with durations learned from <paramref name="learnFrom"/> when given.</summary>
+    protected OverlapCheckResult CheckOverlaps(int days, CatalogDatabase? learnFrom)
+    {
+        var schedule = ReadSchedule();
+        var start = From is { } local
+            ? ScheduleExpander.ToInstant(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), schedule.ResolveTimeZone()).Instant
+            : ScheduleExpander.StartOfWeek(schedule, DateTimeOffset.UtcNow);
+        return new OverlapCheck().Run(new OverlapCheckRequest(schedule, start, start.AddDays(days), LearnFrom: learnFrom));
+    }
+}

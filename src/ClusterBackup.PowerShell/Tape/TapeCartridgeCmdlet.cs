@@ -1,0 +1,39 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Media.Operations;
+
+namespace ClusterBackup.PowerShell.Tape;
+
+/// <summary>
+/// The base of the cmdlets that do one library operation per cartridge (add, import, export, load, label): it holds
+/// the -Barcode parameter and, for each barcode, asks ShouldProcess, runs the operation, writes the cartridge it
+/// returns, and turns a failure into a non-terminating error for that barcode before going on with the next.
+/// </summary>
+public abstract class TapeCartridgeCmdlet : TapeCmdlet
+{
+    /// <summary>The cartridge barcodes; piped cartridges bind here.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string[] Barcode { get; set; } = [];
+
+    /// <summary>The action ShouldProcess names for each cartridge.</summary>
+    protected abstract string Action { get; }
+
+    /// <summary>The library operation on one cartridge.</summary>
+    protected abstract TapeCartridgeInfo Run(TapeContext tape, string barcode);
+
+    protected sealed override void ProcessRecord()
+    {
+        foreach (var barcode in Barcode)
+        {
+            if (!ShouldProcess(barcode, Action))
+                continue;
+            try
+            {
+                WriteObject(RunEngine((_, reporter) => Task.FromResult(Run(OpenTape(reporter), barcode))));
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteEngineError(ex, barcode);
+            }
+        }
+    }
+}
