@@ -40,7 +40,7 @@ public sealed class LinuxStTapeDrive(string devicePath, ILinuxTapeSystem system)
     public const short MtFsf = 1, MtFsr = 3, MtWeof = 5, MtRew = 6, MtOffl = 7, MtEom = 12, MtSetBlk = 20, MtLoad = 30;
     public const int Enospc = 28, Eio = 5, Enomem = 12;
     private int _fd = -1;
-    private byte[] _gather = [];
+    private readonly BlockGatherBuffer _gather = new();
     private bool _earlyWarningSeen;
 
     public string Name => devicePath;
@@ -76,16 +76,9 @@ public sealed class LinuxStTapeDrive(string devicePath, ILinuxTapeSystem system)
     public TapeWriteOutcome WriteBlock(IReadOnlyList<ReadOnlyMemory<byte>> segments)
     {
         // write(2) on a tape device writes one block per call, so the pieces are gathered first.
-        var length = segments.Sum(s => s.Length);
-        if (_gather.Length < length)
-            _gather = GC.AllocateUninitializedArray<byte>(length, pinned: true);
-        var offset = 0;
-        foreach (var s in segments)
-        {
-            s.Span.CopyTo(_gather.AsSpan(offset));
-            offset += s.Length;
-        }
-        var written = system.Write(Fd, _gather.AsSpan(0, length), out var errno);
+        var block = _gather.Gather(segments);
+        var length = block.Length;
+        var written = system.Write(Fd, block, out var errno);
         if (written == length)
             return TapeWriteOutcome.Written;
         if (written < 0 && errno == Enospc && !_earlyWarningSeen)

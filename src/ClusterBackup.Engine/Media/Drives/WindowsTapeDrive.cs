@@ -40,7 +40,7 @@ public sealed class WindowsTapeDrive(string devicePath, IWindowsTapeApi api) : I
     public const int ErrorEndOfMedia = 1100, ErrorFilemarkDetected = 1101, ErrorNoDataDetected = 1104, ErrorMoreData = 234, ErrorEomOverflow = 1129;
     private nint _handle;
     private bool _open;
-    private byte[] _gather = [];
+    private readonly BlockGatherBuffer _gather = new();
     private int _fileNumber;
     private long _blockInFile;
     private bool _earlyWarning;
@@ -76,16 +76,9 @@ public sealed class WindowsTapeDrive(string devicePath, IWindowsTapeApi api) : I
 
     public TapeWriteOutcome WriteBlock(IReadOnlyList<ReadOnlyMemory<byte>> segments)
     {
-        var length = segments.Sum(s => s.Length);
-        if (_gather.Length < length)
-            _gather = GC.AllocateUninitializedArray<byte>(length, pinned: true);
-        var offset = 0;
-        foreach (var s in segments)
-        {
-            s.Span.CopyTo(_gather.AsSpan(offset));
-            offset += s.Length;
-        }
-        var error = api.WriteFile(Handle, _gather.AsSpan(0, length), out var written);
+        var block = _gather.Gather(segments);
+        var length = block.Length;
+        var error = api.WriteFile(Handle, block, out var written);
         if (error == 0 && written == length)
         {
             _blockInFile++;
