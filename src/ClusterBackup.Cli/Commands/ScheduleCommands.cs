@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ClusterBackup.Engine;
+using ClusterBackup.Engine.IO;
 using ClusterBackup.Engine.Scheduling;
 using ClusterBackup.Engine.Scheduling.Export;
 
@@ -122,19 +123,12 @@ public sealed class ScheduleCommands : ICliCommandGroup
             var result = Check(context, parse, horizon);
             context.Out.Write(WeekDrawing.ToText(result));
             if (parse.GetValue(svg) is { } svgPath)
-                WriteText(svgPath, WeekDrawing.ToSvg(result));
+                AtomicFile.WriteAllText(svgPath, WeekDrawing.ToSvg(result), "the week drawing");
             if (parse.GetValue(html) is { } htmlPath)
-                WriteText(htmlPath, WeekDrawing.ToHtml(result));
+                AtomicFile.WriteAllText(htmlPath, WeekDrawing.ToHtml(result), "the week drawing");
             return CliContext.ExitOk;
         }));
         return command;
-    }
-
-    private static void WriteText(string path, string text)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, text, new System.Text.UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
     }
 
     private static readonly Option<string> SchedulerOption = CreateSchedulerOption();

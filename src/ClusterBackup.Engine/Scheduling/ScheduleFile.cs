@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using ClusterBackup.Engine.IO;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -168,25 +168,7 @@ public static class ScheduleFile
     public static void Write(BackupSchedule schedule, string path)
     {
         schedule.Validate();
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            Directory.CreateDirectory(directory);
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                var bytes = new UTF8Encoding(false).GetBytes(ToJson(schedule));
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            try { File.Delete(temporary); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw new ClusterBackupException(ErrorKind.WriteError, full, $"Cannot write the schedule '{full}': {ex.Message}", ex);
-        }
+        AtomicFile.WriteAllText(path, ToJson(schedule), "the schedule");
     }
 
     /// <summary>Reads typed fields and names the file, the object and the field in every error.</summary>

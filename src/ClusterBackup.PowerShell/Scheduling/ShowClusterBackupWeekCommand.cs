@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using System.Text;
 using ClusterBackup.Engine;
+using ClusterBackup.Engine.IO;
 using ClusterBackup.Engine.Scheduling;
 
 namespace ClusterBackup.PowerShell.Scheduling;
@@ -52,8 +52,6 @@ public sealed class ShowClusterBackupWeekCommand : ScheduleHorizonCmdlet
         };
         if (!ShouldProcess(target, "Write the week drawing"))
             return;
-        var temporary = target + ".tmp";
-        File.WriteAllText(temporary, content, new UTF8Encoding(false));
-        File.Move(temporary, target, overwrite: true);
+        AtomicFile.WriteAllText(target, content, "the week drawing");
     }
 }

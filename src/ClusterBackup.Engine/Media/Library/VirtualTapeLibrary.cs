@@ -1,3 +1,4 @@
+using ClusterBackup.Engine.IO;
 using ClusterBackup.Engine.Media.Drives;
 using Newtonsoft.Json;
 
@@ -260,9 +261,7 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
 
     private void Save(LibraryState state)
     {
-        var temp = StatePath + ".tmp";
-        File.WriteAllText(temp, JsonConvert.SerializeObject(state, Formatting.Indented));
-        File.Move(temp, StatePath, overwrite: true);
+        AtomicFile.WriteAllText(StatePath, JsonConvert.SerializeObject(state, Formatting.Indented), "the library state");
     }
 
     private sealed class LibraryState

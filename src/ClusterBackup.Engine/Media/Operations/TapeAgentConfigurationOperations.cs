@@ -1,3 +1,4 @@
+using ClusterBackup.Engine.IO;
 using ClusterBackup.Engine.Media.Configuration;
 using ClusterBackup.Engine.Media.Library;
 
@@ -19,11 +20,7 @@ public static class TapeAgentConfigurationOperations
         configuration.Library = library is null ? null : Path.GetFullPath(library);
         if (library is not null)
             configuration.EnsureValid(VirtualTapeLibrary.Open(library).GetDrives().Select(d => d.Name), path);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
-        File.WriteAllText(temp, configuration.ToJson());
-        File.Move(temp, full, overwrite: true);
+        AtomicFile.WriteAllText(path, configuration.ToJson(), "the media-agent configuration");
         return configuration;
     }
 

@@ -1,3 +1,4 @@
+using ClusterBackup.Engine.IO;
 using ClusterBackup.Engine.Operations;
 
 namespace ClusterBackup.Engine.Scheduling.Export;
@@ -52,18 +53,9 @@ public sealed class ScheduleRegistration(ISystemCommands? commands = null)
         return files.Select(file =>
         {
             var path = Path.Combine(directory, file.FileName);
-            var temporary = path + $".{Guid.NewGuid():N}.tmp";
-            try
-            {
-                var encoding = file.Scheduler == SchedulerKind.TaskScheduler ? (System.Text.Encoding)System.Text.Encoding.Unicode : new System.Text.UTF8Encoding(false);
-                File.WriteAllText(temporary, file.Content, encoding);
-                File.Move(temporary, path, overwrite: true);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                try { File.Delete(temporary); } catch (IOException) { }
-                throw new ClusterBackupException(ErrorKind.WriteError, path, $"Cannot write '{path}': {ex.Message}", ex);
-            }
+            // Task Scheduler reads its task XML as UTF-16 with a byte order mark.
+            AtomicFile.WriteAllText(path, file.Content, "the exported schedule file",
+                file.Scheduler == SchedulerKind.TaskScheduler ? System.Text.Encoding.Unicode : null);
             return file with { Path = path };
         }).ToList();
     }
