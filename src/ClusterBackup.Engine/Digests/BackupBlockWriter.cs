@@ -10,6 +10,8 @@ internal sealed class BackupBlockWriter(BlockStorage backup, DigestAlgorithm alg
 {
     private readonly List<(long Block, int Length)> _written = [];
 
+    public int BlocksWritten => _written.Count;
+
     public void Write(long block, ReadOnlySpan<byte> data)
     {
         if (data.Length > blockSize)

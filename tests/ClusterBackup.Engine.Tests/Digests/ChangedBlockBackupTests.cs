@@ -119,10 +119,10 @@ public class ChangedBlockBackupTests
         var writer = Task.Run(() => StampBlocksUntilStopped(live, 4096, stop.Token));
         try
         {
-            Thread.Sleep(50);
+            WaitForMoreStamps(100);
             using var snapshot = ReflinkSnapshot.Create(live);
             var atSnapshot = DigestTestData.Sha256Of(snapshot.Path);
-            Thread.Sleep(200); // the writer goes on changing the live file
+            WaitForMoreStamps(100); // the writer goes on changing the live file
             Assert.Equal(atSnapshot, DigestTestData.Sha256Of(snapshot.Path));
             Assert.NotEqual(atSnapshot, DigestTestData.Sha256Of(live));
             AssertPointInTimeConsistent(File.ReadAllBytes(snapshot.Path), 4096);
@@ -149,7 +149,7 @@ public class ChangedBlockBackupTests
         {
             for (var i = 0; i < 3; i++)
             {
-                Thread.Sleep(30);
+                WaitForMoreStamps(100);
                 generations.Add(await new ChangedBlockBackupOperation(catalog).RunAsync(Request(live, dir.Combine("store"), allowInconsistent: false)));
             }
         }
@@ -173,6 +173,8 @@ public class ChangedBlockBackupTests
     /// for the largest k it contains (S), in every block i the largest k &lt;= S with k mod N = i; a copy read while
     /// the writer runs almost never does.
     /// </summary>
+    private static long _stampsWritten;
+
     private static void StampBlocksUntilStopped(string path, int blockSize, CancellationToken token)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
@@ -182,7 +184,15 @@ public class ChangedBlockBackupTests
         {
             BinaryPrimitives.WriteInt64LittleEndian(buffer, k);
             RandomAccess.Write(stream.SafeFileHandle, buffer, k % blocks * blockSize);
+            Interlocked.Increment(ref _stampsWritten);
         }
+    }
+
+    /// <summary>Waits until the writer has stamped more blocks, however busy the machine is, instead of sleeping a fixed time.</summary>
+    private static void WaitForMoreStamps(long count)
+    {
+        var target = Interlocked.Read(ref _stampsWritten) + count;
+        Assert.True(SpinWait.SpinUntil(() => Interlocked.Read(ref _stampsWritten) >= target, TimeSpan.FromMinutes(1)), "the writer made no progress");
     }
 
     private static void AssertPointInTimeConsistent(byte[] image, int blockSize)

@@ -12,15 +12,16 @@ public class RemoteDigestTests
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _run;
 
-        public Endpoint(string root, string keyFile, bool readOnly = false)
+        public Endpoint(string root, string keyFile, bool readOnly = false, RecordingReporter? reporter = null)
         {
+            Reporter = reporter ?? new RecordingReporter();
             Server = new DigestServer(new DigestServerOptions { Address = IPAddress.Loopback, Port = 0, Key = DigestKey.Load(keyFile), Root = root, ReadOnly = readOnly }, Reporter);
             Server.Start();
             _run = Server.RunAsync(_stop.Token);
         }
 
         public DigestServer Server { get; }
-        public RecordingReporter Reporter { get; } = new();
+        public RecordingReporter Reporter { get; }
         public DigestEndpoint Address => new("127.0.0.1", Server.Port);
 
         public async ValueTask DisposeAsync()
@@ -138,15 +139,18 @@ public class RemoteDigestTests
         File.WriteAllBytes(dir.Combine("primary"), changed);
         File.WriteAllBytes(dir.Combine("backup", "copy"), original);
         var key = DigestTestData.WriteKey(dir);
-        await using (var endpoint = new Endpoint(dir.Combine("backup"), key))
+        // Interrupt the primary's side once the endpoint has written some blocks to disk: the client's own
+        // send progress says nothing about what the endpoint has applied.
+        using var stop = new CancellationTokenSource();
+        var batchesWritten = 0;
+        var endpointReporter = new RecordingReporter((activity, _) =>
         {
-            using var stop = new CancellationTokenSource();
-            var reporter = new RecordingReporter((activity, percent) =>
-            {
-                if (activity.StartsWith("Repairing", StringComparison.Ordinal) && percent >= 20)
-                    stop.Cancel();
-            });
-            await Assert.ThrowsAnyAsync<Exception>(() => new CompareBlockDigestOperation(reporter).RunAsync(
+            if (activity.StartsWith("Writing", StringComparison.Ordinal) && Interlocked.Increment(ref batchesWritten) == 2)
+                stop.Cancel();
+        });
+        await using (var endpoint = new Endpoint(dir.Combine("backup"), key, reporter: endpointReporter))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => new CompareBlockDigestOperation().RunAsync(
                 Request(dir.Combine("primary"), endpoint, dir.Combine("backup", "copy"), key, repair: true), stop.Token));
         }
         // The endpoint has finished its session (disposed above), so the copy is stable to inspect.

@@ -225,6 +225,8 @@ internal static class DigestSession
                             writer.Write(block, payload.AsSpan(at + 12, length));
                             at += 12 + length;
                         }
+                        // The endpoint's own log shows how far a repair got when the primary's side went away.
+                        reporter.Progress($"Writing {storage.Path}", $"{writer.BlocksWritten} blocks written", -1);
                         break;
                     case DigestMessage.Commit:
                         Require(write, channel, "no commit (this session is not a repair)");
