@@ -125,6 +125,47 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         }
     }
 
+    [Fact]
+    public async Task AFailureAfterTheEngineHasWrittenRemovesWhatWasNotCataloguedAndKeepsTheMediaSet()
+    {
+        using var s = NewScene();
+        var full = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
+        var log1 = (await s.Operation.RunAsync(Request(s.Share, BackupType.Log), NullOperationReporter.Instance, default)).Single();
+        var before = Directory.GetFiles(s.Share, "*", SearchOption.AllDirectories).Order().ToArray();
+        Assert.Equal(full.Files.Concat(log1.Files).Select(f => f.Path).Order(), before);
+
+        // Cancelled while the operation hashes the log backup the engine has just written into the active
+        // media set: the last step before the catalog transaction, so the files exist and nothing records them.
+        using var stop = new CancellationTokenSource();
+        var reporter = new CancelOnActivity("SHA-256 of the", stop);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => s.Operation.RunAsync(Request(s.Share, BackupType.Log), reporter, stop.Token));
+        Assert.True(reporter.Cancelled);
+
+        Assert.Equal(before, Directory.GetFiles(s.Share, "*", SearchOption.AllDirectories).Order().ToArray());
+        var catalog = new BackupSetCatalog(s.Catalog);
+        Assert.Equal(new[] { full.BackupSetId, log1.BackupSetId }.Order(), catalog.GetBackupSets().Select(b => b.BackupSetId).Order());
+        var log2 = (await s.Operation.RunAsync(Request(s.Share, BackupType.Log), NullOperationReporter.Instance, default)).Single();
+        Assert.Equal(log1.MediaSetId, log2.MediaSetId);
+        Assert.Equal(2, log2.Position);
+    }
+
+    private sealed class CancelOnActivity(string activityPrefix, CancellationTokenSource source) : IOperationReporter
+    {
+        public bool Cancelled { get; private set; }
+
+        public void Progress(string activity, string status, int percentComplete)
+        {
+            if (activity.StartsWith(activityPrefix, StringComparison.Ordinal))
+            {
+                Cancelled = true;
+                source.Cancel();
+            }
+        }
+
+        public void Verbose(string message) { }
+        public void Warning(string message) { }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
