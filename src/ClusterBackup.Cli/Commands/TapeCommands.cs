@@ -113,7 +113,8 @@ public sealed class TapeCommands : ICliCommandGroup
         var blockSize = new Option<int?>("--block-size") { Description = "Block size of the new copies in bytes." };
         var drive = new Option<string>("--drive") { Description = "Drive the copy agent writes with.", Required = true };
         var readDrive = new Option<string?>("--read-drive") { Description = "Drive the restore agent reads with." };
-        var command = new Command("copy", "Copy tape objects to new tapes through a copy group.") { mode, objects, barcodes, pool, blockSize, drive, readDrive };
+        var mirrorDrives = new Option<string[]>("--mirror-drive") { Description = "Drive of a cascaded mirror of the new copy, written in the same pass (repeatable: level 1, 2, ...).", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("copy", "Copy tape objects to new tapes through a copy group.") { mode, objects, barcodes, pool, blockSize, drive, readDrive, mirrorDrives };
         command.SetAction(parse => context.Execute(() =>
         {
             var ids = parse.GetValue(objects);
@@ -122,9 +123,10 @@ public sealed class TapeCommands : ICliCommandGroup
             {
                 CatalogPath = parse.GetValue(CliContext.CatalogOption), LibraryPath = parse.GetValue(LibraryOption), Mode = parse.GetValue(mode),
                 ObjectIds = ids is { Length: > 0 } ? ids : null, Barcodes = codes is { Length: > 0 } ? codes : null, Pool = parse.GetValue(pool)!,
-                BlockSize = parse.GetValue(blockSize), Drive = parse.GetValue(drive)!, ReadDrive = parse.GetValue(readDrive),
+                BlockSize = parse.GetValue(blockSize), Drive = parse.GetValue(drive)!, ReadDrive = parse.GetValue(readDrive), MirrorDrives = parse.GetValue(mirrorDrives) ?? [],
             }, context.Reporter(parse), CancellationToken.None);
-            context.Output(parse).Write(result, ("Name", r => r.Name), ("Bytes", r => r.Length), ("From", r => r.FromBarcodes), ("To", r => r.ToBarcodes), ("Mode", r => r.Mode));
+            context.Output(parse).Write(result, ("Name", r => r.Name), ("Bytes", r => r.Length), ("From", r => r.FromBarcodes), ("To", r => r.ToBarcodes),
+                ("Mirrors", r => r.MirrorBarcodes), ("Mode", r => r.Mode));
             return CliContext.ExitOk;
         }));
         return command;

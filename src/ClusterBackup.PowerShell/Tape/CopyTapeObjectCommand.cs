@@ -12,6 +12,10 @@ namespace ClusterBackup.PowerShell.Tape;
 /// <code>Copy-TapeObject -Barcode VT0001,VT0002 -Mode Compaction -Pool Daily -Drive drive1</code>
 /// <para>Packs the live objects of two old tapes onto new ones.</para>
 /// </example>
+/// <example>
+/// <code>Get-TapeObject -Barcode VT0003 | Copy-TapeObject -Mode Migration -Pool Vault -Drive drive2 -MirrorDrive drive3</code>
+/// <para>Migrates the objects of one cartridge to the Vault pool and writes a mirror of each new copy in the same pass.</para>
+/// </example>
 /// </summary>
 [Cmdlet(VerbsCommon.Copy, "TapeObject", SupportsShouldProcess = true, DefaultParameterSetName = "Objects")]
 [OutputType(typeof(TapeCopyResult))]
@@ -47,6 +51,10 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
     [Parameter]
     public string? ReadDrive { get; set; }
 
+    /// <summary>Drives of cascaded mirrors of the new copy, written in the same pass: the first is mirror level 1, the next level 2.</summary>
+    [Parameter]
+    public string[] MirrorDrive { get; set; } = [];
+
     protected override void ProcessRecord() => _ids.AddRange(ObjectId);
 
     protected override void EndProcessing()
@@ -58,7 +66,7 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
             {
                 var request = new TapeCopyRequest
                 {
-                    CatalogPath = CatalogPath, LibraryPath = LibraryPath, Mode = Mode, Pool = Pool, BlockSize = BlockSize, Drive = Drive, ReadDrive = ReadDrive,
+                    CatalogPath = CatalogPath, LibraryPath = LibraryPath, Mode = Mode, Pool = Pool, BlockSize = BlockSize, Drive = Drive, ReadDrive = ReadDrive, MirrorDrives = MirrorDrive,
                     ObjectIds = ParameterSetName == "Objects" ? _ids.Distinct().ToList() : null, Barcodes = ParameterSetName == "Volumes" ? Barcode : null,
                 };
                 foreach (var r in RunEngine((token, reporter) => Task.FromResult(TapeCopyOperation.Run(request, reporter, token))))

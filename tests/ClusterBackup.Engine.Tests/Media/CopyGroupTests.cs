@@ -70,6 +70,63 @@ public class CopyGroupTests
     }
 
     [Fact]
+    public void ACopyWritesCascadedMirrorsOfTheNewCopyInTheSamePass()
+    {
+        using var kit = new TapeTestKit();
+        var objects = WriteMultiplexed(kit, 3);
+        var source = objects[0].Copies.Single().Barcodes.Single();
+
+        var copied = TapeCopyOperation.Run(new TapeCopyRequest
+        {
+            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Migration, Barcodes = [source], Pool = "Vault",
+            Drive = "drive2", MirrorDrives = ["drive3", "drive4"],
+        }, NullOperationReporter.Instance, CancellationToken.None);
+
+        Assert.Equal(3, copied.Count);
+        var newCopy = copied.Select(c => c.ToBarcodes).Distinct().Single();
+        var mirrors = copied.Select(c => c.MirrorBarcodes).Distinct().Single().Split(',');
+        Assert.Equal(2, mirrors.Length);
+        Assert.Equal(4, new[] { source, newCopy }.Concat(mirrors).Distinct().Count());
+        // Every tape of the pass holds every object, complete and checked, read from the media itself.
+        foreach (var barcode in mirrors.Prepend(newCopy))
+        {
+            var onMedia = TapeContentsOperation.FromMedia(Context(kit), barcode, null, CancellationToken.None);
+            Assert.Equal(objects.Select(o => (o.ObjectId, o.Sha256)).Order(), onMedia.Select(o => (o.ObjectId, o.Sha256)).Order());
+            Assert.All(onMedia, o => Assert.True(o.Complete));
+        }
+        foreach (var o in objects)
+        {
+            var copies = kit.Catalog.GetObjects(objectId: o.ObjectId).Single().Copies;
+            Assert.Equal(4, copies.Count);
+            Assert.Equal([0, 0, 1, 2], copies.Select(c => c.MirrorLevel).Order());
+        }
+        var verified = TapeVerifyOperation.Run(Context(kit), objects.Select(o => o.ObjectId).ToList(), onlyUnverified: true, CancellationToken.None);
+        Assert.Equal(12, verified.Count);
+        Assert.All(verified, v => Assert.True(v.Verified, v.Error));
+    }
+
+    [Fact]
+    public void ACopyRefusesADriveNamedTwiceOrUnknownAndWritesNothing()
+    {
+        using var kit = new TapeTestKit();
+        var objects = WriteMultiplexed(kit, 1);
+        var error = Assert.Throws<ClusterBackupException>(() => TapeCopyOperation.Run(new TapeCopyRequest
+        {
+            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, ObjectIds = [objects[0].ObjectId], Pool = "Vault",
+            Drive = "drive2", ReadDrive = "drive1", MirrorDrives = ["drive3", "drive2"],
+        }, NullOperationReporter.Instance, CancellationToken.None));
+        Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
+        Assert.Contains("Drive drive2 is named twice", error.Message);
+        var unknown = Assert.ThrowsAny<ClusterBackupException>(() => TapeCopyOperation.Run(new TapeCopyRequest
+        {
+            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, ObjectIds = [objects[0].ObjectId], Pool = "Vault",
+            Drive = "drive2", MirrorDrives = ["drive9"],
+        }, NullOperationReporter.Instance, CancellationToken.None));
+        Assert.Contains("drive9", unknown.Message);
+        Assert.Single(kit.Catalog.GetObjects(objectId: objects[0].ObjectId).Single().Copies);
+    }
+
+    [Fact]
     public void DemultiplexingYieldsOneObjectPerTape()
     {
         using var kit = new TapeTestKit();

@@ -36,10 +36,18 @@ public sealed record TapeCopyRequest
     public required string Drive { get; init; }
     /// <summary>The drive the restore agent reads with; default a free one.</summary>
     public string? ReadDrive { get; init; }
+    /// <summary>
+    /// Drives of cascaded mirror copies written in the same pass: the first writes mirror level 1 (a copy of the
+    /// new copy, daisy-chained from its buffer), the next level 2, and so on. Each needs a drive of its own.
+    /// </summary>
+    public IReadOnlyList<string> MirrorDrives { get; init; } = [];
     public int MaxObjectsPerPass { get; init; } = 16;
 }
 
-public sealed record TapeCopyResult(Guid ObjectId, string Name, long Length, string Sha256, string FromBarcodes, string ToBarcodes, Guid SessionId, TapeCopyMode Mode);
+/// <param name="ToBarcodes">The cartridges of the new copy.</param>
+/// <param name="MirrorBarcodes">The cartridges of its mirror copies, level by level; empty without mirrors.</param>
+public sealed record TapeCopyResult(Guid ObjectId, string Name, long Length, string Sha256, string FromBarcodes, string ToBarcodes, Guid SessionId, TapeCopyMode Mode,
+    string MirrorBarcodes = "");
 
 /// <summary>
 /// A copy group (seed 004, figures 4 and 5): a restore media agent reads the source stream and splits it
@@ -66,9 +74,17 @@ public static class TapeCopyOperation
         if (request.ObjectIds is not null)
             foreach (var id in request.ObjectIds.Where(id => objects.All(o => o.ObjectId != id)))
                 throw new ClusterBackupException(ErrorKind.ObjectNotFound, id.ToString(), $"Tape object {id} is not in the catalog.");
-        var readDrive = request.ReadDrive ?? context.FreeDrive(request.Drive);
+        var readDrive = request.ReadDrive ?? context.FreeDrive([request.Drive, .. request.MirrorDrives]);
         if (string.Equals(readDrive, request.Drive, StringComparison.OrdinalIgnoreCase))
             throw new ClusterBackupException(ErrorKind.InvalidArgument, readDrive, $"The copy reads and writes with drive {readDrive}; a copy group needs two drives.");
+        var writeDrives = new List<string> { readDrive, request.Drive };
+        foreach (var mirror in request.MirrorDrives)
+        {
+            if (writeDrives.Contains(mirror, StringComparer.OrdinalIgnoreCase))
+                throw new ClusterBackupException(ErrorKind.InvalidArgument, mirror,
+                    $"Drive {mirror} is named twice in the copy (reading with {readDrive}, writing with {request.Drive}, mirrors on {string.Join(", ", request.MirrorDrives)}); every copy needs a drive of its own.");
+            writeDrives.Add(mirror);
+        }
 
         // The source copy of each object: on the named volumes when given, else verified first, lowest mirror level first.
         var sources = objects.Select(o => (Object: o, Copy: o.Copies
@@ -91,8 +107,11 @@ public static class TapeCopyOperation
             var blockSize = request.BlockSize ?? stream.BlockSize;
             var allocator = new VolumeAllocator(context.Library, context.Catalog, reporter);
             allocator.Exclude(stream.Volumes.Select(v => v.Barcode));
-            var target = new BackupMediaAgent($"copy-{request.Mode}", 0, request.Pool, blockSize,
-                allocator.For(request.Drive, request.Pool, blockSize, dedicatedVolumes: request.Mode == TapeCopyMode.Demultiplex));
+            var dedicated = request.Mode == TapeCopyMode.Demultiplex;
+            var chain = new List<BackupMediaAgent> { new($"copy-{request.Mode}", 0, request.Pool, blockSize, allocator.For(request.Drive, request.Pool, blockSize, dedicated)) };
+            for (var level = 1; level <= request.MirrorDrives.Count; level++)
+                chain.Add(new BackupMediaAgent($"copy-{request.Mode}-mirror{level}", level, request.Pool, blockSize,
+                    allocator.For(request.MirrorDrives[level - 1], request.Pool, blockSize, dedicated)));
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(token);
             var pipes = pass.ToDictionary(p => p.Object.ObjectId, p => new PipeObjectSource(p.Object.ObjectId, p.Object.Name, p.Object.Length,
                 p.Object.BackupSetId, p.Object.SourcePath, p.Object.Sha256, cancel.Token));
@@ -115,7 +134,7 @@ public static class TapeCopyOperation
             reader.Start();
             reporter.Verbose($"Copy ({request.Mode}): {pass.Count} objects from {string.Join(",", stream.Volumes.Select(v => v.Barcode))} to pool {request.Pool}.");
             var written = TapeWriteSession.Run($"copy-{request.Mode.ToString().ToLowerInvariant()}",
-                pass.Select(p => new ChainedObject(pipes[p.Object.ObjectId], [target])).ToList(), reporter, cancel.Token, maxConcurrentObjects: pass.Count);
+                pass.Select(p => new ChainedObject(pipes[p.Object.ObjectId], chain)).ToList(), reporter, cancel.Token, maxConcurrentObjects: pass.Count);
             if (written.Error is not null)
                 cancel.Cancel();
             reader.Join();
@@ -127,9 +146,12 @@ public static class TapeCopyOperation
             if (written.Error is not null)
                 throw written.Error;
             var record = written.ToSessionRecord();
-            var to = string.Join(",", record.Streams.SelectMany(s => s.Volumes).Select(v => v.Barcode).Distinct());
+            string Barcodes(Func<int, bool> level) =>
+                string.Join(",", record.Streams.Where(s => level(s.MirrorLevel)).OrderBy(s => s.MirrorLevel).SelectMany(s => s.Volumes).Select(v => v.Barcode).Distinct());
+            var to = Barcodes(level => level == 0);
+            var mirrors = Barcodes(level => level > 0);
             foreach (var (o, copy) in pass)
-                results.Add(new TapeCopyResult(o.ObjectId, o.Name, o.Length, o.Sha256, string.Join(",", copy.Barcodes), to, written.SessionId, request.Mode));
+                results.Add(new TapeCopyResult(o.ObjectId, o.Name, o.Length, o.Sha256, string.Join(",", copy.Barcodes), to, written.SessionId, request.Mode, mirrors));
         }
         return results;
     }
