@@ -117,12 +117,13 @@ public class CopyGroupTests
         }, NullOperationReporter.Instance, CancellationToken.None));
         Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
         Assert.Contains("Drive drive2 is named twice", error.Message);
-        var unknown = Assert.ThrowsAny<ClusterBackupException>(() => TapeCopyOperation.Run(new TapeCopyRequest
+        var unknown = Assert.Throws<ClusterBackupException>(() => TapeCopyOperation.Run(new TapeCopyRequest
         {
             CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, ObjectIds = [objects[0].ObjectId], Pool = "Vault",
             Drive = "drive2", MirrorDrives = ["drive9"],
         }, NullOperationReporter.Instance, CancellationToken.None));
-        Assert.Contains("drive9", unknown.Message);
+        Assert.Equal(ErrorKind.ObjectNotFound, unknown.Kind);
+        Assert.Contains("no drive 'drive9'", unknown.Message);
         Assert.Single(kit.Catalog.GetObjects(objectId: objects[0].ObjectId).Single().Copies);
     }
 

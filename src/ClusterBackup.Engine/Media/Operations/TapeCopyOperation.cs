@@ -77,14 +77,16 @@ public static class TapeCopyOperation
         var readDrive = request.ReadDrive ?? context.FreeDrive([request.Drive, .. request.MirrorDrives]);
         if (string.Equals(readDrive, request.Drive, StringComparison.OrdinalIgnoreCase))
             throw new ClusterBackupException(ErrorKind.InvalidArgument, readDrive, $"The copy reads and writes with drive {readDrive}; a copy group needs two drives.");
-        var writeDrives = new List<string> { readDrive, request.Drive };
+        var drivesOfTheCopy = new List<string> { readDrive, request.Drive };
         foreach (var mirror in request.MirrorDrives)
         {
-            if (writeDrives.Contains(mirror, StringComparer.OrdinalIgnoreCase))
+            if (drivesOfTheCopy.Contains(mirror, StringComparer.OrdinalIgnoreCase))
                 throw new ClusterBackupException(ErrorKind.InvalidArgument, mirror,
                     $"Drive {mirror} is named twice in the copy (reading with {readDrive}, writing with {request.Drive}, mirrors on {string.Join(", ", request.MirrorDrives)}); every copy needs a drive of its own.");
-            writeDrives.Add(mirror);
+            drivesOfTheCopy.Add(mirror);
         }
+        foreach (var drive in drivesOfTheCopy)
+            context.RequireDrive(drive);
 
         // The source copy of each object: on the named volumes when given, else verified first, lowest mirror level first.
         var sources = objects.Select(o => (Object: o, Copy: o.Copies
