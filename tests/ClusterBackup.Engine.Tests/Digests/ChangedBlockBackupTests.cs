@@ -109,10 +109,12 @@ public class ChangedBlockBackupTests
         Assert.Empty(Directory.GetFiles(dir.Path, "out.restoring-*"));
     }
 
-    [RootLoopFact]
-    public void AReflinkSnapshotOfAFileBeingWrittenKeepsTheSnapshotsContent()
+    [RootLoopTheory]
+    [InlineData("xfs")]
+    [InlineData("btrfs")]
+    public void AReflinkSnapshotOfAFileBeingWrittenKeepsTheSnapshotsContent(string fileSystem)
     {
-        using var loop = LoopDevice.MountXfsWithReflink();
+        using var loop = LoopDevice.MountWithReflink(fileSystem);
         var live = Path.Combine(loop.MountPoint, "live.db");
         File.WriteAllBytes(live, new byte[8 * 1024 * 1024]);
         using var stop = new CancellationTokenSource();
@@ -134,10 +136,12 @@ public class ChangedBlockBackupTests
         }
     }
 
-    [RootLoopFact]
-    public async Task ChangedBlockBackupsOfALiveFileOnXfsAreConsistentAndRestoreByteIdentical()
+    [RootLoopTheory]
+    [InlineData("xfs")]
+    [InlineData("btrfs")]
+    public async Task ChangedBlockBackupsOfALiveFileOnAReflinkFileSystemAreConsistentAndRestoreByteIdentical(string fileSystem)
     {
-        using var loop = LoopDevice.MountXfsWithReflink();
+        using var loop = LoopDevice.MountWithReflink(fileSystem);
         using var dir = new TempDirectory("cbt");
         var live = Path.Combine(loop.MountPoint, "live.db");
         File.WriteAllBytes(live, new byte[4 * 1024 * 1024]);

@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace ClusterBackup.Engine.Tests.Digests;
 
 /// <summary>
-/// A loop device over a file in a private folder, optionally formatted XFS with reflink and mounted.
-/// Needs root and util-linux/xfsprogs; <see cref="RootLoopFactAttribute"/> skips the test otherwise.
+/// A loop device over a file in a private folder, optionally formatted with a reflink-capable file system
+/// (XFS with reflink=1, or btrfs) and mounted. Needs root and util-linux, xfsprogs and btrfs-progs;
+/// <see cref="RootLoopFactAttribute"/> and <see cref="RootLoopTheoryAttribute"/> skip the test otherwise.
 /// Dispose unmounts and detaches even when the test failed.
 /// </summary>
 internal sealed class LoopDevice : IDisposable
@@ -26,13 +27,18 @@ internal sealed class LoopDevice : IDisposable
 
     public static LoopDevice Attach(long size) => new(size);
 
-    /// <summary>A loop device formatted XFS with reflink=1 and mounted at <see cref="MountPoint"/>.</summary>
-    public static LoopDevice MountXfsWithReflink(long size = 512L * 1024 * 1024)
+    /// <summary>A loop device formatted with <paramref name="fileSystem"/> ("xfs" with reflink=1, or "btrfs") and mounted at <see cref="MountPoint"/>.</summary>
+    public static LoopDevice MountWithReflink(string fileSystem, long size = 512L * 1024 * 1024)
     {
         var loop = new LoopDevice(size);
         try
         {
-            Run("mkfs.xfs", "-q", "-f", "-m", "reflink=1", loop.Device);
+            switch (fileSystem)
+            {
+                case "xfs": Run("mkfs.xfs", "-q", "-f", "-m", "reflink=1", loop.Device); break;
+                case "btrfs": Run("mkfs.btrfs", "-q", "-f", loop.Device); break;
+                default: throw new ArgumentException($"No reflink file system '{fileSystem}' in the tests.", nameof(fileSystem));
+            }
             Directory.CreateDirectory(loop.MountPoint);
             Run("mount", loop.Device, loop.MountPoint);
             loop._mounted = true;
@@ -75,16 +81,29 @@ internal sealed class LoopDevice : IDisposable
     }
 }
 
-/// <summary>A fact that runs only as root with losetup and mkfs.xfs installed; otherwise skipped with the reason.</summary>
-public sealed class RootLoopFactAttribute : FactAttribute
+/// <summary>Why loop-device tests cannot run on this machine, or null when they can.</summary>
+internal static class LoopDeviceSupport
 {
-    public RootLoopFactAttribute()
+    public static string? SkipReason()
     {
         if (!OperatingSystem.IsLinux())
-            Skip = "Loop devices and XFS reflink need Linux.";
-        else if (Environment.UserName != "root")
-            Skip = "Loop devices need root; run the tests as root to include this one.";
-        else if (!new[] { "/usr/sbin/losetup", "/sbin/losetup" }.Any(File.Exists) || !new[] { "/usr/sbin/mkfs.xfs", "/sbin/mkfs.xfs" }.Any(File.Exists))
-            Skip = "losetup (util-linux) or mkfs.xfs (xfsprogs) is missing; build.sh installs them.";
+            return "Loop devices and reflinks need Linux.";
+        if (Environment.UserName != "root")
+            return "Loop devices need root; run the tests as root to include this one.";
+        string[] tools = ["losetup", "mkfs.xfs", "mkfs.btrfs"];
+        var missing = tools.Where(t => !File.Exists("/usr/sbin/" + t) && !File.Exists("/sbin/" + t)).ToList();
+        return missing.Count == 0 ? null : $"{string.Join(", ", missing)} missing (util-linux, xfsprogs, btrfs-progs); build.sh installs them.";
     }
+}
+
+/// <summary>A fact that runs only as root with losetup, mkfs.xfs and mkfs.btrfs installed; otherwise skipped with the reason.</summary>
+public sealed class RootLoopFactAttribute : FactAttribute
+{
+    public RootLoopFactAttribute() => Skip = LoopDeviceSupport.SkipReason();
+}
+
+/// <summary>The theory form of <see cref="RootLoopFactAttribute"/>.</summary>
+public sealed class RootLoopTheoryAttribute : TheoryAttribute
+{
+    public RootLoopTheoryAttribute() => Skip = LoopDeviceSupport.SkipReason();
 }
