@@ -4,6 +4,7 @@
 # plain `cat` of the same bytes to one file on the same file system, timed in the same run.
 # Results: bench/tape/last-run.md (and .jsonl). Figures worth keeping go to bench/README.md.
 #   TAPE_BENCH_SIZE_MIB (512)  TAPE_BENCH_OBJECTS (8)  TAPE_BENCH_TMPFS (/dev/shm)  TAPE_BENCH_DISK (/var/tmp)
+#   TAPE_BENCH_RESERVE_MIB (8192): memory left free beside the tmpfs copies; the tmpfs object size is halved until it is
 # The first run is a warm-up (the largest case, 2 mirror levels: code compiled, memory touched) that is
 # reported but not used. Each case then runs three times and the best run counts (wall and CPU taken
 # from the same run), because the machine is shared.
@@ -14,6 +15,7 @@ SIZE_MIB=${TAPE_BENCH_SIZE_MIB:-512}
 OBJECTS=${TAPE_BENCH_OBJECTS:-8}
 TMPFS_DIR=${TAPE_BENCH_TMPFS:-/dev/shm}
 DISK_DIR=${TAPE_BENCH_DISK:-/var/tmp}
+RESERVE_MIB=${TAPE_BENCH_RESERVE_MIB:-8192}
 OUT="$ROOT/bench/tape/last-run"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -43,9 +45,9 @@ run_place() {
   echo "cat: $real s wall, $user s user, $sys s sys" >&2
 }
 
-# tmpfs holds the source and every tape copy at once (1 + 3 copies); leave at least 8 GiB free for the rest of a shared machine.
+# tmpfs holds the source and every tape copy at once (1 + 3 copies); leave RESERVE_MIB free for the rest of the machine.
 tmpfs_size=$SIZE_MIB
-while (( OBJECTS * tmpfs_size * 4 + 8192 > $(available_mib) && tmpfs_size > 64 )); do tmpfs_size=$((tmpfs_size / 2)); done
+while (( OBJECTS * tmpfs_size * 4 + RESERVE_MIB > $(available_mib) && tmpfs_size > 64 )); do tmpfs_size=$((tmpfs_size / 2)); done
 echo "tmpfs: $TMPFS_DIR $(findmnt -no OPTIONS --target "$TMPFS_DIR" 2>/dev/null)" >&2
 run_place tmpfs "$TMPFS_DIR" "$tmpfs_size"
 run_place disk "$DISK_DIR" "$SIZE_MIB"
