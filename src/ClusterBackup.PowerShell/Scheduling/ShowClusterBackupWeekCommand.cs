@@ -24,21 +24,13 @@ public sealed class ShowClusterBackupWeekCommand : ScheduleHorizonCmdlet
     [ValidateRange(1, 62)]
     public int Days { get; set; } = 7;
 
-    /// <summary>Use durations learned from the catalog's run history.</summary>
-    [Parameter]
-    public SwitchParameter Learned { get; set; }
-
-    /// <summary>The catalog file for -Learned.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
-
     /// <summary>Also write the drawing to this .svg or .html file.</summary>
     [Parameter]
     public string? OutFile { get; set; }
 
     protected override void ProcessSchedule()
     {
-        var result = CheckOverlaps(Days, Learned ? OpenCatalog(CatalogPath) : null);
+        var result = CheckOverlaps(Days);
         WriteObject(WeekDrawing.ToText(result));
         if (OutFile is null)
             return;

@@ -24,21 +24,13 @@ public sealed class TestClusterBackupScheduleCommand : ScheduleHorizonCmdlet
     [ValidateRange(1, 3660)]
     public int Days { get; set; } = 7;
 
-    /// <summary>Use durations learned from the catalog (95th percentile of the last 10 successful runs, once there are 3).</summary>
-    [Parameter]
-    public SwitchParameter Learned { get; set; }
-
-    /// <summary>The catalog file for -Learned; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
-    [Parameter]
-    public string? CatalogPath { get; set; }
-
     /// <summary>Write only $true when the schedule is safe, $false when it has a conflict.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
     protected override void ProcessSchedule()
     {
-        var result = CheckOverlaps(Days, Learned ? OpenCatalog(CatalogPath) : null);
+        var result = CheckOverlaps(Days);
         if (Quiet)
             WriteObject(result.IsSafe);
         else
