@@ -44,19 +44,3 @@ internal static class DigestTestData
         return path;
     }
 }
-
-/// <summary>A reporter that records progress and lets a test react to it (e.g. stop a repair half-way).</summary>
-internal sealed class RecordingReporter(Action<string, int>? onProgress = null) : IOperationReporter
-{
-    public List<string> Warnings { get; } = [];
-
-    public void Progress(string activity, string status, int percentComplete) => onProgress?.Invoke(activity, percentComplete);
-
-    public void Verbose(string message) { }
-
-    public void Warning(string message)
-    {
-        lock (Warnings)
-            Warnings.Add(message);
-    }
-}

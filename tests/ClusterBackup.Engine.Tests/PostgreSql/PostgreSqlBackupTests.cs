@@ -137,9 +137,17 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         // Cancelled while the operation hashes the log backup the engine has just written into the active
         // media set: the last step before the catalog transaction, so the files exist and nothing records them.
         using var stop = new CancellationTokenSource();
-        var reporter = new CancelOnActivity("SHA-256 of the", stop);
+        var cancelled = false;
+        var reporter = new RecordingReporter((activity, _) =>
+        {
+            if (activity.StartsWith("SHA-256 of the", StringComparison.Ordinal))
+            {
+                cancelled = true;
+                stop.Cancel();
+            }
+        });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => s.Operation.RunAsync(Request(s.Share, BackupType.Log), reporter, stop.Token));
-        Assert.True(reporter.Cancelled);
+        Assert.True(cancelled);
 
         Assert.Equal(before, Directory.GetFiles(s.Share, "*", SearchOption.AllDirectories).Order().ToArray());
         var catalog = new BackupSetCatalog(s.Catalog);
@@ -147,23 +155,6 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         var log2 = (await s.Operation.RunAsync(Request(s.Share, BackupType.Log), NullOperationReporter.Instance, default)).Single();
         Assert.Equal(log1.MediaSetId, log2.MediaSetId);
         Assert.Equal(2, log2.Position);
-    }
-
-    private sealed class CancelOnActivity(string activityPrefix, CancellationTokenSource source) : IOperationReporter
-    {
-        public bool Cancelled { get; private set; }
-
-        public void Progress(string activity, string status, int percentComplete)
-        {
-            if (activity.StartsWith(activityPrefix, StringComparison.Ordinal))
-            {
-                Cancelled = true;
-                source.Cancel();
-            }
-        }
-
-        public void Verbose(string message) { }
-        public void Warning(string message) { }
     }
 
     [Theory]
