@@ -18,6 +18,9 @@ public interface ITapeLibrary
 
     IReadOnlyList<LibraryDrive> GetDrives();
 
+    /// <summary>The drive of this name; a clear error naming the library's drives when it has none.</summary>
+    LibraryDrive GetDrive(string drive);
+
     IReadOnlyList<LibraryCartridge> GetCartridges();
 
     /// <summary>Moves <paramref name="barcode"/> into <paramref name="drive"/> (unloading what was there) and loads it.</summary>

@@ -74,6 +74,15 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
             return Load().Drives.Select(d => new LibraryDrive(d.Name, d.Barcode)).ToList();
     }
 
+    public LibraryDrive GetDrive(string drive)
+    {
+        lock (_gate)
+        {
+            var state = FindDrive(Load(), drive);
+            return new LibraryDrive(state.Name, state.Barcode);
+        }
+    }
+
     public IReadOnlyList<LibraryCartridge> GetCartridges()
     {
         lock (_gate)

@@ -42,14 +42,6 @@ public sealed class TapeContext
                ?? throw new ClusterBackupException(ErrorKind.ResourceBusy, Library.Name, $"Library {Library.Name} has no drive free for reading.");
     }
 
-    /// <summary>Fails, naming the drive and the library's drives, unless the library has a drive of this name; checked before anything is written.</summary>
-    public void RequireDrive(string drive)
-    {
-        var drives = Library.GetDrives();
-        if (!drives.Any(d => string.Equals(d.Name, drive, StringComparison.OrdinalIgnoreCase)))
-            throw new ClusterBackupException(ErrorKind.ObjectNotFound, drive, $"Library {Library.Name} has no drive '{drive}' (drives: {string.Join(", ", drives.Select(d => d.Name))}).");
-    }
-
     /// <summary>Builds the agents of a configuration, each with its volumes from one allocator for the job.</summary>
     public Dictionary<string, BackupMediaAgent> BuildAgents(MediaAgentConfiguration configuration, VolumeAllocator allocator, bool dedicatedVolumes = false)
     {

@@ -86,7 +86,7 @@ public static class TapeCopyOperation
             drivesOfTheCopy.Add(mirror);
         }
         foreach (var drive in drivesOfTheCopy)
-            context.RequireDrive(drive);
+            context.Library.GetDrive(drive);
 
         // The source copy of each object: on the named volumes when given, else verified first, lowest mirror level first.
         var sources = objects.Select(o => (Object: o, Copy: o.Copies
