@@ -12,8 +12,8 @@
         'ClusterBackup.Format.ps1xml'
         'ClusterBackup.Backup.Format.ps1xml'
         'ClusterBackup.Cluster.Format.ps1xml'
-        'ClusterBackup.Digests.Format.ps1xml'
-        'ClusterBackup.Scheduling.Format.ps1xml'
+        'ClusterBackup.Digest.Format.ps1xml'
+        'ClusterBackup.Schedule.Format.ps1xml'
         'ClusterBackup.Tape.Format.ps1xml'
     )
     TypesToProcess       = @(

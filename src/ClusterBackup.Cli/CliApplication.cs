@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
-using ClusterBackup.Engine;
 
 namespace ClusterBackup.Cli;
 
@@ -41,10 +39,4 @@ public static class CliApplication
                 root.Subcommands.Add(command);
         return root;
     }
-}
-
-/// <summary>A capability's CLI commands. Implementations are discovered by reflection.</summary>
-public interface ICliCommandGroup
-{
-    IEnumerable<Command> Build(CliContext context);
 }

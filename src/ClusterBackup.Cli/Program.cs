@@ -1,4 +1,3 @@
-using System.CommandLine;
 using ClusterBackup.Cli;
 
 return CliApplication.Run(args);

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using ClusterBackup.Engine;
 using ClusterBackup.Engine.Catalog;
-using ClusterBackup.Engine.Operations;
+using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.PowerShell;
 

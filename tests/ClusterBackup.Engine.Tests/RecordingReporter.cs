@@ -1,4 +1,4 @@
-using ClusterBackup.Engine.Operations;
+using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Tests;
 

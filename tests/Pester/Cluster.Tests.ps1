@@ -18,7 +18,7 @@ Describe 'Get-ClusterDbNode and Get-ClusterDbGroup' {
     It 'reads a Pacemaker cluster through a crm_mon stand-in' -Skip:(-not $IsLinux) {
         $dir = Join-Path ([IO.Path]::GetTempPath()) "cb-pester-$([guid]::NewGuid())"
         New-Item -ItemType Directory $dir | Out-Null
-        $xml = Join-Path $PSScriptRoot '../ClusterBackup.Engine.Tests/Clusters/Pacemaker/TestData/after-move-to-node3.xml'
+        $xml = Join-Path $PSScriptRoot '../ClusterBackup.Engine.Tests/Cluster/Pacemaker/TestData/after-move-to-node3.xml'
         $script = Join-Path $dir 'crm_mon'
         Set-Content -Path $script -Value "#!/bin/sh`nexec cat '$xml'"
         chmod +x $script

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using ClusterBackup.Engine.Catalog;
-using ClusterBackup.Engine.Media.Agents;
-using ClusterBackup.Engine.Media.Configuration;
-using ClusterBackup.Engine.Media.Library;
-using ClusterBackup.Engine.Operations;
+using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Tape.Agents;
+using ClusterBackup.Engine.Tape.Configuration;
+using ClusterBackup.Engine.Tape.Library;
 
 // The tape write benchmark: N objects written by 2 backup agents, each object daisy-chained through
 // M mirror levels (2 agents per level), to virtual tapes in --tapes. One line of JSON per run.

@@ -1,16 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
-using ClusterBackup.Engine;
+using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
-using ClusterBackup.Engine.Operations.Backup;
 
 namespace ClusterBackup.Cli.Commands;
 
 /// <summary>
-/// `clusterbackup backup|verify|restore`: the same engine operations as Start-ClusterDbBackup,
-/// Test-ClusterDbBackup and Restore-ClusterDbBackup.
+/// `clusterbackup backup|verify|restore|catalog`: the same engine operations as Start-ClusterDbBackup,
+/// Test-ClusterDbBackup, Restore-ClusterDbBackup and Get-ClusterDbBackupSet (`catalog list`).
 /// </summary>
 public sealed class BackupCommands : ICliCommandGroup
 {
@@ -22,6 +22,7 @@ public sealed class BackupCommands : ICliCommandGroup
         yield return BuildBackup(context);
         yield return BuildVerify(context);
         yield return BuildRestore(context);
+        yield return BuildCatalog(context);
     }
 
     private static Option<string?> ConfigOption() => new("--config")
@@ -115,6 +116,38 @@ public sealed class BackupCommands : ICliCommandGroup
             return CliContext.ExitOk;
         }));
         return command;
+    }
+
+    /// <summary>`catalog list|info`: the backup sets the catalog holds, and where the catalog is.</summary>
+    private static Command BuildCatalog(CliContext context)
+    {
+        var catalog = new Command("catalog", "Inspect the backup operations database.");
+
+        var server = new Option<string?>("--server") { Description = "Virtual server the backups were taken from." };
+        var database = new Option<string?>("--database") { Description = "Database name." };
+        var type = new Option<BackupType?>("--type") { Description = "Full or Log." };
+        var list = new Command("list", "List backup sets, oldest first.") { server, database, type };
+        list.SetAction(parse => context.Execute(() =>
+        {
+            var sets = new BackupSetCatalog(context.OpenCatalog(parse))
+                .GetBackupSets(new BackupSetQuery(parse.GetValue(server), parse.GetValue(database), parse.GetValue(type)));
+            context.Output(parse).Write(sets,
+                ("Started", s => s.Started), ("Server", s => s.VirtualServer), ("Node", s => s.Node), ("Database", s => s.Database),
+                ("Type", s => s.Type), ("Init", s => s.Initialize), ("MediaSet", s => s.MediaSetId[..8]), ("Pos", s => s.Position),
+                ("Size", s => s.SizeBytes), ("First", s => s.FirstLsn), ("Last", s => s.LastLsn), ("Verified", s => s.Verified), ("Status", s => s.Status));
+            return CliContext.ExitOk;
+        }));
+        catalog.Subcommands.Add(list);
+
+        var info = new Command("info", "Show where the catalog is and its schema version.");
+        info.SetAction(parse => context.Execute(() =>
+        {
+            var db = context.OpenCatalog(parse);
+            context.Output(parse).WriteOne(new { db.Path, db.SchemaVersion }, ("Path", x => x.Path), ("SchemaVersion", x => x.SchemaVersion));
+            return CliContext.ExitOk;
+        }));
+        catalog.Subcommands.Add(info);
+        return catalog;
     }
 
     internal static void WriteSets(CliOutput output, IEnumerable<BackupSet> sets) =>

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ClusterBackup.Engine.Clusters;
+using ClusterBackup.Engine.Cluster;
 using ClusterBackup.Engine.Configuration;
 
 namespace ClusterBackup.Cli.Commands;

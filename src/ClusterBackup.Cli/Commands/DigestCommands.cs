@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Net;
-using ClusterBackup.Engine;
-using ClusterBackup.Engine.Digests;
-using ClusterBackup.Engine.Digests.Incremental;
-using ClusterBackup.Engine.Digests.Remote;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Digest;
+using ClusterBackup.Engine.Digest.Remote;
 
 namespace ClusterBackup.Cli.Commands;
 

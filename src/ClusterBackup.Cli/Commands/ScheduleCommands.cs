@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using ClusterBackup.Engine;
-using ClusterBackup.Engine.IO;
-using ClusterBackup.Engine.Scheduling;
-using ClusterBackup.Engine.Scheduling.Export;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Schedule;
+using ClusterBackup.Engine.Schedule.Export;
 
 namespace ClusterBackup.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using ClusterBackup.Engine;
 using ClusterBackup.Engine.Catalog;
-using ClusterBackup.Engine.Media.Operations;
+using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ClusterBackup.Engine.Common;
 using Microsoft.Data.Sqlite;
 
 namespace ClusterBackup.Engine.Catalog;

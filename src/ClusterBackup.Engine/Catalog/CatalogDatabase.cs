@@ -1,5 +1,4 @@
-using System.Reflection;
-using ClusterBackup.Engine.Operations;
+using ClusterBackup.Engine.Common;
 using Microsoft.Data.Sqlite;
 
 namespace ClusterBackup.Engine.Catalog;

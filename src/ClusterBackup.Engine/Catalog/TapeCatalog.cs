@@ -1,3 +1,4 @@
+using ClusterBackup.Engine.Common;
 using Microsoft.Data.Sqlite;
 
 namespace ClusterBackup.Engine.Catalog;

@@ -1,5 +1,5 @@
 using ClusterBackup.Engine.Catalog;
-using ClusterBackup.Engine.Operations;
+using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Databases;
 

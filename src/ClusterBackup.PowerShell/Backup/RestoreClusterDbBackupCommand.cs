@@ -1,7 +1,7 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Configuration;
-using ClusterBackup.Engine.Operations.Backup;
 
 namespace ClusterBackup.PowerShell.Backup;
 

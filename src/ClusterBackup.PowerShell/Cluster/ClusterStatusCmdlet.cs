@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
-using ClusterBackup.Engine.Clusters;
+using ClusterBackup.Engine.Cluster;
 using ClusterBackup.Engine.Configuration;
 
 namespace ClusterBackup.PowerShell.Cluster;

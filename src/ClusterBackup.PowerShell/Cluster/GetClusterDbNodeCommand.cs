@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using ClusterBackup.Engine.Clusters;
+using ClusterBackup.Engine.Cluster;
 
 namespace ClusterBackup.PowerShell.Cluster;
 

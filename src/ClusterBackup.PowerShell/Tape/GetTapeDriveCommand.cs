@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using ClusterBackup.Engine.Media.Operations;
+using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Catalog;
-using ClusterBackup.Engine.Media.Operations;
+using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
 

@@ -1,6 +1,6 @@
 using System.Management.Automation;
-using ClusterBackup.Engine.Media.Operations;
-using ClusterBackup.Engine.Operations;
+using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
 

@@ -1,4 +1,4 @@
-using ClusterBackup.Engine.Tests.Clusters.Pacemaker;
+using ClusterBackup.Engine.Tests.Cluster.Pacemaker;
 using Newtonsoft.Json.Linq;
 
 namespace ClusterBackup.Engine.Tests.Cli;

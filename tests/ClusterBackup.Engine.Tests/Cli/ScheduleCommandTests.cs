@@ -1,6 +1,5 @@
 using ClusterBackup.Engine.Catalog;
-using ClusterBackup.Engine.Scheduling;
-using ClusterBackup.Engine.Tests.Scheduling;
+using ClusterBackup.Engine.Schedule;
 
 namespace ClusterBackup.Engine.Tests.Cli;
 

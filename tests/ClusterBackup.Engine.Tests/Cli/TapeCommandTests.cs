@@ -1,4 +1,4 @@
-using ClusterBackup.Engine.Tests.Media;
+using ClusterBackup.Engine.Tests.Tape;
 using Newtonsoft.Json.Linq;
 
 namespace ClusterBackup.Engine.Tests.Cli;

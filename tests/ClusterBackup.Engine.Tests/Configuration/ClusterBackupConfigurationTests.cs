@@ -1,3 +1,4 @@
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
 
 namespace ClusterBackup.Engine.Tests.Configuration;

@@ -3,9 +3,8 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
-using ClusterBackup.Engine.Operations;
-using ClusterBackup.Engine.Processes;
 using Newtonsoft.Json.Linq;
 using Npgsql;
 

@@ -1,4 +1,4 @@
-using ClusterBackup.Engine.Processes;
+using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Databases.PostgreSql;
 

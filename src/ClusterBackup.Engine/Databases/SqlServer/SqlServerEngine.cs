@@ -1,6 +1,6 @@
 using System.Data;
 using ClusterBackup.Engine.Catalog;
-using ClusterBackup.Engine.Operations;
+using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Databases.SqlServer;
 

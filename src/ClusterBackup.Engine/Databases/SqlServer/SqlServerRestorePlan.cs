@@ -1,4 +1,5 @@
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Databases.SqlServer;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Databases.SqlServer;
 

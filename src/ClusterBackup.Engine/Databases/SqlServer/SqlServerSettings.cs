@@ -1,7 +1,7 @@
 using System.Net;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
 using Microsoft.Data.SqlClient;
-using Newtonsoft.Json.Linq;
 
 namespace ClusterBackup.Engine.Databases.SqlServer;
 

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Databases.SqlServer;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Databases.SqlServer;
 

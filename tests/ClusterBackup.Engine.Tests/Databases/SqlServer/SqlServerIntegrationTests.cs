@@ -1,7 +1,7 @@
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Databases;
 using ClusterBackup.Engine.Databases.SqlServer;
-using ClusterBackup.Engine.Operations;
 using Microsoft.Data.SqlClient;
 
 namespace ClusterBackup.Engine.Tests.Databases.SqlServer;

@@ -1,4 +1,5 @@
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Databases.SqlServer;
 
 namespace ClusterBackup.Engine.Tests.Databases.SqlServer;

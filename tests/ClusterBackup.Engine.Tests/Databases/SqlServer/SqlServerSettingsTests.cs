@@ -1,4 +1,5 @@
 using System.Net;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
 using ClusterBackup.Engine.Databases.SqlServer;
 using Microsoft.Data.SqlClient;

@@ -1,5 +1,6 @@
 using System.Data;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Databases.SqlServer;
 
 namespace ClusterBackup.Engine.Tests.Databases.SqlServer;

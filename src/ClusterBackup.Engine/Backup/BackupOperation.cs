@@ -1,0 +1,215 @@
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Configuration;
+using ClusterBackup.Engine.Databases;
+
+namespace ClusterBackup.Engine.Backup;
+
+/// <summary>
+/// Start-ClusterDbBackup and `clusterbackup backup`: resolves the cluster, the node that owns the virtual
+/// server and the engine's active server; writes each database's backup into its media set on the share
+/// (<see cref="ShareLayout"/>), records the SHA-256 of every file and the whole set in one catalog transaction,
+/// and verifies it when asked. Everything that can be checked is checked before anything is written (server,
+/// cluster, database, share, free space, a full backup before a log backup), so bad input leaves no file that
+/// looks complete and no change in the catalog.
+/// </summary>
+public sealed class BackupOperation(ClusterBackupConfiguration configuration, CatalogDatabase catalogDatabase)
+{
+    private readonly BackupSetCatalog _catalog = new(catalogDatabase);
+
+    public async Task<IReadOnlyList<BackupSet>> RunAsync(BackupRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        if (request.Databases.Count == 0 || request.Databases.Any(string.IsNullOrWhiteSpace))
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Server ?? request.Cluster ?? "", "Name at least one database to back up.");
+        var server = SelectServer(request);
+        var share = CheckShare(request.Share);
+
+        // Resolve and check every database before writing anything.
+        var plans = new List<(ResolvedServer Resolved, string Database, BackupSet? Previous)>();
+        foreach (var database in request.Databases.Distinct(StringComparer.Ordinal))
+        {
+            var resolved = await ServerResolver.ResolveAsync(configuration, server, database, reporter, cancellationToken).ConfigureAwait(false);
+            var chain = BackupChain.ChainSets(_catalog, server.Name, database);
+            var previous = BackupChain.PreviousFor(chain, request.Type, request.Initialize);
+            if (request.Type == BackupType.Log && previous is null)
+                throw new ClusterBackupException(ErrorKind.InvalidOperation, database,
+                    $"Cannot take a log backup of '{database}' on '{server.Name}': the catalog holds no full backup of it. Take a full backup first.");
+            plans.Add((resolved, database, previous));
+        }
+
+        var results = new List<BackupSet>();
+        foreach (var (resolved, database, previous) in plans)
+            results.Add(await BackupOneAsync(request, share, resolved, database, previous, reporter, cancellationToken).ConfigureAwait(false));
+        return results;
+    }
+
+    private ServerDefinition SelectServer(BackupRequest request)
+    {
+        ServerDefinition server;
+        if (request.Server is not null)
+        {
+            server = configuration.GetServer(request.Server);
+            if (request.Cluster is not null && !string.Equals(configuration.GetCluster(request.Cluster).Name, server.Cluster, StringComparison.OrdinalIgnoreCase))
+                throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Server,
+                    $"Server '{request.Server}' is configured in cluster '{server.Cluster}', not in '{request.Cluster}'.");
+        }
+        else if (request.Cluster is not null)
+        {
+            var servers = configuration.ServersIn(request.Cluster);
+            server = servers.Count switch
+            {
+                1 => servers[0],
+                0 => throw new ClusterBackupException(ErrorKind.ObjectNotFound, request.Cluster, $"Cluster '{request.Cluster}' has no servers in the configuration '{configuration.Path}'."),
+                _ => throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Cluster,
+                    $"Cluster '{request.Cluster}' has several servers ({string.Join(", ", servers.Select(s => s.Name))}); name one with -Server (--server)."),
+            };
+        }
+        else
+        {
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, "", "Name the virtual server (-Server, --server) or the cluster (-Cluster, --cluster) to back up.");
+        }
+        return request.Credential is null ? server : server with { Credential = request.Credential };
+    }
+
+    /// <summary>The share must exist and take a file: a probe is written and removed.</summary>
+    internal static string CheckShare(string share)
+    {
+        if (string.IsNullOrWhiteSpace(share))
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, "", "Name the backup share (-Destination, --share).");
+        var full = Path.GetFullPath(share);
+        if (!Directory.Exists(full))
+            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, full, $"The backup share '{full}' is not reachable: the folder does not exist or is not mounted.");
+        var probe = Path.Combine(full, $".clusterbackup-probe-{Guid.NewGuid():N}");
+        try
+        {
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, full, $"The backup share '{full}' is not writable: {ex.Message}", ex);
+        }
+        return full;
+    }
+
+    private async Task<BackupSet> BackupOneAsync(BackupRequest request, string share, ResolvedServer resolved, string database, BackupSet? previous,
+        IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var virtualServer = resolved.Definition.Name;
+        var now = DateTimeOffset.UtcNow;
+        var backupSetId = Guid.NewGuid();
+        var active = _catalog.GetActiveMediaSet(virtualServer, database, request.Type);
+        var newMediaSet = request.Initialize || active is null;
+        var mediaSetId = newMediaSet ? ShareLayout.NewMediaSetId(now) : active!.MediaSetId;
+        var directory = newMediaSet ? Path.Combine(ShareLayout.DatabaseFolder(share, virtualServer, database, request.Type), mediaSetId) : active!.SharePath;
+        if (!newMediaSet && !Path.GetFullPath(directory).StartsWith(share, StringComparison.Ordinal))
+            reporter.Warning($"The active {request.Type} media set of '{database}' on '{virtualServer}' is at '{directory}', outside '{share}'; the backup is appended there. Use -Initialize to start a media set on '{share}'.");
+        var createdDirectory = !Directory.Exists(directory);
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, directory, $"Cannot create the media set folder '{directory}' on the backup share: {ex.Message}", ex);
+        }
+
+        var engineRequest = new EngineBackupRequest(resolved.Active, database, request.Type, directory,
+            ShareLayout.FileStem(virtualServer, database, request.Type, now, backupSetId), newMediaSet, request.CopyOnly, request.Checksum, previous);
+        EngineBackupResult? result = null;
+        try
+        {
+            await CheckFreeSpaceAsync(resolved.Engine, engineRequest, share, cancellationToken).ConfigureAwait(false);
+            reporter.Verbose($"{request.Type} backup of '{database}' on '{virtualServer}' (node {resolved.Active.Node}) into '{directory}' ({(newMediaSet ? "new media set" : "appending")}).");
+            try
+            {
+                result = await resolved.Engine.BackupAsync(engineRequest, reporter, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException ex) when (IsDiskFull(ex))
+            {
+                throw new ClusterBackupException(ErrorKind.ResourceUnavailable, share, $"The backup share '{share}' ran out of space writing the backup of '{database}': {ex.Message}", ex);
+            }
+
+            var files = new List<BackupFile>();
+            foreach (var path in result.Files)
+            {
+                reporter.Progress($"SHA-256 of the {database} backup", Path.GetFileName(path), 100 * files.Count / Math.Max(1, result.Files.Count));
+                files.Add(await FileHasher.HashAsync(path, cancellationToken).ConfigureAwait(false));
+            }
+            reporter.Completed($"SHA-256 of the {database} backup");
+
+            var set = new BackupSet
+            {
+                BackupSetId = backupSetId, Cluster = resolved.Cluster.Name, VirtualServer = virtualServer, Node = resolved.Active.Node,
+                Database = database, Engine = resolved.Engine.Name, Type = request.Type, Initialize = newMediaSet, CopyOnly = request.CopyOnly,
+                MediaSetId = mediaSetId, Started = result.Started, Finished = result.Finished, SizeBytes = files.Sum(f => f.SizeBytes),
+                Files = files, FirstLsn = result.FirstLsn, LastLsn = result.LastLsn, Timeline = result.Timeline, Status = BackupSetStatus.Completed,
+            };
+            var recorded = _catalog.RecordCompleted(set, new MediaSet(mediaSetId, virtualServer, database, request.Type, directory, now, MediaSetStatus.Active));
+            reporter.Verbose($"Recorded backup set {recorded.BackupSetId} at position {recorded.Position} of media set {recorded.MediaSetId}.");
+            if (!request.Verify)
+                return recorded;
+            var verification = await new VerifyOperation(catalogDatabase, configuration).VerifySetAsync(recorded, resolved.Engine, reporter, cancellationToken).ConfigureAwait(false);
+            if (!verification.Verified)
+                reporter.Warning($"Verification of backup set {recorded.BackupSetId} of '{database}' failed: {string.Join("; ", verification.Problems)}");
+            return _catalog.GetBackupSets(new BackupSetQuery(BackupSetId: recorded.BackupSetId)).Single();
+        }
+        catch (Exception) when (result is not null && !IsRecorded(backupSetId))
+        {
+            // Written but not catalogued: remove it so nothing uncatalogued looks like a finished backup.
+            foreach (var file in result.Files)
+                TryDeleteFile(file);
+            foreach (var folder in result.Files.Select(Path.GetDirectoryName).Distinct())
+                if (!string.Equals(folder, directory, StringComparison.Ordinal))
+                    TryDeleteIfEmpty(folder!);
+            if (createdDirectory)
+                TryDeleteIfEmpty(directory);
+            throw;
+        }
+        catch (Exception) when (createdDirectory)
+        {
+            TryDeleteIfEmpty(directory);
+            throw;
+        }
+    }
+
+    private bool IsRecorded(Guid backupSetId) => _catalog.GetBackupSets(new BackupSetQuery(BackupSetId: backupSetId)).Count > 0;
+
+    private static async Task CheckFreeSpaceAsync(IDatabaseEngine engine, EngineBackupRequest request, string share, CancellationToken cancellationToken)
+    {
+        if (engine is not IBackupSizeEstimator estimator)
+            return;
+        var needed = await estimator.EstimateBackupSizeAsync(request, cancellationToken).ConfigureAwait(false);
+        var free = FreeBytes(request.Directory);
+        if (needed is { } n && free is { } f && n > f)
+            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, share,
+                $"The backup share '{share}' has {f:N0} bytes free; the {request.Type} backup of '{request.Database}' on '{request.Server.VirtualServer}' needs about {n:N0}.");
+    }
+
+    internal static long? FreeBytes(string directory)
+    {
+        try
+        {
+            return new DriveInfo(directory).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    internal static bool IsDiskFull(IOException ex) =>
+        ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || (ex.HResult & 0xFFFF) is 28 or 39 or 112;
+
+    private static void TryDeleteFile(string path)
+    {
+        try { File.Delete(path); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+    }
+
+    private static void TryDeleteIfEmpty(string directory)
+    {
+        try { if (Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any()) Directory.Delete(directory); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+    }
+}

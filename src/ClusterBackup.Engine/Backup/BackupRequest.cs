@@ -1,0 +1,28 @@
+using System.Net;
+using ClusterBackup.Engine.Catalog;
+
+namespace ClusterBackup.Engine.Backup;
+
+/// <summary>
+/// A backup to take: the databases of one virtual server (or of every configured server of a cluster that holds
+/// them) onto a share.
+/// </summary>
+/// <param name="Share">The backup share root (UNC path or mounted folder); it must exist.</param>
+/// <param name="Server">The virtual server; null takes every server the configuration places in <paramref name="Cluster"/>.</param>
+/// <param name="Cluster">The cluster; null uses the cluster the configuration gives the server.</param>
+/// <param name="Initialize">Start a new media set (WITH INIT); the previous one is kept and marked superseded.
+/// For a log backup it also starts a new log chain from the latest full backup.</param>
+/// <param name="Verify">Verify each backup after writing it and mark it verified.</param>
+/// <param name="Checksum">Ask the engine for its strongest checksums (BACKUP ... CHECKSUM; SHA-256 manifest).</param>
+/// <param name="CopyOnly">Outside the chain: later log backups do not follow it.</param>
+public sealed record BackupRequest(
+    string Share,
+    IReadOnlyList<string> Databases,
+    BackupType Type,
+    string? Server = null,
+    string? Cluster = null,
+    bool Initialize = false,
+    bool Verify = false,
+    bool Checksum = false,
+    bool CopyOnly = false,
+    NetworkCredential? Credential = null);

@@ -1,0 +1,20 @@
+namespace ClusterBackup.Engine.Cluster;
+
+/// <summary>A node of a cluster and the groups it owns now, as one row of a status report.</summary>
+public sealed record ClusterNodeStatus(string Cluster, string Name, ClusterNodeState State, bool IsUp, IReadOnlyList<string> OwnedGroups);
+
+/// <summary>A group (WSFC role, Pacemaker group or resource) and the node that runs it now, as one row of a status report.</summary>
+public sealed record ClusterGroupStatus(string Cluster, string Name, string? OwnerNode, ClusterGroupState State, IReadOnlyList<ClusterResource> Resources)
+{
+    public int ResourceCount => Resources.Count;
+}
+
+/// <summary>Who owns what in one cluster at one moment.</summary>
+/// <param name="Owner">The owner of the virtual server that was asked about, if one was.</param>
+public sealed record ClusterStatusReport(
+    string Cluster,
+    string Provider,
+    DateTimeOffset ReadAt,
+    IReadOnlyList<ClusterNodeStatus> Nodes,
+    IReadOnlyList<ClusterGroupStatus> Groups,
+    ClusterOwner? Owner);

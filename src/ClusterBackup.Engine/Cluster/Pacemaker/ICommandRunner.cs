@@ -1,0 +1,11 @@
+namespace ClusterBackup.Engine.Cluster.Pacemaker;
+
+/// <summary>What a finished command left behind.</summary>
+public sealed record CommandOutput(int ExitCode, string StandardOutput, string StandardError);
+
+/// <summary>Runs a program and collects its output; a seam so the provider can be tested without crm_mon.</summary>
+public interface ICommandRunner
+{
+    /// <param name="commandLine">Program first, then its arguments (never passed through a shell).</param>
+    Task<CommandOutput> RunAsync(IReadOnlyList<string> commandLine, TimeSpan timeout, CancellationToken cancellationToken);
+}

@@ -1,0 +1,40 @@
+using System.Management.Automation;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Digest;
+
+namespace ClusterBackup.PowerShell.Digest;
+
+/// <summary>
+/// <para type="synopsis">Lists the generations of a changed-block backup chain recorded in the catalog.</para>
+/// <para type="description">Writes one ChangedBlockGeneration per generation, oldest first: when it was taken, how
+/// (reflink or inconsistent copy), how many blocks changed and how many bytes it stores. Pipe one into Restore-ChangedBlock.</para>
+/// <example>
+/// <code>Get-ChangedBlockGeneration -StorePath /backup/base.img.blocks | Select-Object -Last 1 | Restore-ChangedBlock -Destination /restore/base.img</code>
+/// <para>Restores the latest generation.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ChangedBlockGeneration")]
+[OutputType(typeof(ChangedBlockGeneration))]
+public sealed class GetChangedBlockGenerationCommand : ClusterBackupCmdlet
+{
+    /// <summary>The store folder of the chain.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    public string StorePath { get; set; } = "";
+
+    /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
+    [Parameter]
+    public string? CatalogPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            foreach (var generation in new ChangedBlockCatalog(OpenCatalog(CatalogPath)).GetGenerations(GetUnresolvedProviderPathFromPSPath(StorePath)))
+                WriteObject(generation);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, StorePath);
+        }
+    }
+}

@@ -1,0 +1,256 @@
+using ClusterBackup.Engine.Backup;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Configuration;
+using ClusterBackup.Engine.Tests.Cli;
+using ClusterBackup.Engine.Tests.Databases.PostgreSql;
+
+namespace ClusterBackup.Engine.Tests.Backup;
+
+/// <summary>
+/// Backups against a real PostgreSQL pair (no failover; PostgreSqlFailoverTests has that). Bad input against it: each case fails with an error naming the object, leaves no file
+/// on the share that looks like a finished backup, and changes nothing in the catalog. Each test has its own
+/// catalog and share folder, so the tests share one pair of servers without depending on each other.
+/// </summary>
+public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<PostgreSqlPair>
+{
+    private sealed record Scene(ClusterBackupConfiguration Configuration, CatalogDatabase Catalog, string Share, string Root) : IDisposable
+    {
+        public BackupOperation Operation => new(Configuration, Catalog);
+        public void Dispose() { try { Directory.Delete(Root, true); } catch (IOException) { } }
+    }
+
+    private Scene NewScene()
+    {
+        var root = Path.Combine(pair.Root, "scene-" + Guid.NewGuid().ToString("N")[..8]);
+        var share = Path.Combine(root, "share");
+        Directory.CreateDirectory(share);
+        return new Scene(ClusterBackupConfiguration.Load(pair.ConfigurationPath), CatalogDatabase.Open(Path.Combine(root, "catalog.db")), share, root);
+    }
+
+    private static BackupRequest Request(string share, BackupType type = BackupType.Full, string server = PostgreSqlPair.VirtualServer,
+        string database = PostgreSqlPair.Database, string? cluster = null, bool init = false) =>
+        new(share, [database], type, server, cluster, Initialize: init);
+
+    private static async Task<ClusterBackupException> FailsCleanly(Scene scene, BackupRequest request, ErrorKind kind, string named)
+    {
+        var ex = await Assert.ThrowsAsync<ClusterBackupException>(() => scene.Operation.RunAsync(request, NullOperationReporter.Instance, default));
+        Assert.Equal(kind, ex.Kind);
+        Assert.Contains(named, ex.Message);
+        var catalog = new BackupSetCatalog(scene.Catalog);
+        Assert.Empty(catalog.GetBackupSets());
+        Assert.Empty(catalog.GetMediaSets());
+        if (Directory.Exists(scene.Share))
+            Assert.Empty(Directory.GetFiles(scene.Share, "*", SearchOption.AllDirectories));
+        return ex;
+    }
+
+    [Fact]
+    public async Task UnknownServer() { using var s = NewScene(); await FailsCleanly(s, Request(s.Share, server: "nosuchvs"), ErrorKind.ObjectNotFound, "nosuchvs"); }
+
+    [Fact]
+    public async Task UnknownCluster() { using var s = NewScene(); await FailsCleanly(s, Request(s.Share, cluster: "nosuchcluster"), ErrorKind.ObjectNotFound, "nosuchcluster"); }
+
+    [Fact]
+    public async Task UnknownDatabase() { using var s = NewScene(); await FailsCleanly(s, Request(s.Share, database: "nosuchdb"), ErrorKind.ObjectNotFound, "nosuchdb"); }
+
+    [Fact]
+    public async Task UnreachableShare()
+    {
+        using var s = NewScene();
+        var missing = Path.Combine(s.Root, "not-mounted");
+        await FailsCleanly(s, Request(missing), ErrorKind.ResourceUnavailable, missing);
+    }
+
+    [Fact]
+    public async Task LogBackupWithoutAFullBackup()
+    {
+        using var s = NewScene();
+        var ex = await FailsCleanly(s, Request(s.Share, BackupType.Log), ErrorKind.InvalidOperation, PostgreSqlPair.Database);
+        Assert.Contains("no full backup", ex.Message);
+    }
+
+    [Fact]
+    public async Task FullShareIsRefusedBeforeWriting()
+    {
+        using var s = NewScene();
+        var small = Path.Combine(s.Root, "small");
+        Directory.CreateDirectory(small);
+        PostgreSqlPair.Run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small);
+        try
+        {
+            var ex = await FailsCleanly(s with { Share = small }, Request(small, init: true), ErrorKind.ResourceUnavailable, small);
+            Assert.Contains("free", ex.Message);
+        }
+        finally
+        {
+            PostgreSqlPair.Run("umount", small);
+        }
+    }
+
+    [Fact]
+    public async Task RunningOutOfSpaceWhileWritingIsReportedAndLeavesNothing()
+    {
+        // The operation's free-space check would refuse this share up front; the engine is driven directly
+        // so the write itself meets ENOSPC, as when something else fills the share during a backup.
+        using var s = NewScene();
+        var small = Path.Combine(s.Root, "small");
+        Directory.CreateDirectory(small);
+        PostgreSqlPair.Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small);
+        try
+        {
+            var resolved = await ServerResolver.ResolveAsync(s.Configuration, s.Configuration.GetServer(PostgreSqlPair.VirtualServer),
+                PostgreSqlPair.Database, NullOperationReporter.Instance, default);
+            var request = new global::ClusterBackup.Engine.Databases.EngineBackupRequest(resolved.Active, PostgreSqlPair.Database, BackupType.Full, small, "full", true, false, false, null);
+            var ex = await Assert.ThrowsAsync<ClusterBackupException>(() => resolved.Engine.BackupAsync(request, NullOperationReporter.Instance, default));
+            Assert.Equal(ErrorKind.ResourceUnavailable, ex.Kind);
+            Assert.Contains("share is full", ex.Message);
+            Assert.Empty(Directory.GetFileSystemEntries(small));
+
+            // A log backup copying 16 MiB WAL segments into the same 1 MiB share.
+            var previous = new BackupSet
+            {
+                BackupSetId = Guid.NewGuid(), Cluster = PostgreSqlPair.Cluster, VirtualServer = PostgreSqlPair.VirtualServer, Node = "node1",
+                Database = PostgreSqlPair.Database, Engine = "PostgreSql", Type = BackupType.Full, Initialize = true, MediaSetId = "m", Started = DateTimeOffset.UtcNow,
+                FirstLsn = PostgreSqlPair.Scalar<string>(pair.PrimaryPort, "postgres", "SELECT pg_current_wal_lsn()::text"),
+            };
+            var log = request with { Type = BackupType.Log, FileStem = "log", PreviousInChain = previous };
+            ex = await Assert.ThrowsAsync<ClusterBackupException>(() => resolved.Engine.BackupAsync(log, NullOperationReporter.Instance, default));
+            Assert.Equal(ErrorKind.ResourceUnavailable, ex.Kind);
+            Assert.Contains("share is full", ex.Message);
+            Assert.Empty(Directory.GetFileSystemEntries(small));
+        }
+        finally
+        {
+            PostgreSqlPair.Run("umount", small);
+        }
+    }
+
+    [Fact]
+    public async Task AFailureAfterTheEngineHasWrittenRemovesWhatWasNotCataloguedAndKeepsTheMediaSet()
+    {
+        using var s = NewScene();
+        var full = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
+        var log1 = (await s.Operation.RunAsync(Request(s.Share, BackupType.Log), NullOperationReporter.Instance, default)).Single();
+        var before = Directory.GetFiles(s.Share, "*", SearchOption.AllDirectories).Order().ToArray();
+        Assert.Equal(full.Files.Concat(log1.Files).Select(f => f.Path).Order(), before);
+
+        // Cancelled while the operation hashes the log backup the engine has just written into the active
+        // media set: the last step before the catalog transaction, so the files exist and nothing records them.
+        using var stop = new CancellationTokenSource();
+        var cancelled = false;
+        var reporter = new RecordingReporter((activity, _) =>
+        {
+            if (activity.StartsWith("SHA-256 of the", StringComparison.Ordinal))
+            {
+                cancelled = true;
+                stop.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => s.Operation.RunAsync(Request(s.Share, BackupType.Log), reporter, stop.Token));
+        Assert.True(cancelled);
+
+        Assert.Equal(before, Directory.GetFiles(s.Share, "*", SearchOption.AllDirectories).Order().ToArray());
+        var catalog = new BackupSetCatalog(s.Catalog);
+        Assert.Equal(new[] { full.BackupSetId, log1.BackupSetId }.Order(), catalog.GetBackupSets().Select(b => b.BackupSetId).Order());
+        var log2 = (await s.Operation.RunAsync(Request(s.Share, BackupType.Log), NullOperationReporter.Instance, default)).Single();
+        Assert.Equal(log1.MediaSetId, log2.MediaSetId);
+        Assert.Equal(2, log2.Position);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheVirtualAddressIsTriedFirstAndAStandbyBehindItIsPassedOver(bool addressOfStandby)
+    {
+        var port = addressOfStandby ? pair.StandbyPort : pair.PrimaryPort;
+        var text = File.ReadAllText(pair.ConfigurationPath).Replace("\"walArchive\"", $"\"virtualAddress\": \"127.0.0.1:{port}\", \"walArchive\"");
+        var configuration = ClusterBackupConfiguration.Parse(text, pair.ConfigurationPath);
+        var reporter = new RecordingReporter();
+        var resolved = await ServerResolver.ResolveAsync(configuration, configuration.GetServer(PostgreSqlPair.VirtualServer), PostgreSqlPair.Database, reporter, default);
+        Assert.Equal("node1", resolved.Active.Node);
+        Assert.Equal($"127.0.0.1:{pair.PrimaryPort}", resolved.Active.ConnectionTarget);
+    }
+
+    [Fact]
+    public async Task UnknownEngineInTheConfigurationIsNamed()
+    {
+        using var s = NewScene();
+        var configuration = ClusterBackupConfiguration.Parse("""
+            { "version": 1, "clusters": [ { "name": "c", "provider": "Static", "settings": { "topologyFile": "t.json" } } ],
+              "servers": [ { "name": "vs", "cluster": "c", "engine": "Oracle" } ] }
+            """, Path.Combine(pair.Root, "x.json"));
+        var ex = await Assert.ThrowsAsync<ClusterBackupException>(() =>
+            new BackupOperation(configuration, s.Catalog).RunAsync(new BackupRequest(s.Share, ["db"], BackupType.Full, "vs"), NullOperationReporter.Instance, default));
+        Assert.Contains("Oracle", ex.Message);
+    }
+
+    [Fact]
+    public async Task InitStartsANewMediaSetAndKeepsTheSupersededOne()
+    {
+        using var s = NewScene();
+        var first = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
+        var appended = (await s.Operation.RunAsync(Request(s.Share), NullOperationReporter.Instance, default)).Single();
+        var second = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
+        Assert.Equal(first.MediaSetId, appended.MediaSetId);
+        Assert.Equal(2, appended.Position);
+        Assert.NotEqual(first.MediaSetId, second.MediaSetId);
+        var mediaSets = new BackupSetCatalog(s.Catalog).GetMediaSets(PostgreSqlPair.VirtualServer, PostgreSqlPair.Database);
+        Assert.Equal(MediaSetStatus.Superseded, mediaSets.Single(m => m.MediaSetId == first.MediaSetId).Status);
+        Assert.Equal(second.MediaSetId, mediaSets.Single(m => m.MediaSetId == first.MediaSetId).SupersededBy);
+        Assert.All(first.Files.Concat(appended.Files), f => Assert.True(File.Exists(f.Path), $"{f.Path} of the superseded media set must be kept"));
+        Assert.Empty(Directory.GetDirectories(s.Share, "*.partial", SearchOption.AllDirectories));
+
+        // The server's own record of base backups (the *.backup history files it archived) knows them too.
+        var resolved = await ServerResolver.ResolveAsync(s.Configuration, s.Configuration.GetServer(PostgreSqlPair.VirtualServer),
+            PostgreSqlPair.Database, NullOperationReporter.Instance, default);
+        var records = await resolved.Engine.ListBackupsAsync(resolved.Active, PostgreSqlPair.Database, default);
+        Assert.Contains(records, r => r.FirstLsn == first.FirstLsn && r.Type == BackupType.Full);
+    }
+
+    [Fact]
+    public async Task VerifyFindsADamagedFile()
+    {
+        using var s = NewScene();
+        var full = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
+        var manifest = full.Files.Single(f => f.Path.EndsWith("backup_manifest")).Path;
+        File.AppendAllText(manifest, " ");
+        var result = (await new VerifyOperation(s.Catalog, s.Configuration).RunAsync(new VerifyRequest(full.BackupSetId), NullOperationReporter.Instance, default)).Single();
+        Assert.False(result.Verified);
+        Assert.Contains(result.Problems, p => p.Contains("backup_manifest"));
+        Assert.False(new BackupSetCatalog(s.Catalog).GetBackupSets(new BackupSetQuery(BackupSetId: full.BackupSetId)).Single().Verified);
+    }
+
+    [Fact]
+    public void CliBackupVerifyAndList()
+    {
+        using var s = NewScene();
+        string[] common = ["--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path];
+        var (code, output, error) = CliHarness.Run(["backup", "--server", PostgreSqlPair.VirtualServer, "--database", PostgreSqlPair.Database,
+            "--type", "Full", "--init", "--share", s.Share, "--checksum", .. common]);
+        Assert.True(code == 0, error);
+        Assert.Contains("node1", output);
+        (code, output, error) = CliHarness.Run(["backup", "-s", PostgreSqlPair.VirtualServer, "-d", PostgreSqlPair.Database, "-t", "Log", "--share", s.Share, "--verify", .. common]);
+        Assert.True(code == 0, error);
+        (code, output, error) = CliHarness.Run(["verify", "-s", PostgreSqlPair.VirtualServer, "-d", PostgreSqlPair.Database, "--all", .. common]);
+        Assert.True(code == 0, error + output);
+        Assert.Equal(2, output.Split('\n').Count(l => l.Contains(PostgreSqlPair.VirtualServer) && l.Contains(" yes")));
+        (code, output, error) = CliHarness.Run(["catalog", "list", "--catalog", s.Catalog.Path, "--output", "json"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("\"Type\": \"Log\"", output);
+        Assert.Contains("\"Type\": \"Full\"", output);
+    }
+
+    [Fact]
+    public void CliBadInputIsAUsageErrorNamingTheObject()
+    {
+        using var s = NewScene();
+        var (code, _, error) = CliHarness.Run("backup", "--server", "nosuchvs", "--database", "x", "--share", s.Share, "--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path);
+        Assert.Equal(2, code);
+        Assert.Contains("nosuchvs", error);
+        (code, _, error) = CliHarness.Run("backup", "--server", PostgreSqlPair.VirtualServer, "--database", PostgreSqlPair.Database, "--type", "Log",
+            "--share", s.Share, "--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("no full backup", error);
+    }
+}

@@ -1,0 +1,168 @@
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Tape;
+using ClusterBackup.Engine.Tape.Agents;
+
+namespace ClusterBackup.Engine.Tests.Tape;
+
+public class CopyGroupTests
+{
+    private static List<TapeObject> WriteMultiplexed(TapeTestKit kit, int count)
+    {
+        var agent = kit.Agent("A1", 0);
+        var objects = Enumerable.Range(0, count).Select(i => new ChainedObject(
+            new FileObjectSource(kit.SourceFile($"o{i}.bak", 150_000 + i * 70_001, i), $"o{i}.bak"), [agent])).ToList();
+        var result = TapeWriteSession.Run("test", objects, NullOperationReporter.Instance, CancellationToken.None);
+        objects.ForEach(o => o.Source.Dispose());
+        Assert.Null(result.Error);
+        kit.Catalog.RecordSession(result.ToSessionRecord());
+        return kit.Catalog.GetObjects().ToList();
+    }
+
+    private static TapeContext Context(TapeTestKit kit) => TapeContext.Open(kit.CatalogPath, kit.Library.Root, NullOperationReporter.Instance);
+
+    [Fact]
+    public void CompactionLeavesOnlyLiveObjects()
+    {
+        using var kit = new TapeTestKit();
+        var objects = WriteMultiplexed(kit, 4);
+        var source = objects[0].Copies.Single().Barcodes.Single();
+        kit.Catalog.SetObjectStatus(objects[1].ObjectId, TapeObjectStatus.Expired);
+        kit.Catalog.SetObjectStatus(objects[3].ObjectId, TapeObjectStatus.Expired);
+
+        var copied = TapeCopyOperation.Run(new TapeCopyRequest
+        {
+            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Compaction, Barcodes = [source], Pool = "Compacted", Drive = "drive1",
+        }, NullOperationReporter.Instance, CancellationToken.None);
+
+        Assert.Equal([objects[0].Name, objects[2].Name], copied.Select(c => c.Name).Order());
+        var target = copied.Select(c => c.ToBarcodes).Distinct().Single();
+        Assert.NotEqual(source, target);
+        // Read the new tape itself: only the live objects are on it, complete and checked.
+        var onMedia = TapeContentsOperation.FromMedia(Context(kit), target, null, CancellationToken.None);
+        Assert.Equal([objects[0].Name, objects[2].Name], onMedia.Select(o => o.Name).Order());
+        Assert.All(onMedia, o => Assert.True(o.Complete));
+        // Each copied object now has a second copy, which restores byte-identical.
+        var restored = TapeRestoreOperation.Run(new TapeRestoreRequest
+        {
+            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, ObjectIds = [objects[2].ObjectId], Destination = kit.Directory.Combine("out"),
+        }, NullOperationReporter.Instance, CancellationToken.None);
+        Assert.Equal(File.ReadAllBytes(objects[2].SourcePath!), File.ReadAllBytes(restored.Single().Path));
+        Assert.Equal(2, kit.Catalog.GetObjects(objectId: objects[2].ObjectId).Single().Copies.Count);
+    }
+
+    [Fact]
+    public void RefreshRewritesEveryObjectOfTheVolumeExpiredOnesToo()
+    {
+        using var kit = new TapeTestKit();
+        var objects = WriteMultiplexed(kit, 3);
+        var source = objects[0].Copies.Single().Barcodes.Single();
+        kit.Catalog.SetObjectStatus(objects[1].ObjectId, TapeObjectStatus.Expired);
+        var copied = TapeCopyOperation.Run(new TapeCopyRequest
+        {
+            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, Barcodes = [source], Pool = "Daily", Drive = "drive1",
+        }, NullOperationReporter.Instance, CancellationToken.None);
+        Assert.Equal(objects.Select(o => o.Name).Order(), copied.Select(c => c.Name).Order());
+        Assert.All(copied, c => Assert.NotEqual(source, c.ToBarcodes));
+        var onMedia = TapeContentsOperation.FromMedia(Context(kit), copied[0].ToBarcodes, null, CancellationToken.None);
+        Assert.Equal(3, onMedia.Count(o => o.Complete));
+    }
+
+    [Fact]
+    public void ACopyWritesCascadedMirrorsOfTheNewCopyInTheSamePass()
+    {
+        using var kit = new TapeTestKit();
+        var objects = WriteMultiplexed(kit, 3);
+        var source = objects[0].Copies.Single().Barcodes.Single();
+
+        var copied = TapeCopyOperation.Run(new TapeCopyRequest
+        {
+            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Migration, Barcodes = [source], Pool = "Vault",
+            Drive = "drive2", MirrorDrives = ["drive3", "drive4"],
+        }, NullOperationReporter.Instance, CancellationToken.None);
+
+        Assert.Equal(3, copied.Count);
+        var newCopy = copied.Select(c => c.ToBarcodes).Distinct().Single();
+        var mirrors = copied.Select(c => c.MirrorBarcodes).Distinct().Single().Split(',');
+        Assert.Equal(2, mirrors.Length);
+        Assert.Equal(4, new[] { source, newCopy }.Concat(mirrors).Distinct().Count());
+        // Every tape of the pass holds every object, complete and checked, read from the media itself.
+        foreach (var barcode in mirrors.Prepend(newCopy))
+        {
+            var onMedia = TapeContentsOperation.FromMedia(Context(kit), barcode, null, CancellationToken.None);
+            Assert.Equal(objects.Select(o => (o.ObjectId, o.Sha256)).Order(), onMedia.Select(o => (o.ObjectId, o.Sha256)).Order());
+            Assert.All(onMedia, o => Assert.True(o.Complete));
+        }
+        foreach (var o in objects)
+        {
+            var copies = kit.Catalog.GetObjects(objectId: o.ObjectId).Single().Copies;
+            Assert.Equal(4, copies.Count);
+            Assert.Equal([0, 0, 1, 2], copies.Select(c => c.MirrorLevel).Order());
+        }
+        var verified = TapeVerifyOperation.Run(Context(kit), objects.Select(o => o.ObjectId).ToList(), onlyUnverified: true, CancellationToken.None);
+        Assert.Equal(12, verified.Count);
+        Assert.All(verified, v => Assert.True(v.Verified, v.Error));
+    }
+
+    [Fact]
+    public void ACopyRefusesADriveNamedTwiceOrUnknownAndWritesNothing()
+    {
+        using var kit = new TapeTestKit();
+        var objects = WriteMultiplexed(kit, 1);
+        var error = Assert.Throws<ClusterBackupException>(() => TapeCopyOperation.Run(new TapeCopyRequest
+        {
+            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, ObjectIds = [objects[0].ObjectId], Pool = "Vault",
+            Drive = "drive2", ReadDrive = "drive1", MirrorDrives = ["drive3", "drive2"],
+        }, NullOperationReporter.Instance, CancellationToken.None));
+        Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
+        Assert.Contains("Drive drive2 is named twice", error.Message);
+        var unknown = Assert.Throws<ClusterBackupException>(() => TapeCopyOperation.Run(new TapeCopyRequest
+        {
+            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, ObjectIds = [objects[0].ObjectId], Pool = "Vault",
+            Drive = "drive2", MirrorDrives = ["drive9"],
+        }, NullOperationReporter.Instance, CancellationToken.None));
+        Assert.Equal(ErrorKind.ObjectNotFound, unknown.Kind);
+        Assert.Contains("no drive 'drive9'", unknown.Message);
+        Assert.Single(kit.Catalog.GetObjects(objectId: objects[0].ObjectId).Single().Copies);
+    }
+
+    [Fact]
+    public void DemultiplexingYieldsOneObjectPerTape()
+    {
+        using var kit = new TapeTestKit();
+        var objects = WriteMultiplexed(kit, 3);
+        var copied = TapeCopyOperation.Run(new TapeCopyRequest
+        {
+            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Demultiplex,
+            ObjectIds = objects.Select(o => o.ObjectId).ToList(), Pool = "Single", Drive = "drive2",
+        }, NullOperationReporter.Instance, CancellationToken.None);
+
+        Assert.Equal(3, copied.Select(c => c.ToBarcodes).Distinct().Count());
+        foreach (var c in copied)
+        {
+            var onMedia = TapeContentsOperation.FromMedia(Context(kit), c.ToBarcodes, null, CancellationToken.None);
+            var only = Assert.Single(onMedia);
+            Assert.Equal(c.ObjectId, only.ObjectId);
+            Assert.Equal(c.Sha256, only.Sha256);
+            Assert.Equal(CartridgeStatus.Closed, kit.Catalog.GetCartridge(c.ToBarcodes)!.Status);
+        }
+    }
+
+    [Fact]
+    public void MigrationWritesAnotherPoolWithAnotherBlockSize()
+    {
+        using var kit = new TapeTestKit();
+        var objects = WriteMultiplexed(kit, 2);
+        var copied = TapeCopyOperation.Run(new TapeCopyRequest
+        {
+            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Migration,
+            ObjectIds = objects.Select(o => o.ObjectId).ToList(), Pool = "Big", BlockSize = 128 * 1024, Drive = "drive3",
+        }, NullOperationReporter.Instance, CancellationToken.None);
+        var target = kit.Catalog.GetCartridge(copied[0].ToBarcodes)!;
+        Assert.Equal(128 * 1024, target.BlockSize);
+        Assert.Equal("Big", target.Pool);
+        var verified = TapeVerifyOperation.Run(Context(kit), null, onlyUnverified: true, CancellationToken.None);
+        Assert.Equal(4, verified.Count);
+        Assert.All(verified, v => Assert.True(v.Verified, v.Error));
+    }
+}
