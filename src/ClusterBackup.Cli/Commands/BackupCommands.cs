@@ -52,9 +52,9 @@ public sealed class BackupCommands : ICliCommandGroup
             var reporter = context.Reporter(parse);
             var configuration = ClusterBackupConfiguration.Load(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption));
             var catalog = context.OpenCatalog(parse);
-            var request = new BackupRequest(parse.GetValue(share)!, parse.GetValue(database) ?? [], parse.GetValue(type), parse.GetValue(server), parse.GetValue(cluster),
+            var request = new BackupDatabaseRequest(parse.GetValue(share)!, parse.GetValue(database) ?? [], parse.GetValue(type), parse.GetValue(server), parse.GetValue(cluster),
                 parse.GetValue(init), parse.GetValue(verify), parse.GetValue(checksum), parse.GetValue(copyOnly), Credential(parse.GetValue(user)));
-            var sets = await new BackupOperation(configuration, catalog).RunAsync(request, reporter, token).ConfigureAwait(false);
+            var sets = await new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token).ConfigureAwait(false);
             WriteSets(context.Output(parse), sets);
             return sets.All(s => !parse.GetValue(verify) || s.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
         }));
@@ -76,8 +76,8 @@ public sealed class BackupCommands : ICliCommandGroup
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var catalog = context.OpenCatalog(parse);
-            var results = await new VerifyOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
-                .RunAsync(new VerifyRequest(parse.GetValue(id), parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), parse.GetValue(all)),
+            var results = await new VerifyBackupSetOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
+                .RunAsync(new VerifyBackupSetRequest(parse.GetValue(id), parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), parse.GetValue(all)),
                     context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(results,
                 ("BackupSet", r => r.BackupSetId.ToString()[..8]), ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Type", r => r.Type),
@@ -107,8 +107,8 @@ public sealed class BackupCommands : ICliCommandGroup
                     ? parsed
                     : throw new ClusterBackupException(ErrorKind.InvalidArgument, text, $"'{text}' is not a point in time; use ISO 8601, e.g. 2026-11-21T20:15:00Z.");
             var catalog = context.OpenCatalog(parse);
-            var result = await new RestoreOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
-                .RunAsync(new DatabaseRestoreRequest(parse.GetValue(server)!, parse.GetValue(database)!, parse.GetValue(target)!, at, parse.GetValue(targetDatabase)),
+            var result = await new RestoreDatabaseOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
+                .RunAsync(new RestoreDatabaseRequest(parse.GetValue(server)!, parse.GetValue(database)!, parse.GetValue(target)!, at, parse.GetValue(targetDatabase)),
                     context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).WriteOne(result,
                 ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Target", r => r.TargetLocation), ("PointInTime", r => r.PointInTime),

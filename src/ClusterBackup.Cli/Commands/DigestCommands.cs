@@ -62,7 +62,7 @@ public sealed class DigestCommands : ICliCommandGroup
         var compute = new Command("compute", "Write the block digests of a file or device to a digest file.") { computePath, computeOut, BlockSizeOption, AlgorithmOption, ParallelismOption };
         compute.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var result = await new ExportBlockDigestOperation(context.Reporter(parse)).RunAsync(parse.GetValue(computePath)!, parse.GetValue(computeOut)!, Options(parse), token);
+            var result = await new ExportBlockDigestOperation().RunAsync(new ExportBlockDigestRequest(parse.GetValue(computePath)!, parse.GetValue(computeOut)!, Options(parse)), context.Reporter(parse), token);
             context.Output(parse).WriteOne(result, ("Path", r => r.Path), ("DigestPath", r => r.DigestPath), ("Algorithm", r => r.Algorithm),
                 ("BlockSize", r => r.BlockSize), ("Blocks", r => r.BlockCount), ("MB/s", r => Math.Round(r.BytesPerSecond / 1048576)));
             return CliContext.ExitOk;
@@ -98,7 +98,7 @@ public sealed class DigestCommands : ICliCommandGroup
                 Repair = parse.GetValue(repair),
                 WhatIf = parse.GetValue(whatIf),
             };
-            var result = await new CompareBlockDigestOperation(context.Reporter(parse)).RunAsync(request, token);
+            var result = await new CompareBlockDigestOperation().RunAsync(request, context.Reporter(parse), token);
             var output = context.Output(parse);
             output.WriteOne(result, ("Backup", r => r.BackupPath), ("Mode", r => r.Mode), ("Blocks", r => r.BlocksCompared), ("Differing", r => r.DifferingBlocks),
                 ("Ranges", r => r.DifferingRanges.Count), ("Repaired", r => r.Repaired), ("BytesSent", r => r.BytesSent), ("Seconds", r => Math.Round(r.Duration.TotalSeconds, 3)),
@@ -158,13 +158,13 @@ public sealed class DigestCommands : ICliCommandGroup
         var backup = new Command("backup", "Store the blocks changed since the last generation, from a reflink snapshot.") { source, store, allowInconsistent, BlockSizeOption, AlgorithmOption };
         backup.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var generation = await new ChangedBlockBackupOperation(context.OpenCatalog(parse), context.Reporter(parse)).RunAsync(new ChangedBlockBackupRequest
+            var generation = await new BackupChangedBlockOperation(context.OpenCatalog(parse)).RunAsync(new BackupChangedBlockRequest
             {
                 SourcePath = parse.GetValue(source)!,
                 StorePath = parse.GetValue(store)!,
                 AllowInconsistentCopy = parse.GetValue(allowInconsistent),
                 Options = Options(parse),
-            }, token);
+            }, context.Reporter(parse), token);
             WriteGenerations(context, parse, [generation]);
             return CliContext.ExitOk;
         }));
@@ -176,13 +176,13 @@ public sealed class DigestCommands : ICliCommandGroup
         var restore = new Command("restore", "Rebuild a generation byte for byte, verified against its backup map.") { store, destination, generationOption, force };
         restore.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var result = await new ChangedBlockRestoreOperation(context.OpenCatalog(parse), context.Reporter(parse)).RunAsync(new ChangedBlockRestoreRequest
+            var result = await new RestoreChangedBlockOperation(context.OpenCatalog(parse)).RunAsync(new RestoreChangedBlockRequest
             {
                 StorePath = parse.GetValue(store)!,
                 DestinationPath = parse.GetValue(destination)!,
                 Generation = parse.GetValue(generationOption),
                 Force = parse.GetValue(force),
-            }, token);
+            }, context.Reporter(parse), token);
             context.Output(parse).WriteOne(result, ("Generation", r => r.Generation), ("Destination", r => r.DestinationPath), ("Size", r => r.Size),
                 ("Applied", r => r.GenerationsApplied), ("Verified", r => r.VerifiedAgainstMap));
             return CliContext.ExitOk;

@@ -75,7 +75,8 @@ public sealed class ScheduleCommands : ICliCommandGroup
         new Option<int>("--days") { Description = "Length of the horizon in days.", DefaultValueFactory = _ => 7 },
         new Option<bool>("--learned") { Description = "Use durations learned from the catalog's run history (95th percentile of the last 10 runs)." });
 
-    private static OverlapCheckResult Check(CliContext context, ParseResult parse, (Option<DateTime?> From, Option<int> Days, Option<bool> Learned) horizon)
+    private static Task<OverlapCheckResult> CheckAsync(CliContext context, ParseResult parse, (Option<DateTime?> From, Option<int> Days, Option<bool> Learned) horizon,
+        CancellationToken token)
     {
         var schedule = ReadSchedule(parse);
         DateTimeOffset? from = parse.GetValue(horizon.From) is { } local
@@ -85,8 +86,9 @@ public sealed class ScheduleCommands : ICliCommandGroup
         var days = parse.GetValue(horizon.Days);
         if (days < 1)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, "--days", "--days must be at least 1.");
-        return new OverlapCheck().Run(new OverlapCheckRequest(schedule, from, from.Value.AddDays(days),
-            LearnFrom: parse.GetValue(horizon.Learned) ? context.OpenCatalog(parse) : null));
+        var learned = parse.GetValue(horizon.Learned);
+        return new TestScheduleOperation(learned ? context.OpenCatalog(parse) : null)
+            .RunAsync(new TestScheduleRequest(schedule, from, from.Value.AddDays(days), Learned: learned), context.Reporter(parse), token);
     }
 
     private static Command Test(CliContext context)
@@ -94,9 +96,9 @@ public sealed class ScheduleCommands : ICliCommandGroup
         var horizon = HorizonOptions();
         var command = new Command("test", "Prove the schedule has no overlapping jobs; list each conflict with the smallest shift that removes it. Exit 1 when there is a conflict.")
             { ScheduleOption, horizon.From, horizon.Days, horizon.Learned };
-        command.SetAction(parse => context.Execute(() =>
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var result = Check(context, parse, horizon);
+            var result = await CheckAsync(context, parse, horizon, token).ConfigureAwait(false);
             var output = context.Output(parse);
             if (!output.IsJson)
                 context.Out.WriteLine(result.IsSafe
@@ -118,9 +120,9 @@ public sealed class ScheduleCommands : ICliCommandGroup
         var svg = new Option<string?>("--svg") { Description = "Also write the week as an SVG file." };
         var html = new Option<string?>("--html") { Description = "Also write the week as an HTML page." };
         var command = new Command("week", "Draw the week: the figure 6 grid and every run, conflicts marked.") { ScheduleOption, horizon.From, horizon.Days, horizon.Learned, svg, html };
-        command.SetAction(parse => context.Execute(() =>
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var result = Check(context, parse, horizon);
+            var result = await CheckAsync(context, parse, horizon, token).ConfigureAwait(false);
             context.Out.Write(WeekDrawing.ToText(result));
             if (parse.GetValue(svg) is { } svgPath)
                 AtomicFile.WriteAllText(svgPath, WeekDrawing.ToSvg(result), "the week drawing");
@@ -215,8 +217,8 @@ public sealed class ScheduleCommands : ICliCommandGroup
         {
             var schedule = ReadSchedule(parse);
             var catalog = context.OpenCatalog(parse);
-            var result = await new RunScheduledJob(catalog, ScheduledJobRunnerRegistry.Discover())
-                .RunAsync(new RunScheduledJobRequest(schedule, parse.GetValue(job)!), context.Reporter(parse), token).ConfigureAwait(false);
+            var result = await new StartScheduledJobOperation(catalog, ScheduledJobRunnerRegistry.Discover())
+                .RunAsync(new StartScheduledJobRequest(schedule, parse.GetValue(job)!), context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).WriteOne(result, ("Job", r => r.Job), ("Type", r => r.Type.DisplayName()), ("Status", r => r.Status),
                 ("ExitCode", r => r.ExitCode), ("Duration", r => r.Duration), ("Message", r => r.Message));
             return result.ExitCode;

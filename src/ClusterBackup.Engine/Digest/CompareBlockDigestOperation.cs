@@ -12,11 +12,9 @@ namespace ClusterBackup.Engine.Digest;
 /// <para>Interruption: the backup is only ever written with the primary's blocks, block by block, and
 /// truncated last; a stopped repair leaves each block old or new (never worse) and a re-run finishes it.</para>
 /// </summary>
-public sealed class CompareBlockDigestOperation(IOperationReporter? reporter = null)
+public sealed class CompareBlockDigestOperation
 {
-    private readonly IOperationReporter _reporter = reporter ?? NullOperationReporter.Instance;
-
-    public async Task<BlockDigestComparison> RunAsync(CompareBlockDigestRequest request, CancellationToken cancellationToken = default)
+    public async Task<BlockDigestComparison> RunAsync(CompareBlockDigestRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         request.Options.Validate();
         var counterparts = (request.BackupPath is null ? 0 : 1) + (request.DigestFilePath is null ? 0 : 1) + (request.Remote is null ? 0 : 1);
@@ -24,14 +22,14 @@ public sealed class CompareBlockDigestOperation(IOperationReporter? reporter = n
             throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Path,
                 "Give exactly one counterpart to compare with: a backup path, a digest file, or a remote endpoint.");
         var result = request.Remote is not null
-            ? await DigestClient.CompareAsync(request, _reporter, cancellationToken).ConfigureAwait(false)
-            : await Task.Run(() => request.DigestFilePath is not null ? CompareWithDigestFile(request, cancellationToken) : CompareLocal(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+            ? await DigestClient.CompareAsync(request, reporter, cancellationToken).ConfigureAwait(false)
+            : await Task.Run(() => request.DigestFilePath is not null ? CompareWithDigestFile(request, reporter, cancellationToken) : CompareLocal(request, reporter, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (result.SizesDiffer)
-            _reporter.Warning($"The primary '{result.PrimaryPath}' is {result.PrimarySize} bytes and the backup '{result.BackupPath}' {result.BackupSize} bytes.");
+            reporter.Warning($"The primary '{result.PrimaryPath}' is {result.PrimarySize} bytes and the backup '{result.BackupPath}' {result.BackupSize} bytes.");
         return result;
     }
 
-    private BlockDigestComparison CompareWithDigestFile(CompareBlockDigestRequest request, CancellationToken token)
+    private static BlockDigestComparison CompareWithDigestFile(CompareBlockDigestRequest request, IOperationReporter reporter, CancellationToken token)
     {
         if (request.Repair)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, request.DigestFilePath!, "A digest file holds no data to repair from; compare with a path or an endpoint to repair.");
@@ -42,27 +40,27 @@ public sealed class CompareBlockDigestOperation(IOperationReporter? reporter = n
             throw new ClusterBackupException(ErrorKind.InvalidData, request.DigestFilePath!,
                 $"The digest file '{Path.GetFullPath(request.DigestFilePath!)}' was made with {stored.BlockSize}-byte blocks, but this comparison uses {options.BlockSize}-byte blocks; use -BlockSize {stored.BlockSize}.");
         using var primary = BlockStorage.OpenRead(request.Path);
-        var digests = BlockDigestEngine.Compute(primary, options, _reporter, $"Digesting {primary.Path}", token);
+        var digests = BlockDigestEngine.Compute(primary, options, reporter, $"Digesting {primary.Path}", token);
         var differing = DigestComparer.DifferingBlocks(digests, stored);
         var result = Summarize(primary.Path, Path.GetFullPath(request.DigestFilePath!), "DigestFile", options, digests, stored.DeviceSize, differing, stopwatch);
         return result;
     }
 
-    private BlockDigestComparison CompareLocal(CompareBlockDigestRequest request, CancellationToken token)
+    private static BlockDigestComparison CompareLocal(CompareBlockDigestRequest request, IOperationReporter reporter, CancellationToken token)
     {
         var stopwatch = Stopwatch.StartNew();
         var options = request.Options;
         var writeBackup = request.Repair && !request.WhatIf;
         using var primary = BlockStorage.OpenRead(request.Path);
         using var backup = writeBackup ? BlockStorage.OpenWrite(request.BackupPath!, create: false) : BlockStorage.OpenRead(request.BackupPath!);
-        var primaryDigests = BlockDigestEngine.Compute(primary, options, _reporter, $"Digesting {primary.Path}", token);
-        var backupDigests = BlockDigestEngine.Compute(backup, options, _reporter, $"Digesting {backup.Path}", token);
+        var primaryDigests = BlockDigestEngine.Compute(primary, options, reporter, $"Digesting {primary.Path}", token);
+        var backupDigests = BlockDigestEngine.Compute(backup, options, reporter, $"Digesting {backup.Path}", token);
         var differing = DigestComparer.DifferingBlocks(primaryDigests, backupDigests);
         var result = Summarize(primary.Path, backup.Path, "Local", options, primaryDigests, backup.Length, differing, stopwatch);
         if (!writeBackup)
             return result;
 
-        var writer = new BackupBlockWriter(backup, options.Algorithm, options.BlockSize, _reporter);
+        var writer = new BackupBlockWriter(backup, options.Algorithm, options.BlockSize, reporter);
         var activity = $"Repairing {backup.Path}";
         var buffer = new byte[options.BlockSize];
         for (var i = 0; i < differing.Count; i++)
@@ -76,9 +74,9 @@ public sealed class CompareBlockDigestOperation(IOperationReporter? reporter = n
             writer.Write(block, buffer.AsSpan(0, length));
             result.BytesToBackup += length;
             if (i % 256 == 0)
-                _reporter.Progress(activity, $"{i + 1} of {differing.Count} blocks written", (int)((i + 1L) * 100 / differing.Count));
+                reporter.Progress(activity, $"{i + 1} of {differing.Count} blocks written", (int)((i + 1L) * 100 / differing.Count));
         }
-        _reporter.Completed(activity);
+        reporter.Completed(activity);
         var verified = writer.Commit(primary.Length);
         ConfirmVerified(result, differing, primaryDigests, verified, backup.Path);
         result.BackupSize = backup.Length;

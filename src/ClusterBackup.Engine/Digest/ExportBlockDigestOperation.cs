@@ -17,25 +17,31 @@ public sealed class BlockDigestExport
     public double BytesPerSecond => Duration.TotalSeconds > 0 ? DeviceSize / Duration.TotalSeconds : 0;
 }
 
+/// <summary>What to digest and where the digest file goes.</summary>
+/// <param name="Path">The file or block device to digest.</param>
+/// <param name="DigestPath">The digest file to write (replaced if it exists).</param>
+/// <param name="Options">Block size, algorithm and parallelism of the digests.</param>
+public sealed record ExportBlockDigestRequest(string Path, string DigestPath, BlockDigestOptions Options);
+
 /// <summary>Digests a file or device and writes a digest file (docs/digest-format.md), e.g. to compare with later.</summary>
-public sealed class ExportBlockDigestOperation(IOperationReporter? reporter = null)
+public sealed class ExportBlockDigestOperation
 {
-    public Task<BlockDigestExport> RunAsync(string path, string digestPath, BlockDigestOptions options, CancellationToken token = default) => Task.Run(() =>
+    public Task<BlockDigestExport> RunAsync(ExportBlockDigestRequest request, IOperationReporter reporter, CancellationToken cancellationToken) => Task.Run(() =>
     {
         var stopwatch = Stopwatch.StartNew();
-        using var storage = BlockStorage.OpenRead(path);
-        var digests = BlockDigestEngine.Compute(storage, options, reporter, $"Digesting {storage.Path}", token);
+        using var storage = BlockStorage.OpenRead(request.Path);
+        var digests = BlockDigestEngine.Compute(storage, request.Options, reporter, $"Digesting {storage.Path}", cancellationToken);
         var elapsed = stopwatch.Elapsed;
-        DigestFile.Write(digestPath, digests, storage.Path);
+        DigestFile.Write(request.DigestPath, digests, storage.Path);
         return new BlockDigestExport
         {
             Path = storage.Path,
-            DigestPath = System.IO.Path.GetFullPath(digestPath),
+            DigestPath = System.IO.Path.GetFullPath(request.DigestPath),
             Algorithm = digests.Algorithm,
             BlockSize = digests.BlockSize,
             DeviceSize = digests.DeviceSize,
             BlockCount = digests.BlockCount,
             Duration = elapsed,
         };
-    }, token);
+    }, cancellationToken);
 }

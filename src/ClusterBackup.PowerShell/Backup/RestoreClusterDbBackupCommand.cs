@@ -17,7 +17,7 @@ namespace ClusterBackup.PowerShell.Backup;
 /// </example>
 /// </summary>
 [Cmdlet(VerbsData.Restore, "ClusterDbBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(RestoreResult))]
+[OutputType(typeof(RestoreDatabaseResult))]
 public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
 {
     /// <summary>The virtual server the backups were taken from.</summary>
@@ -57,13 +57,13 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
         try
         {
             DateTimeOffset? at = PointInTime is { } p ? new DateTimeOffset(p.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(p, DateTimeKind.Local) : p) : null;
-            var request = new DatabaseRestoreRequest(Server, Database, SessionState.Path.GetUnresolvedProviderPathFromPSPath(Target), at, TargetDatabase);
+            var request = new RestoreDatabaseRequest(Server, Database, SessionState.Path.GetUnresolvedProviderPathFromPSPath(Target), at, TargetDatabase);
             var result = RunEngine((token, reporter) =>
             {
                 var catalog = CatalogDatabase.Open(CatalogPath, reporter);
                 var configurationFile = ClusterBackupConfiguration.ResolvePath(ConfigurationPath, CatalogPath);
                 var configuration = ConfigurationPath is null && !File.Exists(configurationFile) ? null : ClusterBackupConfiguration.Load(configurationFile);
-                return new RestoreOperation(catalog, configuration).RunAsync(request, reporter, token);
+                return new RestoreDatabaseOperation(catalog, configuration).RunAsync(request, reporter, token);
             });
             WriteObject(result);
         }

@@ -85,13 +85,13 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
             return;
         try
         {
-            var request = new BackupRequest(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination), Database, Type, Server, Cluster, Initialize, Verify, Checksum, CopyOnly,
+            var request = new BackupDatabaseRequest(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination), Database, Type, Server, Cluster, Initialize, Verify, Checksum, CopyOnly,
                 Credential?.GetNetworkCredential());
             var sets = RunEngine((token, reporter) =>
             {
                 var catalog = Engine.Catalog.CatalogDatabase.Open(CatalogPath, reporter);
                 var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
-                return new BackupOperation(configuration, catalog).RunAsync(request, reporter, token);
+                return new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token);
             });
             foreach (var set in sets)
                 WriteObject(set);

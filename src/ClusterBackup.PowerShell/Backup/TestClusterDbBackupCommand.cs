@@ -55,13 +55,13 @@ public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
         var byId = ParameterSetName == "ById";
         try
         {
-            var request = byId ? new VerifyRequest(BackupSetId) : new VerifyRequest(null, Server, Database, Type, All);
+            var request = byId ? new VerifyBackupSetRequest(BackupSetId) : new VerifyBackupSetRequest(null, Server, Database, Type, All);
             var results = RunEngine((token, reporter) =>
             {
                 var catalog = CatalogDatabase.Open(CatalogPath, reporter);
                 var configurationFile = ClusterBackupConfiguration.ResolvePath(ConfigurationPath, CatalogPath);
                 var configuration = ConfigurationPath is null && !File.Exists(configurationFile) ? null : ClusterBackupConfiguration.Load(configurationFile);
-                return new VerifyOperation(catalog, configuration).RunAsync(request, reporter, token);
+                return new VerifyBackupSetOperation(catalog, configuration).RunAsync(request, reporter, token);
             });
             foreach (var result in results)
                 WriteObject(result);

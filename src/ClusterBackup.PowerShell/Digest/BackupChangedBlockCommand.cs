@@ -50,14 +50,14 @@ public sealed class BackupChangedBlockCommand : ClusterBackupCmdlet
         try
         {
             var catalog = OpenCatalog(CatalogPath);
-            var request = new ChangedBlockBackupRequest
+            var request = new BackupChangedBlockRequest
             {
                 SourcePath = GetUnresolvedProviderPathFromPSPath(Path),
                 StorePath = GetUnresolvedProviderPathFromPSPath(StorePath),
                 Options = new BlockDigestOptions { BlockSize = BlockSize, Algorithm = Algorithm },
                 AllowInconsistentCopy = AllowInconsistentCopy.IsPresent,
             };
-            WriteObject(RunEngine((token, reporter) => new ChangedBlockBackupOperation(catalog, reporter).RunAsync(request, token)));
+            WriteObject(RunEngine((token, reporter) => new BackupChangedBlockOperation(catalog).RunAsync(request, reporter, token)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -95,7 +95,7 @@ public sealed class CompareBlockDigestCommand : ClusterBackupCmdlet
                 Repair = Repair.IsPresent,
                 WhatIf = whatIf,
             };
-            WriteObject(RunEngine((token, reporter) => new CompareBlockDigestOperation(reporter).RunAsync(request, token)));
+            WriteObject(RunEngine((token, reporter) => new CompareBlockDigestOperation().RunAsync(request, reporter, token)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -47,7 +47,7 @@ public sealed class ExportBlockDigestCommand : ClusterBackupCmdlet
             var options = new BlockDigestOptions { BlockSize = BlockSize, Algorithm = Algorithm, Parallelism = Parallelism };
             var path = GetUnresolvedProviderPathFromPSPath(Path);
             var digestPath = GetUnresolvedProviderPathFromPSPath(DigestPath);
-            WriteObject(RunEngine((token, reporter) => new ExportBlockDigestOperation(reporter).RunAsync(path, digestPath, options, token)));
+            WriteObject(RunEngine((token, reporter) => new ExportBlockDigestOperation().RunAsync(new ExportBlockDigestRequest(path, digestPath, options), reporter, token)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

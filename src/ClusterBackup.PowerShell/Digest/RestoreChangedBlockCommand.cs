@@ -13,7 +13,7 @@ namespace ClusterBackup.PowerShell.Digest;
 /// </example>
 /// </summary>
 [Cmdlet(VerbsData.Restore, "ChangedBlock", SupportsShouldProcess = true)]
-[OutputType(typeof(ChangedBlockRestoreResult))]
+[OutputType(typeof(RestoreChangedBlockResult))]
 public sealed class RestoreChangedBlockCommand : ClusterBackupCmdlet
 {
     /// <summary>The store folder of the chain.</summary>
@@ -43,14 +43,14 @@ public sealed class RestoreChangedBlockCommand : ClusterBackupCmdlet
         try
         {
             var catalog = OpenCatalog(CatalogPath);
-            var request = new ChangedBlockRestoreRequest
+            var request = new RestoreChangedBlockRequest
             {
                 StorePath = GetUnresolvedProviderPathFromPSPath(StorePath),
                 Generation = Generation,
                 DestinationPath = GetUnresolvedProviderPathFromPSPath(Destination),
                 Force = Force.IsPresent,
             };
-            WriteObject(RunEngine((token, reporter) => new ChangedBlockRestoreOperation(catalog, reporter).RunAsync(request, token)));
+            WriteObject(RunEngine((token, reporter) => new RestoreChangedBlockOperation(catalog).RunAsync(request, reporter, token)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -29,6 +29,6 @@ public abstract class ScheduleHorizonCmdlet : ScheduleFileCmdlet
         var start = From is { } local
             ? ScheduleExpander.ToInstant(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), schedule.ResolveTimeZone()).Instant
             : ScheduleExpander.StartOfWeek(schedule, DateTimeOffset.UtcNow);
-        return new OverlapCheck().Run(new OverlapCheckRequest(schedule, start, start.AddDays(days), LearnFrom: learnFrom));
+        return RunEngine((token, reporter) => new TestScheduleOperation(learnFrom).RunAsync(new TestScheduleRequest(schedule, start, start.AddDays(days), Learned: Learned), reporter, token));
     }
 }

@@ -42,7 +42,7 @@ public sealed class StartClusterBackupJobCommand : ClusterBackupCmdlet
                 return;
             var catalog = OpenCatalog(CatalogPath);
             var result = RunEngine((token, reporter) =>
-                new RunScheduledJob(catalog, ScheduledJobRunnerRegistry.Discover()).RunAsync(new RunScheduledJobRequest(schedule, Job), reporter, token));
+                new StartScheduledJobOperation(catalog, ScheduledJobRunnerRegistry.Discover()).RunAsync(new StartScheduledJobRequest(schedule, Job), reporter, token));
             WriteObject(result);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -16,7 +16,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
 {
     private sealed record Scene(ClusterBackupConfiguration Configuration, CatalogDatabase Catalog, string Share, string Root) : IDisposable
     {
-        public BackupOperation Operation => new(Configuration, Catalog);
+        public BackupDatabaseOperation Operation => new(Configuration, Catalog);
         public void Dispose() { try { Directory.Delete(Root, true); } catch (IOException) { } }
     }
 
@@ -28,11 +28,11 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         return new Scene(ClusterBackupConfiguration.Load(pair.ConfigurationPath), CatalogDatabase.Open(Path.Combine(root, "catalog.db")), share, root);
     }
 
-    private static BackupRequest Request(string share, BackupType type = BackupType.Full, string server = PostgreSqlPair.VirtualServer,
+    private static BackupDatabaseRequest Request(string share, BackupType type = BackupType.Full, string server = PostgreSqlPair.VirtualServer,
         string database = PostgreSqlPair.Database, string? cluster = null, bool init = false) =>
         new(share, [database], type, server, cluster, Initialize: init);
 
-    private static async Task<ClusterBackupException> FailsCleanly(Scene scene, BackupRequest request, ErrorKind kind, string named)
+    private static async Task<ClusterBackupException> FailsCleanly(Scene scene, BackupDatabaseRequest request, ErrorKind kind, string named)
     {
         var ex = await Assert.ThrowsAsync<ClusterBackupException>(() => scene.Operation.RunAsync(request, NullOperationReporter.Instance, default));
         Assert.Equal(kind, ex.Kind);
@@ -181,7 +181,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
               "servers": [ { "name": "vs", "cluster": "c", "engine": "Oracle" } ] }
             """, Path.Combine(pair.Root, "x.json"));
         var ex = await Assert.ThrowsAsync<ClusterBackupException>(() =>
-            new BackupOperation(configuration, s.Catalog).RunAsync(new BackupRequest(s.Share, ["db"], BackupType.Full, "vs"), NullOperationReporter.Instance, default));
+            new BackupDatabaseOperation(configuration, s.Catalog).RunAsync(new BackupDatabaseRequest(s.Share, ["db"], BackupType.Full, "vs"), NullOperationReporter.Instance, default));
         Assert.Contains("Oracle", ex.Message);
     }
 
@@ -215,7 +215,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         var full = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
         var manifest = full.Files.Single(f => f.Path.EndsWith("backup_manifest")).Path;
         File.AppendAllText(manifest, " ");
-        var result = (await new VerifyOperation(s.Catalog, s.Configuration).RunAsync(new VerifyRequest(full.BackupSetId), NullOperationReporter.Instance, default)).Single();
+        var result = (await new VerifyBackupSetOperation(s.Catalog, s.Configuration).RunAsync(new VerifyBackupSetRequest(full.BackupSetId), NullOperationReporter.Instance, default)).Single();
         Assert.False(result.Verified);
         Assert.Contains(result.Problems, p => p.Contains("backup_manifest"));
         Assert.False(new BackupSetCatalog(s.Catalog).GetBackupSets(new BackupSetQuery(BackupSetId: full.BackupSetId)).Single().Verified);

@@ -19,8 +19,8 @@ public sealed class PostgreSqlFailoverTests
         using var pair = new PostgreSqlPair();
         var configuration = ClusterBackupConfiguration.Load(pair.ConfigurationPath);
         var catalog = CatalogDatabase.Open(pair.CatalogPath);
-        var backup = new BackupOperation(configuration, catalog);
-        BackupRequest Request(BackupType type, bool init = false, bool verify = false) =>
+        var backup = new BackupDatabaseOperation(configuration, catalog);
+        BackupDatabaseRequest Request(BackupType type, bool init = false, bool verify = false) =>
             new(pair.Share, [PostgreSqlPair.Database], type, Server: PostgreSqlPair.VirtualServer, Initialize: init, Verify: verify, Checksum: true);
         void Insert(int port, params int[] ids)
         {
@@ -63,8 +63,8 @@ public sealed class PostgreSqlFailoverTests
         Assert.Empty(await VerifyAll(catalog, configuration));
 
         var target = Path.Combine(pair.Root, "restored");
-        var restore = await new RestoreOperation(catalog, configuration).RunAsync(
-            new DatabaseRestoreRequest(PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, target, new DateTimeOffset(DateTime.SpecifyKind(pointInTime, DateTimeKind.Utc))),
+        var restore = await new RestoreDatabaseOperation(catalog, configuration).RunAsync(
+            new RestoreDatabaseRequest(PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, target, new DateTimeOffset(DateTime.SpecifyKind(pointInTime, DateTimeKind.Utc))),
             NullOperationReporter.Instance, default);
         Assert.Equal(full.BackupSetId, restore.FullBackupSetId);
         Assert.Equal(3, restore.LogBackupCount);
@@ -77,8 +77,8 @@ public sealed class PostgreSqlFailoverTests
         // A point after the last commit the log backups hold: everything in them.
         var end = Path.Combine(pair.Root, "restored-end");
         var reporter = new RecordingReporter();
-        await new RestoreOperation(catalog, configuration).RunAsync(
-            new DatabaseRestoreRequest(PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, end, log3.Finished), reporter, default);
+        await new RestoreDatabaseOperation(catalog, configuration).RunAsync(
+            new RestoreDatabaseRequest(PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, end, log3.Finished), reporter, default);
         Assert.Contains(reporter.Messages, m => m.Contains("replaying all of their WAL"));
         pair.Start(end, port);
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 9], PostgreSqlPair.Ids(port, PostgreSqlPair.Database, "t"));
@@ -87,8 +87,8 @@ public sealed class PostgreSqlFailoverTests
 
     private static async Task<List<string>> VerifyAll(CatalogDatabase catalog, ClusterBackupConfiguration configuration)
     {
-        var results = await new VerifyOperation(catalog, configuration).RunAsync(
-            new VerifyRequest(Server: PostgreSqlPair.VirtualServer, Database: PostgreSqlPair.Database, All: true), NullOperationReporter.Instance, default);
+        var results = await new VerifyBackupSetOperation(catalog, configuration).RunAsync(
+            new VerifyBackupSetRequest(Server: PostgreSqlPair.VirtualServer, Database: PostgreSqlPair.Database, All: true), NullOperationReporter.Instance, default);
         Assert.Equal(4, results.Count);
         return results.SelectMany(r => r.Problems).ToList();
     }

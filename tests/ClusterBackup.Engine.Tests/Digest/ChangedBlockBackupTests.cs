@@ -8,7 +8,7 @@ namespace ClusterBackup.Engine.Tests.Digest;
 
 public class ChangedBlockBackupTests
 {
-    private static ChangedBlockBackupRequest Request(string source, string store, bool allowInconsistent = true) => new()
+    private static BackupChangedBlockRequest Request(string source, string store, bool allowInconsistent = true) => new()
     {
         SourcePath = source,
         StorePath = store,
@@ -30,7 +30,7 @@ public class ChangedBlockBackupTests
             File.WriteAllBytes(source, DigestTestData.RandomBytes(100_000, 50));
             var catalog = CatalogDatabase.Open(dir.Combine("catalog.db"));
             var error = await Assert.ThrowsAsync<ClusterBackupException>(() =>
-                new ChangedBlockBackupOperation(catalog).RunAsync(Request(source, dir.Combine("store"), allowInconsistent: false)));
+                new BackupChangedBlockOperation(catalog).RunAsync(Request(source, dir.Combine("store"), allowInconsistent: false), NullOperationReporter.Instance, CancellationToken.None));
             Assert.Equal(ErrorKind.InvalidOperation, error.Kind);
             Assert.Contains("reflink", error.Message);
             Assert.Contains("-AllowInconsistentCopy", error.Message);
@@ -38,7 +38,7 @@ public class ChangedBlockBackupTests
             Assert.Single(Directory.GetFiles(work)); // no snapshot left behind
 
             var reporter = new RecordingReporter();
-            var generation = await new ChangedBlockBackupOperation(catalog, reporter).RunAsync(Request(source, dir.Combine("store")));
+            var generation = await new BackupChangedBlockOperation(catalog).RunAsync(Request(source, dir.Combine("store")), reporter, CancellationToken.None);
             Assert.Equal(SnapshotMethod.InconsistentCopy, generation.SnapshotMethod);
             Assert.Contains(reporter.Warnings, w => w.Contains("may not be consistent"));
         }
@@ -71,7 +71,7 @@ public class ChangedBlockBackupTests
         foreach (var state in states)
         {
             File.WriteAllBytes(source, state);
-            generations.Add(await new ChangedBlockBackupOperation(catalog).RunAsync(Request(source, store)));
+            generations.Add(await new BackupChangedBlockOperation(catalog).RunAsync(Request(source, store), NullOperationReporter.Instance, CancellationToken.None));
         }
 
         Assert.Equal([1, 2, 3, 4, 5], generations.Select(g => g.Generation));
@@ -83,7 +83,7 @@ public class ChangedBlockBackupTests
         for (var i = 0; i < states.Count; i++)
         {
             var restored = dir.Combine($"restored-{i + 1}");
-            var result = await new ChangedBlockRestoreOperation(catalog).RunAsync(new ChangedBlockRestoreRequest { StorePath = store, Generation = i + 1, DestinationPath = restored });
+            var result = await new RestoreChangedBlockOperation(catalog).RunAsync(new RestoreChangedBlockRequest { StorePath = store, Generation = i + 1, DestinationPath = restored }, NullOperationReporter.Instance, CancellationToken.None);
             Assert.True(result.VerifiedAgainstMap);
             Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(states[i])), DigestTestData.Sha256Of(restored));
         }
@@ -97,13 +97,13 @@ public class ChangedBlockBackupTests
         var store = dir.Combine("store");
         var catalog = CatalogDatabase.Open(dir.Combine("catalog.db"));
         File.WriteAllBytes(source, DigestTestData.RandomBytes(200_000, 55));
-        var generation = await new ChangedBlockBackupOperation(catalog).RunAsync(Request(source, store));
+        var generation = await new BackupChangedBlockOperation(catalog).RunAsync(Request(source, store), NullOperationReporter.Instance, CancellationToken.None);
         var bytes = File.ReadAllBytes(generation.DataFile);
         bytes[bytes.Length / 2] ^= 0xFF;
         File.WriteAllBytes(generation.DataFile, bytes);
 
         var error = await Assert.ThrowsAsync<ClusterBackupException>(() =>
-            new ChangedBlockRestoreOperation(catalog).RunAsync(new ChangedBlockRestoreRequest { StorePath = store, DestinationPath = dir.Combine("out") }));
+            new RestoreChangedBlockOperation(catalog).RunAsync(new RestoreChangedBlockRequest { StorePath = store, DestinationPath = dir.Combine("out") }, NullOperationReporter.Instance, CancellationToken.None));
         Assert.Equal(ErrorKind.InvalidData, error.Kind);
         Assert.Contains("checksum", error.Message);
         Assert.False(File.Exists(dir.Combine("out")));
@@ -155,7 +155,7 @@ public class ChangedBlockBackupTests
             for (var i = 0; i < 3; i++)
             {
                 WaitForMoreStamps(100);
-                generations.Add(await new ChangedBlockBackupOperation(catalog).RunAsync(Request(live, dir.Combine("store"), allowInconsistent: false)));
+                generations.Add(await new BackupChangedBlockOperation(catalog).RunAsync(Request(live, dir.Combine("store"), allowInconsistent: false), NullOperationReporter.Instance, CancellationToken.None));
             }
         }
         finally
@@ -168,7 +168,7 @@ public class ChangedBlockBackupTests
         foreach (var generation in generations)
         {
             var restored = dir.Combine($"gen{generation.Generation}");
-            await new ChangedBlockRestoreOperation(catalog).RunAsync(new ChangedBlockRestoreRequest { StorePath = dir.Combine("store"), Generation = generation.Generation, DestinationPath = restored });
+            await new RestoreChangedBlockOperation(catalog).RunAsync(new RestoreChangedBlockRequest { StorePath = dir.Combine("store"), Generation = generation.Generation, DestinationPath = restored }, NullOperationReporter.Instance, CancellationToken.None);
             AssertPointInTimeConsistent(File.ReadAllBytes(restored), 4096);
         }
     }

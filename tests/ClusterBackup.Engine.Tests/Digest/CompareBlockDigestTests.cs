@@ -7,14 +7,14 @@ public class CompareBlockDigestTests
 {
     private static async Task<BlockDigestComparison> CompareLocal(string primary, string backup, int blockSize, bool repair = false, bool whatIf = false,
         DigestAlgorithm algorithm = DigestAlgorithm.Sha256, CancellationToken token = default, RecordingReporter? reporter = null) =>
-        await new CompareBlockDigestOperation(reporter).RunAsync(new CompareBlockDigestRequest
+        await new CompareBlockDigestOperation().RunAsync(new CompareBlockDigestRequest
         {
             Path = primary,
             BackupPath = backup,
             Options = new BlockDigestOptions { BlockSize = blockSize, Algorithm = algorithm, GroupBlocks = 16 },
             Repair = repair,
             WhatIf = whatIf,
-        }, token);
+        }, reporter ?? (IOperationReporter)NullOperationReporter.Instance, token);
 
     [Theory]
     [InlineData(DigestAlgorithm.Sha256)]
@@ -182,7 +182,7 @@ public class CompareBlockDigestTests
             Path = dir.Combine("p"),
             DigestFilePath = dir.Combine("p.cbdigest"),
             Options = new BlockDigestOptions { BlockSize = 4096 },
-        }));
+        }, NullOperationReporter.Instance, CancellationToken.None));
         Assert.Equal(ErrorKind.InvalidData, error.Kind);
         Assert.Contains("8192-byte blocks", error.Message);
         Assert.Contains("-BlockSize 8192", error.Message);
@@ -203,7 +203,7 @@ public class CompareBlockDigestTests
             Path = dir.Combine("p"),
             DigestFilePath = dir.Combine("map.cbdigest"),
             Options = new BlockDigestOptions { BlockSize = 4096 },
-        });
+        }, NullOperationReporter.Instance, CancellationToken.None);
         Assert.Equal(DigestAlgorithm.Xxh3, result.Algorithm);
         Assert.Equal(500_000 / 4096, result.DifferingRanges.Single().FirstBlock);
     }

@@ -26,7 +26,7 @@ public class LoopDeviceDigestTests
             Path = dir.Combine("primary.img"),
             BackupPath = loop.Device,
             Repair = true,
-        });
+        }, NullOperationReporter.Instance, CancellationToken.None);
         Assert.Equal(size, result.BackupSize);
         Assert.Equal(blocks.Count, result.BlocksWritten);
         Assert.True(result.Identical);
@@ -44,14 +44,14 @@ public class LoopDeviceSizeTests
         File.WriteAllBytes(dir.Combine("big.img"), DigestTestData.RandomBytes(5 * 1024 * 1024, 62));
         File.WriteAllBytes(dir.Combine("small.img"), DigestTestData.RandomBytes(3 * 1024 * 1024 + 100, 63));
 
-        var error = await Assert.ThrowsAsync<ClusterBackupException>(() => new ClusterBackup.Engine.Digest.CompareBlockDigestOperation().RunAsync(
-            new ClusterBackup.Engine.Digest.CompareBlockDigestRequest { Path = dir.Combine("big.img"), BackupPath = loop.Device, Repair = true }));
+        var error = await Assert.ThrowsAsync<ClusterBackupException>(() => new CompareBlockDigestOperation().RunAsync(
+            new CompareBlockDigestRequest { Path = dir.Combine("big.img"), BackupPath = loop.Device, Repair = true }, NullOperationReporter.Instance, CancellationToken.None));
         Assert.Equal(ErrorKind.WriteError, error.Kind);
         Assert.Contains("block device", error.Message);
 
         var reporter = new RecordingReporter();
-        var result = await new ClusterBackup.Engine.Digest.CompareBlockDigestOperation(reporter).RunAsync(
-            new ClusterBackup.Engine.Digest.CompareBlockDigestRequest { Path = dir.Combine("small.img"), BackupPath = loop.Device, Repair = true });
+        var result = await new CompareBlockDigestOperation().RunAsync(
+            new CompareBlockDigestRequest { Path = dir.Combine("small.img"), BackupPath = loop.Device, Repair = true }, reporter, CancellationToken.None);
         Assert.True(result.SizesDiffer);
         Assert.False(result.Identical);
         Assert.True(result.Repaired);

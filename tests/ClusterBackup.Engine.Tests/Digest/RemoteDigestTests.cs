@@ -59,12 +59,12 @@ public class RemoteDigestTests
         var key = DigestTestData.WriteKey(dir);
         await using var endpoint = new Endpoint(dir.Combine("backup"), key);
 
-        var compare = await new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("primary"), endpoint, dir.Combine("backup", "copy"), key));
+        var compare = await new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("primary"), endpoint, dir.Combine("backup", "copy"), key), NullOperationReporter.Instance, CancellationToken.None);
         Assert.Equal(blocks.Count, compare.DifferingBlocks);
         Assert.Equal("Remote", compare.Mode);
         Assert.False(compare.Repaired);
 
-        var result = await new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("primary"), endpoint, dir.Combine("backup", "copy"), key, repair: true));
+        var result = await new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("primary"), endpoint, dir.Combine("backup", "copy"), key, repair: true), NullOperationReporter.Instance, CancellationToken.None);
         Assert.True(result.Repaired);
         Assert.Equal(blocks.Count, result.BlocksVerified);
         Assert.Equal(DigestTestData.Sha256Of(dir.Combine("primary")), DigestTestData.Sha256Of(dir.Combine("backup", "copy")));
@@ -86,7 +86,7 @@ public class RemoteDigestTests
         var key = DigestTestData.WriteKey(dir);
         await using var endpoint = new Endpoint(dir.Combine("primary"), key);
 
-        var result = await new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("copy"), endpoint, dir.Combine("primary", "data"), key, repair: true, role: DigestRole.Backup));
+        var result = await new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("copy"), endpoint, dir.Combine("primary", "data"), key, repair: true, role: DigestRole.Backup), NullOperationReporter.Instance, CancellationToken.None);
         Assert.Equal("Backup", result.InitiatedBy);
         Assert.True(result.Repaired);
         Assert.NotEmpty(result.DifferingRanges);
@@ -103,7 +103,7 @@ public class RemoteDigestTests
         var clientKey = DigestTestData.WriteKey(dir, "client.key");
         await using var endpoint = new Endpoint(dir.Path, serverKey);
 
-        var error = await Assert.ThrowsAsync<ClusterBackupException>(() => new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("p"), endpoint, dir.Combine("b"), clientKey, repair: true)));
+        var error = await Assert.ThrowsAsync<ClusterBackupException>(() => new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("p"), endpoint, dir.Combine("b"), clientKey, repair: true), NullOperationReporter.Instance, CancellationToken.None));
         Assert.Equal(ErrorKind.PermissionDenied, error.Kind);
         Assert.Contains("shared key does not match", error.Message);
         Assert.DoesNotContain(File.ReadAllText(clientKey).Trim(), error.Message);
@@ -120,12 +120,12 @@ public class RemoteDigestTests
         var key = DigestTestData.WriteKey(dir);
         await using var endpoint = new Endpoint(dir.Combine("served"), key, readOnly: true);
 
-        var outside = await Assert.ThrowsAnyAsync<ClusterBackupException>(() => new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("p"), endpoint, dir.Combine("p"), key)));
+        var outside = await Assert.ThrowsAnyAsync<ClusterBackupException>(() => new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("p"), endpoint, dir.Combine("p"), key), NullOperationReporter.Instance, CancellationToken.None));
         Assert.Contains("not served", outside.Message);
         File.CreateSymbolicLink(dir.Combine("served", "link"), dir.Combine("p"));
-        var throughLink = await Assert.ThrowsAnyAsync<ClusterBackupException>(() => new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("p"), endpoint, dir.Combine("served", "link"), key)));
+        var throughLink = await Assert.ThrowsAnyAsync<ClusterBackupException>(() => new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("p"), endpoint, dir.Combine("served", "link"), key), NullOperationReporter.Instance, CancellationToken.None));
         Assert.Contains("not served", throughLink.Message);
-        var readOnly = await Assert.ThrowsAnyAsync<ClusterBackupException>(() => new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("p"), endpoint, dir.Combine("served", "b"), key, repair: true)));
+        var readOnly = await Assert.ThrowsAnyAsync<ClusterBackupException>(() => new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("p"), endpoint, dir.Combine("served", "b"), key, repair: true), NullOperationReporter.Instance, CancellationToken.None));
         Assert.Contains("read-only", readOnly.Message);
     }
 
@@ -151,15 +151,14 @@ public class RemoteDigestTests
         });
         await using (var endpoint = new Endpoint(dir.Combine("backup"), key, reporter: endpointReporter))
         {
-            await Assert.ThrowsAnyAsync<Exception>(() => new CompareBlockDigestOperation().RunAsync(
-                Request(dir.Combine("primary"), endpoint, dir.Combine("backup", "copy"), key, repair: true), stop.Token));
+            await Assert.ThrowsAnyAsync<Exception>(() => new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("primary"), endpoint, dir.Combine("backup", "copy"), key, repair: true), NullOperationReporter.Instance, stop.Token));
         }
         // The endpoint has finished its session (disposed above), so the copy is stable to inspect.
         CompareBlockDigestTests.AssertEachBlockIsOldOrNew(File.ReadAllBytes(dir.Combine("backup", "copy")), original, changed, 4096);
 
         await using (var endpoint = new Endpoint(dir.Combine("backup"), key))
         {
-            var rerun = await new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("primary"), endpoint, dir.Combine("backup", "copy"), key, repair: true));
+            var rerun = await new CompareBlockDigestOperation().RunAsync(Request(dir.Combine("primary"), endpoint, dir.Combine("backup", "copy"), key, repair: true), NullOperationReporter.Instance, CancellationToken.None);
             Assert.True(rerun.Identical);
         }
         Assert.Equal(DigestTestData.Sha256Of(dir.Combine("primary")), DigestTestData.Sha256Of(dir.Combine("backup", "copy")));
@@ -194,7 +193,7 @@ public class RemoteLoopDeviceTests
                 RemotePath = loop.Device,
                 KeyFile = key,
                 Repair = true,
-            });
+            }, NullOperationReporter.Instance, CancellationToken.None);
             Assert.Equal(blocks.Count, result.BlocksVerified);
             Assert.True(result.Identical);
         }

@@ -163,8 +163,8 @@ public sealed class RunScheduledJobTests : IDisposable
     {
         var holders = new List<GuardHolder>();
         var runner = new RecordingRunner(ScheduledJobType.ShareToTape) { During = _ => { holders.AddRange(new ScheduleGuard(_catalog).Holders()); return Task.CompletedTask; } };
-        var result = await new RunScheduledJob(_catalog, new ScheduledJobRunnerRegistry([runner]))
-            .RunAsync(new RunScheduledJobRequest(_schedule, "share-to-tape"), NullOperationReporter.Instance, CancellationToken.None);
+        var result = await new StartScheduledJobOperation(_catalog, new ScheduledJobRunnerRegistry([runner]))
+            .RunAsync(new StartScheduledJobRequest(_schedule, "share-to-tape"), NullOperationReporter.Instance, CancellationToken.None);
 
         Assert.Equal(ScheduleRunStatus.Succeeded, result.Status);
         Assert.Equal(0, result.ExitCode);
@@ -182,8 +182,8 @@ public sealed class RunScheduledJobTests : IDisposable
         var registry = new ScheduledJobRunnerRegistry([new RecordingRunner(ScheduledJobType.TransDbNoInit)]);
         var tape = new ScheduleGuard(_catalog).TryAcquire(JobFootprint.Of(_schedule, _schedule.Job("share-to-tape")));
         var warnings = new List<string>();
-        var result = await new RunScheduledJob(_catalog, registry)
-            .RunAsync(new RunScheduledJobRequest(_schedule, "log-no-init"), new ListReporter(warnings), CancellationToken.None);
+        var result = await new StartScheduledJobOperation(_catalog, registry)
+            .RunAsync(new StartScheduledJobRequest(_schedule, "log-no-init"), new ListReporter(warnings), CancellationToken.None);
         Assert.Equal(ScheduleRunStatus.Refused, result.Status);
         Assert.Equal(ScheduledRunExitCodes.Refused, result.ExitCode);
         Assert.Equal(75, result.ExitCode);
@@ -195,8 +195,8 @@ public sealed class RunScheduledJobTests : IDisposable
     public async Task AFailingRunnerFailsTheRunAndStillReleasesTheLock()
     {
         var runner = new RecordingRunner(ScheduledJobType.FullDbWithInit) { Fail = new ClusterBackupException(ErrorKind.ConnectionError, "SQLVS1", "SQLVS1 does not answer") };
-        var result = await new RunScheduledJob(_catalog, new ScheduledJobRunnerRegistry([runner]))
-            .RunAsync(new RunScheduledJobRequest(_schedule, "full-with-init"), NullOperationReporter.Instance, CancellationToken.None);
+        var result = await new StartScheduledJobOperation(_catalog, new ScheduledJobRunnerRegistry([runner]))
+            .RunAsync(new StartScheduledJobRequest(_schedule, "full-with-init"), NullOperationReporter.Instance, CancellationToken.None);
         Assert.Equal((ScheduleRunStatus.Failed, 1, "SQLVS1 does not answer"), (result.Status, result.ExitCode, result.Message));
         Assert.Empty(new ScheduleGuard(_catalog).Holders());
     }
@@ -204,8 +204,8 @@ public sealed class RunScheduledJobTests : IDisposable
     [Fact]
     public async Task AJobTypeWithoutARunnerFailsWithItsName()
     {
-        var result = await new RunScheduledJob(_catalog, new ScheduledJobRunnerRegistry([]))
-            .RunAsync(new RunScheduledJobRequest(_schedule, "full-no-init"), NullOperationReporter.Instance, CancellationToken.None);
+        var result = await new StartScheduledJobOperation(_catalog, new ScheduledJobRunnerRegistry([]))
+            .RunAsync(new StartScheduledJobRequest(_schedule, "full-no-init"), NullOperationReporter.Instance, CancellationToken.None);
         Assert.Equal(ScheduleRunStatus.Failed, result.Status);
         Assert.Equal("No runner for FullDB No Init jobs is installed in this build, so job 'full-no-init' cannot run.", result.Message);
     }
@@ -228,8 +228,8 @@ public sealed class RunScheduledJobTests : IDisposable
                 expiresAfterBeats = new ScheduleGuard(_catalog).Holders().Single().Expires;
             },
         };
-        await new RunScheduledJob(_catalog, new ScheduledJobRunnerRegistry([runner]), clock) { Lease = lease }
-            .RunAsync(new RunScheduledJobRequest(_schedule, "share-to-tape"), NullOperationReporter.Instance, CancellationToken.None);
+        await new StartScheduledJobOperation(_catalog, new ScheduledJobRunnerRegistry([runner]), clock) { Lease = lease }
+            .RunAsync(new StartScheduledJobRequest(_schedule, "share-to-tape"), NullOperationReporter.Instance, CancellationToken.None);
         Assert.Equal(clock.Now + lease, expiresAfterBeats);
     }
 
@@ -249,8 +249,8 @@ public sealed class RunScheduledJobTests : IDisposable
         foreach (var m in minutes)
         {
             var runner = new RecordingRunner(ScheduledJobType.TransDbNoInit) { During = _ => { clock.Now += TimeSpan.FromMinutes(m); return Task.CompletedTask; } };
-            await new RunScheduledJob(_catalog, new ScheduledJobRunnerRegistry([runner]), clock)
-                .RunAsync(new RunScheduledJobRequest(_schedule, job.Name), NullOperationReporter.Instance, CancellationToken.None);
+            await new StartScheduledJobOperation(_catalog, new ScheduledJobRunnerRegistry([runner]), clock)
+                .RunAsync(new StartScheduledJobRequest(_schedule, job.Name), NullOperationReporter.Instance, CancellationToken.None);
             clock.Now += TimeSpan.FromHours(3);
         }
         Assert.Equal(TimeSpan.FromMinutes(22), estimator.Expected(job));

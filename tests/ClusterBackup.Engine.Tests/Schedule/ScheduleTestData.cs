@@ -1,3 +1,4 @@
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Schedule;
 
 namespace ClusterBackup.Engine.Tests.Schedule;
@@ -11,6 +12,10 @@ internal static class ScheduleTestData
 
     public static DateTimeOffset Local(string zone, DateTime local) =>
         ScheduleExpander.ToInstant(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), TimeZoneInfo.FindSystemTimeZoneById(zone)).Instant;
+
+    /// <summary>Runs the overlap check of Test-ClusterBackupSchedule on a request, reporting nowhere.</summary>
+    public static Task<OverlapCheckResult> TestAsync(TestScheduleRequest request) =>
+        new TestScheduleOperation().RunAsync(request, NullOperationReporter.Instance, CancellationToken.None);
 
     public static BackupSchedule WithJob(BackupSchedule schedule, string name, Func<ScheduledJob, ScheduledJob> change) =>
         schedule with { Jobs = schedule.Jobs.Select(j => j.Name == name ? change(j) : j).ToList() };

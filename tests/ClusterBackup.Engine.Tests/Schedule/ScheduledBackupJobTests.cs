@@ -15,15 +15,15 @@ public class ScheduledBackupJobTests
         var schedule = Figure6Template.Create("UTC", cluster: PostgreSqlPair.Cluster, server: PostgreSqlPair.VirtualServer,
             database: PostgreSqlPair.Database, share: pair.Share);
         var catalog = CatalogDatabase.Open(pair.CatalogPath);
-        var run = new RunScheduledJob(catalog, ScheduledJobRunnerRegistry.Discover());
+        var run = new StartScheduledJobOperation(catalog, ScheduledJobRunnerRegistry.Discover());
 
-        var full = await run.RunAsync(new RunScheduledJobRequest(schedule, "full-with-init"), NullOperationReporter.Instance, default);
+        var full = await run.RunAsync(new StartScheduledJobRequest(schedule, "full-with-init"), NullOperationReporter.Instance, default);
         Assert.True(full.Status == ScheduleRunStatus.Succeeded, full.Message);
         PostgreSqlPair.Execute(pair.PrimaryPort, PostgreSqlPair.Database, "CREATE TABLE IF NOT EXISTS scheduled(id int); INSERT INTO scheduled VALUES (1);");
-        var log = await run.RunAsync(new RunScheduledJobRequest(schedule, "log-no-init"), NullOperationReporter.Instance, default);
+        var log = await run.RunAsync(new StartScheduledJobRequest(schedule, "log-no-init"), NullOperationReporter.Instance, default);
         Assert.True(log.Status == ScheduleRunStatus.Succeeded, log.Message);
         PostgreSqlPair.Execute(pair.PrimaryPort, PostgreSqlPair.Database, "INSERT INTO scheduled VALUES (2);");
-        var secondLog = await run.RunAsync(new RunScheduledJobRequest(schedule, "log-no-init"), NullOperationReporter.Instance, default);
+        var secondLog = await run.RunAsync(new StartScheduledJobRequest(schedule, "log-no-init"), NullOperationReporter.Instance, default);
         Assert.True(secondLog.Status == ScheduleRunStatus.Succeeded, secondLog.Message);
 
         var sets = new BackupSetCatalog(catalog).GetBackupSets(new BackupSetQuery(PostgreSqlPair.VirtualServer, PostgreSqlPair.Database));

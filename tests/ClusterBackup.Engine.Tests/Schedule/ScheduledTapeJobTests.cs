@@ -18,9 +18,9 @@ public class ScheduledTapeJobTests
         {
             Jobs = template.Jobs.Select(j => j.Type == ScheduledJobType.ShareToTape ? j with { Tape = new TapeConfiguration { Agents = agents, Library = kit.Library.Root } } : j).ToList(),
         };
-        var run = new RunScheduledJob(kit.Catalog.Database, ScheduledJobRunnerRegistry.Discover());
+        var run = new StartScheduledJobOperation(kit.Catalog.Database, ScheduledJobRunnerRegistry.Discover());
 
-        var result = await run.RunAsync(new RunScheduledJobRequest(schedule, "share-to-tape"), NullOperationReporter.Instance, default);
+        var result = await run.RunAsync(new StartScheduledJobRequest(schedule, "share-to-tape"), NullOperationReporter.Instance, default);
 
         Assert.True(result.Status == ScheduleRunStatus.Succeeded, result.Message);
         Assert.Contains("2 objects", result.Message);
@@ -33,9 +33,9 @@ public class ScheduledTapeJobTests
     {
         using var kit = new TapeTestKit();
         var schedule = Figure6Template.Create("UTC", share: kit.Directory.Combine("share"));
-        var run = new RunScheduledJob(kit.Catalog.Database, ScheduledJobRunnerRegistry.Discover());
+        var run = new StartScheduledJobOperation(kit.Catalog.Database, ScheduledJobRunnerRegistry.Discover());
 
-        var result = await run.RunAsync(new RunScheduledJobRequest(schedule, "share-to-tape"), NullOperationReporter.Instance, default);
+        var result = await run.RunAsync(new StartScheduledJobRequest(schedule, "share-to-tape"), NullOperationReporter.Instance, default);
 
         Assert.Equal(ScheduleRunStatus.Failed, result.Status);
         Assert.Contains("names no media-agent configuration", result.Message);

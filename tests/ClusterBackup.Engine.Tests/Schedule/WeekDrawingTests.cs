@@ -6,12 +6,12 @@ namespace ClusterBackup.Engine.Tests.Schedule;
 
 public class WeekDrawingTests
 {
-    private static OverlapCheckResult Check(BackupSchedule schedule) => new OverlapCheck().Run(new OverlapCheckRequest(schedule, OrdinaryMonday(NewYork)));
+    private static Task<OverlapCheckResult> Check(BackupSchedule schedule) => TestAsync(new TestScheduleRequest(schedule, OrdinaryMonday(NewYork)));
 
     [Fact]
-    public void TheConsoleGridIsFigure6()
+    public async Task TheConsoleGridIsFigure6()
     {
-        var text = WeekDrawing.ToText(Check(Figure6Template.Create(NewYork)));
+        var text = WeekDrawing.ToText(await Check(Figure6Template.Create(NewYork)));
         var lines = text.Split('\n');
         Assert.EndsWith("no conflicts", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("01:00 weekly     FullDB With Init              X                                   X"));
@@ -24,10 +24,10 @@ public class WeekDrawingTests
     }
 
     [Fact]
-    public void ConflictsAreMarkedInEveryRendering()
+    public async Task ConflictsAreMarkedInEveryRendering()
     {
         var schedule = WithJob(Figure6Template.Create(NewYork), "share-to-tape", j => j with { Recurrence = j.Recurrence with { At = new TimeOnly(2, 40) } });
-        var result = Check(schedule);
+        var result = await Check(schedule);
         var text = WeekDrawing.ToText(result);
         Assert.Contains("Wed 25    ..FFF!T", text);
         Assert.Contains("CONFLICT log-no-init (Wed 02:30-02:50) overlaps share-to-tape (Wed 02:40-03:30) by 10 min", text);
@@ -44,9 +44,9 @@ public class WeekDrawingTests
     }
 
     [Fact]
-    public void TheSvgOfFigure6IsWellFormedAndShowsEveryRun()
+    public async Task TheSvgOfFigure6IsWellFormedAndShowsEveryRun()
     {
-        var result = Check(Figure6Template.Create(NewYork));
+        var result = await Check(Figure6Template.Create(NewYork));
         var svg = XDocument.Parse(WeekDrawing.ToSvg(result));
         XNamespace ns = "http://www.w3.org/2000/svg";
         Assert.Equal(result.Occurrences.Count, svg.Descendants(ns + "rect").Count(r => r.Element(ns + "title") is not null));

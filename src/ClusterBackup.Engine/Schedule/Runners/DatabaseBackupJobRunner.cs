@@ -6,7 +6,7 @@ using ClusterBackup.Engine.Configuration;
 namespace ClusterBackup.Engine.Schedule.Runners;
 
 /// <summary>
-/// Runs the four database -> share job types of a schedule through the same <see cref="BackupOperation"/> as
+/// Runs the four database -> share job types of a schedule through the same <see cref="BackupDatabaseOperation"/> as
 /// Start-ClusterDbBackup: FullDB/TransDB With Init start a new media set, No Init appends. Scheduled backups are
 /// always verified, because nobody watches them run. The configuration is the one next to the catalog (or
 /// CLUSTERBACKUP_CONFIG), as for the cmdlet.
@@ -22,7 +22,7 @@ internal sealed class DatabaseBackupJobRunner : IScheduledJobRunner
         if (string.IsNullOrWhiteSpace(job.Share))
             throw new ClusterBackupException(ErrorKind.InvalidArgument, job.Name, $"Job '{job.Name}' of schedule '{context.Schedule.Name}' names no backup share.");
         var configuration = ClusterBackupConfiguration.Load(catalogPath: context.Catalog.Path);
-        var request = new BackupRequest(
+        var request = new BackupDatabaseRequest(
             job.Share,
             job.Databases,
             job.Type.IsFull() ? BackupType.Full : BackupType.Log,
@@ -30,7 +30,7 @@ internal sealed class DatabaseBackupJobRunner : IScheduledJobRunner
             Cluster: job.Cluster,
             Initialize: job.Type.Initializes(),
             Verify: true);
-        var sets = await new BackupOperation(configuration, context.Catalog).RunAsync(request, context.Reporter, cancellationToken).ConfigureAwait(false);
+        var sets = await new BackupDatabaseOperation(configuration, context.Catalog).RunAsync(request, context.Reporter, cancellationToken).ConfigureAwait(false);
         return string.Join("; ", sets.Select(s => $"{s.Type} backup of {s.Database} on {s.Node}: {s.SizeBytes} bytes, media set {s.MediaSetId[..8]} position {s.Position}, verified"));
     }
 }

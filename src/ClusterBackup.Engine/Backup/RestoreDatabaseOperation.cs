@@ -9,10 +9,10 @@ namespace ClusterBackup.Engine.Backup;
 /// <param name="TargetLocation">A new (absent or empty) data directory for PostgreSQL; a file folder for SQL Server.</param>
 /// <param name="PointInTime">Stop here; null restores everything the chain holds.</param>
 /// <param name="TargetDatabase">SQL Server: the new database name. PostgreSQL restores the whole server and ignores it.</param>
-public sealed record DatabaseRestoreRequest(string Server, string Database, string TargetLocation, DateTimeOffset? PointInTime = null, string? TargetDatabase = null);
+public sealed record RestoreDatabaseRequest(string Server, string Database, string TargetLocation, DateTimeOffset? PointInTime = null, string? TargetDatabase = null);
 
 /// <summary>What a restore used and where it went.</summary>
-public sealed record RestoreResult(
+public sealed record RestoreDatabaseResult(
     string VirtualServer, string Database, string TargetLocation, DateTimeOffset? PointInTime,
     Guid FullBackupSetId, int LogBackupCount, DateTimeOffset Started, DateTimeOffset Finished)
 {
@@ -24,11 +24,11 @@ public sealed record RestoreResult(
 /// point in time and the log backups after it up to the first that reaches that time, checks every file's
 /// SHA-256 against the catalog, and has the engine restore the chain into a new location.
 /// </summary>
-public sealed class RestoreOperation(CatalogDatabase catalogDatabase, ClusterBackupConfiguration? configuration = null)
+public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, ClusterBackupConfiguration? configuration = null)
 {
     private readonly BackupSetCatalog _catalog = new(catalogDatabase);
 
-    public async Task<RestoreResult> RunAsync(DatabaseRestoreRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<RestoreDatabaseResult> RunAsync(RestoreDatabaseRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         var chain = SelectChain(request);
@@ -42,11 +42,11 @@ public sealed class RestoreOperation(CatalogDatabase catalogDatabase, ClusterBac
         var engine = EngineLookup.For(chain[0], configuration);
         reporter.Verbose($"Restoring '{request.Database}' from full backup {chain[0].BackupSetId} and {chain.Count - 1} log backup(s) into '{request.TargetLocation}'.");
         await engine.RestoreAsync(new RestoreRequest(chain, request.TargetLocation, request.PointInTime, request.TargetDatabase), reporter, cancellationToken).ConfigureAwait(false);
-        return new RestoreResult(chain[0].VirtualServer, request.Database, Path.GetFullPath(request.TargetLocation), request.PointInTime,
+        return new RestoreDatabaseResult(chain[0].VirtualServer, request.Database, Path.GetFullPath(request.TargetLocation), request.PointInTime,
             chain[0].BackupSetId, chain.Count - 1, started, DateTimeOffset.UtcNow);
     }
 
-    internal IReadOnlyList<BackupSet> SelectChain(DatabaseRestoreRequest request)
+    internal IReadOnlyList<BackupSet> SelectChain(RestoreDatabaseRequest request)
     {
         var sets = BackupChain.ChainSets(_catalog, request.Server, request.Database);
         var target = request.PointInTime;

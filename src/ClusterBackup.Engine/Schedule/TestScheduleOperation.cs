@@ -1,4 +1,5 @@
 using System.Globalization;
+using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Schedule;
@@ -7,10 +8,10 @@ namespace ClusterBackup.Engine.Schedule;
 /// <param name="Schedule">The schedule to check.</param>
 /// <param name="From">Start of the horizon.</param>
 /// <param name="To">End of the horizon (exclusive); default a week after From.</param>
-/// <param name="Durations">How long each job is expected to run; default its ExpectedDuration, or the learned one with <paramref name="LearnFrom"/>.</param>
-/// <param name="LearnFrom">A catalog whose run history gives learned durations (<see cref="DurationEstimator"/>).</param>
-public sealed record OverlapCheckRequest(BackupSchedule Schedule, DateTimeOffset? From = null, DateTimeOffset? To = null,
-    Func<ScheduledJob, TimeSpan>? Durations = null, Catalog.CatalogDatabase? LearnFrom = null);
+/// <param name="Durations">How long each job is expected to run; default its ExpectedDuration, or the learned one with <paramref name="Learned"/>.</param>
+/// <param name="Learned">Use the durations learned from the catalog's run history (<see cref="DurationEstimator"/>); the operation needs the catalog.</param>
+public sealed record TestScheduleRequest(BackupSchedule Schedule, DateTimeOffset? From = null, DateTimeOffset? To = null,
+    Func<ScheduledJob, TimeSpan>? Durations = null, bool Learned = false);
 
 /// <summary>The planned runs of the horizon and every conflict among them; <see cref="IsSafe"/> when there is none.</summary>
 public sealed record OverlapCheckResult(BackupSchedule Schedule, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<ScheduleOccurrence> Occurrences, IReadOnlyList<ScheduleConflict> Conflicts)
@@ -19,16 +20,23 @@ public sealed record OverlapCheckResult(BackupSchedule Schedule, DateTimeOffset 
 }
 
 /// <summary>
-/// The overlap proof: expands every enabled job over the horizon (plus the runs that start earlier and are still
+/// Test-ClusterBackupSchedule, Show-ClusterBackupWeek and `clusterbackup schedule test|week`: the overlap proof. It expands every enabled job over the horizon (plus the runs that start earlier and are still
 /// going), compares every pair of runs that overlap in time with <see cref="JobConflictRule"/>, and for each conflict
 /// searches the smallest whole-minute shift of either job, earlier or later, after which the two no longer meet and
-/// the moved job meets no one it did not meet before.
+/// the moved job meets no one it did not meet before. It changes nothing, and runs on the calling thread.
 /// </summary>
-public sealed class OverlapCheck
+/// <param name="runHistory">The catalog whose run history gives learned durations; needed only for a request with Learned.</param>
+public sealed class TestScheduleOperation(CatalogDatabase? runHistory = null)
 {
     private static readonly TimeSpan MaxShift = TimeSpan.FromDays(1);
 
-    public OverlapCheckResult Run(OverlapCheckRequest request)
+    public Task<OverlapCheckResult> RunAsync(TestScheduleRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Check(request, cancellationToken));
+    }
+
+    private OverlapCheckResult Check(TestScheduleRequest request, CancellationToken cancellationToken)
     {
         var schedule = request.Schedule;
         schedule.Validate();
@@ -36,8 +44,10 @@ public sealed class OverlapCheck
         var to = request.To ?? from.AddDays(7);
         if (to <= from)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, schedule.Name, $"The horizon ends ({to:u}) before it starts ({from:u}).");
+        if (request.Learned && runHistory is null)
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, schedule.Name, "Learned durations need the catalog that holds the run history.");
         var durations = request.Durations
-            ?? (request.LearnFrom is { } catalog ? new DurationEstimator(catalog, schedule.Name).Expected : j => j.ExpectedDuration);
+            ?? (request.Learned ? new DurationEstimator(runHistory!, schedule.Name).Expected : j => j.ExpectedDuration);
         var longest = schedule.Jobs.Where(j => j.Enabled).Select(durations).DefaultIfEmpty(TimeSpan.Zero).Max();
         var zone = schedule.ResolveTimeZone();
         // Runs that start before the horizon but are still going inside it count too.
@@ -46,6 +56,7 @@ public sealed class OverlapCheck
         var conflicts = new List<ScheduleConflict>();
         foreach (var (first, second, reason) in FindConflicts(all, footprints))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (second.Start < from || second.Start >= to)
                 continue;
             var overlapEnd = first.End < second.End ? first.End : second.End;

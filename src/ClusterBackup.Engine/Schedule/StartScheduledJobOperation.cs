@@ -12,7 +12,7 @@ public static class ScheduledRunExitCodes
     public const int Refused = 75;
 }
 
-public sealed record RunScheduledJobRequest(BackupSchedule Schedule, string JobName);
+public sealed record StartScheduledJobRequest(BackupSchedule Schedule, string JobName);
 
 /// <summary>How one scheduled run ended; <see cref="ExitCode"/> is what the process should exit with.</summary>
 public sealed record ScheduledJobRunResult
@@ -40,14 +40,14 @@ public sealed record ScheduledJobRunResult
 /// returns), renews the lease while the runner works, records the run (its duration feeds learned durations) and
 /// releases the lock, also when the runner throws or is cancelled.
 /// </summary>
-public sealed class RunScheduledJob(CatalogDatabase catalog, ScheduledJobRunnerRegistry runners, TimeProvider? clock = null)
+public sealed class StartScheduledJobOperation(CatalogDatabase catalog, ScheduledJobRunnerRegistry runners, TimeProvider? clock = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>Lets tests use a short lease; the heartbeat renews it at a third of its length.</summary>
     public TimeSpan Lease { get; init; } = ScheduleGuard.DefaultLease;
 
-    public async Task<ScheduledJobRunResult> RunAsync(RunScheduledJobRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<ScheduledJobRunResult> RunAsync(StartScheduledJobRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var schedule = request.Schedule;
         var job = schedule.Job(request.JobName);

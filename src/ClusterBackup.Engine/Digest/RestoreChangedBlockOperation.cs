@@ -4,7 +4,7 @@ using ClusterBackup.Engine.Digest.Incremental;
 
 namespace ClusterBackup.Engine.Digest;
 
-public sealed record ChangedBlockRestoreRequest
+public sealed record RestoreChangedBlockRequest
 {
     public required string StorePath { get; init; }
 
@@ -18,7 +18,7 @@ public sealed record ChangedBlockRestoreRequest
 }
 
 /// <summary>The outcome of a restore: which generation, where, and that it matched its backup map.</summary>
-public sealed class ChangedBlockRestoreResult
+public sealed class RestoreChangedBlockResult
 {
     public string StorePath { get; set; } = "";
     public int Generation { get; set; }
@@ -34,14 +34,12 @@ public sealed class ChangedBlockRestoreResult
 /// changed-block file's checksum is checked), digests the result and compares it with generation N's
 /// backup map, and only then renames it to the destination.
 /// </summary>
-public sealed class ChangedBlockRestoreOperation(CatalogDatabase catalog, IOperationReporter? reporter = null)
+public sealed class RestoreChangedBlockOperation(CatalogDatabase catalog)
 {
-    private readonly IOperationReporter _reporter = reporter ?? NullOperationReporter.Instance;
+    public Task<RestoreChangedBlockResult> RunAsync(RestoreChangedBlockRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        Task.Run(() => Run(request, reporter, cancellationToken), cancellationToken);
 
-    public Task<ChangedBlockRestoreResult> RunAsync(ChangedBlockRestoreRequest request, CancellationToken token = default) =>
-        Task.Run(() => Run(request, token), token);
-
-    private ChangedBlockRestoreResult Run(ChangedBlockRestoreRequest request, CancellationToken token)
+    private RestoreChangedBlockResult Run(RestoreChangedBlockRequest request, IOperationReporter reporter, CancellationToken token)
     {
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         var store = Path.GetFullPath(request.StorePath);
@@ -64,14 +62,14 @@ public sealed class ChangedBlockRestoreOperation(CatalogDatabase catalog, IOpera
                 var activity = $"Restoring generation {wanted} of {target.SourcePath}";
                 for (var i = 0; i < chain.Count; i++)
                 {
-                    _reporter.Progress(activity, $"applying generation {chain[i].Generation}", i * 100 / chain.Count);
+                    reporter.Progress(activity, $"applying generation {chain[i].Generation}", i * 100 / chain.Count);
                     ChangedBlockFile.ApplyTo(chain[i].DataFile, chain[i].Generation, target.BlockSize, output, token);
                 }
                 output.Flush();
-                _reporter.Completed(activity);
+                reporter.Completed(activity);
 
                 var map = DigestFile.Read(target.MapFile);
-                var rebuilt = BlockDigestEngine.Compute(output, new BlockDigestOptions { BlockSize = map.BlockSize, Algorithm = map.Algorithm }, _reporter, $"Verifying {destination}", token);
+                var rebuilt = BlockDigestEngine.Compute(output, new BlockDigestOptions { BlockSize = map.BlockSize, Algorithm = map.Algorithm }, reporter, $"Verifying {destination}", token);
                 var differing = DigestComparer.DifferingBlocks(rebuilt, map, target.MapFile);
                 if (differing.Count > 0 || rebuilt.DeviceSize != map.DeviceSize)
                     throw new ClusterBackupException(ErrorKind.InvalidData, store,
@@ -85,7 +83,7 @@ public sealed class ChangedBlockRestoreOperation(CatalogDatabase catalog, IOpera
             catch (IOException) { }
             throw;
         }
-        return new ChangedBlockRestoreResult
+        return new RestoreChangedBlockResult
         {
             StorePath = store,
             Generation = wanted,

@@ -13,11 +13,11 @@ namespace ClusterBackup.Engine.Backup;
 /// cluster, database, share, free space, a full backup before a log backup), so bad input leaves no file that
 /// looks complete and no change in the catalog.
 /// </summary>
-public sealed class BackupOperation(ClusterBackupConfiguration configuration, CatalogDatabase catalogDatabase)
+public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configuration, CatalogDatabase catalogDatabase)
 {
     private readonly BackupSetCatalog _catalog = new(catalogDatabase);
 
-    public async Task<IReadOnlyList<BackupSet>> RunAsync(BackupRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BackupSet>> RunAsync(BackupDatabaseRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         if (request.Databases.Count == 0 || request.Databases.Any(string.IsNullOrWhiteSpace))
             throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Server ?? request.Cluster ?? "", "Name at least one database to back up.");
@@ -43,7 +43,7 @@ public sealed class BackupOperation(ClusterBackupConfiguration configuration, Ca
         return results;
     }
 
-    private ServerDefinition SelectServer(BackupRequest request)
+    private ServerDefinition SelectServer(BackupDatabaseRequest request)
     {
         ServerDefinition server;
         if (request.Server is not null)
@@ -92,7 +92,7 @@ public sealed class BackupOperation(ClusterBackupConfiguration configuration, Ca
         return full;
     }
 
-    private async Task<BackupSet> BackupOneAsync(BackupRequest request, string share, ResolvedServer resolved, string database, BackupSet? previous,
+    private async Task<BackupSet> BackupOneAsync(BackupDatabaseRequest request, string share, ResolvedServer resolved, string database, BackupSet? previous,
         IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var virtualServer = resolved.Definition.Name;
@@ -149,7 +149,7 @@ public sealed class BackupOperation(ClusterBackupConfiguration configuration, Ca
             reporter.Verbose($"Recorded backup set {recorded.BackupSetId} at position {recorded.Position} of media set {recorded.MediaSetId}.");
             if (!request.Verify)
                 return recorded;
-            var verification = await new VerifyOperation(catalogDatabase, configuration).VerifySetAsync(recorded, resolved.Engine, reporter, cancellationToken).ConfigureAwait(false);
+            var verification = await new VerifyBackupSetOperation(catalogDatabase, configuration).VerifySetAsync(recorded, resolved.Engine, reporter, cancellationToken).ConfigureAwait(false);
             if (!verification.Verified)
                 reporter.Warning($"Verification of backup set {recorded.BackupSetId} of '{database}' failed: {string.Join("; ", verification.Problems)}");
             return _catalog.GetBackupSets(new BackupSetQuery(BackupSetId: recorded.BackupSetId)).Single();

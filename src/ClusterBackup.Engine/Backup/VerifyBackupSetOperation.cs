@@ -6,7 +6,7 @@ using ClusterBackup.Engine.Databases;
 namespace ClusterBackup.Engine.Backup;
 
 /// <summary>Which backup sets to verify: one by id, or the latest (or all) of a server's database.</summary>
-public sealed record VerifyRequest(Guid? BackupSetId = null, string? Server = null, string? Database = null, BackupType? Type = null, bool All = false);
+public sealed record VerifyBackupSetRequest(Guid? BackupSetId = null, string? Server = null, string? Database = null, BackupType? Type = null, bool All = false);
 
 /// <summary>The outcome of verifying one backup set.</summary>
 public sealed record BackupVerification(
@@ -18,11 +18,11 @@ public sealed record BackupVerification(
 /// with the size and SHA-256 the catalog recorded, then asks the engine to verify the backup itself
 /// (PostgreSQL: pg_verifybackup, WAL continuity; SQL Server: RESTORE VERIFYONLY), and records the result.
 /// </summary>
-public sealed class VerifyOperation(CatalogDatabase catalogDatabase, ClusterBackupConfiguration? configuration = null)
+public sealed class VerifyBackupSetOperation(CatalogDatabase catalogDatabase, ClusterBackupConfiguration? configuration = null)
 {
     private readonly BackupSetCatalog _catalog = new(catalogDatabase);
 
-    public async Task<IReadOnlyList<BackupVerification>> RunAsync(VerifyRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BackupVerification>> RunAsync(VerifyBackupSetRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var sets = Select(request);
         var results = new List<BackupVerification>();
@@ -31,7 +31,7 @@ public sealed class VerifyOperation(CatalogDatabase catalogDatabase, ClusterBack
         return results;
     }
 
-    private IReadOnlyList<BackupSet> Select(VerifyRequest request)
+    private IReadOnlyList<BackupSet> Select(VerifyBackupSetRequest request)
     {
         if (request.BackupSetId is { } id)
             return _catalog.GetBackupSets(new BackupSetQuery(BackupSetId: id)) is { Count: > 0 } found

@@ -5,7 +5,7 @@ using ClusterBackup.Engine.Digest.Incremental;
 namespace ClusterBackup.Engine.Digest;
 
 /// <summary>What to back up, where, and how.</summary>
-public sealed record ChangedBlockBackupRequest
+public sealed record BackupChangedBlockRequest
 {
     /// <summary>The live file to protect.</summary>
     public required string SourcePath { get; init; }
@@ -27,14 +27,12 @@ public sealed record ChangedBlockBackupRequest
 /// stores every block. Files are written under temporary names and renamed; the catalog row is written
 /// last, in one transaction, so a generation is either complete and recorded or absent.
 /// </summary>
-public sealed class ChangedBlockBackupOperation(CatalogDatabase catalog, IOperationReporter? reporter = null)
+public sealed class BackupChangedBlockOperation(CatalogDatabase catalog)
 {
-    private readonly IOperationReporter _reporter = reporter ?? NullOperationReporter.Instance;
+    public Task<ChangedBlockGeneration> RunAsync(BackupChangedBlockRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        Task.Run(() => Run(request, reporter, cancellationToken), cancellationToken);
 
-    public Task<ChangedBlockGeneration> RunAsync(ChangedBlockBackupRequest request, CancellationToken token = default) =>
-        Task.Run(() => Run(request, token), token);
-
-    private ChangedBlockGeneration Run(ChangedBlockBackupRequest request, CancellationToken token)
+    private ChangedBlockGeneration Run(BackupChangedBlockRequest request, IOperationReporter reporter, CancellationToken token)
     {
         var source = Path.GetFullPath(request.SourcePath);
         var store = Path.GetFullPath(request.StorePath);
@@ -48,7 +46,7 @@ public sealed class ChangedBlockBackupOperation(CatalogDatabase catalog, IOperat
         var options = previous is null ? request.Options : request.Options with { BlockSize = previous.BlockSize, Algorithm = previous.Algorithm };
         options.Validate();
         if (previous is not null && (request.Options.BlockSize != previous.BlockSize || request.Options.Algorithm != previous.Algorithm))
-            _reporter.Verbose($"The chain in '{store}' uses {previous.BlockSize}-byte blocks and {previous.Algorithm}; keeping them.");
+            reporter.Verbose($"The chain in '{store}' uses {previous.BlockSize}-byte blocks and {previous.Algorithm}; keeping them.");
 
         ReflinkSnapshot? snapshot = null;
         var method = SnapshotMethod.Reflink;
@@ -57,16 +55,16 @@ public sealed class ChangedBlockBackupOperation(CatalogDatabase catalog, IOperat
             try
             {
                 snapshot = ReflinkSnapshot.Create(source);
-                _reporter.Verbose($"Took a reflink snapshot of '{source}'.");
+                reporter.Verbose($"Took a reflink snapshot of '{source}'.");
             }
             catch (ClusterBackupException ex) when (ex.Kind is ErrorKind.InvalidOperation or ErrorKind.NotImplemented && request.AllowInconsistentCopy)
             {
                 method = SnapshotMethod.InconsistentCopy;
-                _reporter.Warning($"{ex.Message} Proceeding with the live file as allowed; this generation may not be consistent.");
+                reporter.Warning($"{ex.Message} Proceeding with the live file as allowed; this generation may not be consistent.");
             }
 
             using var image = BlockStorage.OpenRead(snapshot?.Path ?? source);
-            var map = BlockDigestEngine.Compute(image, options, _reporter, $"Digesting {source}", token);
+            var map = BlockDigestEngine.Compute(image, options, reporter, $"Digesting {source}", token);
             List<long> changed;
             if (previous is null)
             {
@@ -84,13 +82,13 @@ public sealed class ChangedBlockBackupOperation(CatalogDatabase catalog, IOperat
             foreach (var stale in new[] { dataFile, mapFile }.Where(File.Exists))
             {
                 // Left by a run that wrote its files but died before the catalog recorded them: not part of any generation.
-                _reporter.Verbose($"Replacing '{stale}', left by an earlier run that was not recorded.");
+                reporter.Verbose($"Replacing '{stale}', left by an earlier run that was not recorded.");
                 File.Delete(stale);
             }
-            _reporter.Progress($"Backing up {source}", $"storing {changed.Count} changed blocks of {map.BlockCount}", -1);
+            reporter.Progress($"Backing up {source}", $"storing {changed.Count} changed blocks of {map.BlockCount}", -1);
             var (bytes, sha) = ChangedBlockFile.Write(dataFile, generation, image, options.BlockSize, changed, token);
             DigestFile.Write(mapFile, map, source);
-            _reporter.Completed($"Backing up {source}");
+            reporter.Completed($"Backing up {source}");
 
             var record = new ChangedBlockGeneration
             {

@@ -3,17 +3,17 @@ using static ClusterBackup.Engine.Tests.Schedule.ScheduleTestData;
 
 namespace ClusterBackup.Engine.Tests.Schedule;
 
-public class OverlapCheckTests
+public class TestScheduleOperationTests
 {
     [Theory]
     [InlineData("UTC")]
     [InlineData(NewYork)]
     [InlineData("Europe/Berlin")]
     [InlineData("Australia/Sydney")]
-    public void Figure6HasNoConflictsInAnOrdinaryWeek(string zone)
+    public async Task Figure6HasNoConflictsInAnOrdinaryWeek(string zone)
     {
         var schedule = Figure6Template.Create(zone);
-        var result = new OverlapCheck().Run(new OverlapCheckRequest(schedule, OrdinaryMonday(zone)));
+        var result = await TestAsync(new TestScheduleRequest(schedule, OrdinaryMonday(zone)));
         Assert.True(result.IsSafe, string.Join(Environment.NewLine, result.Conflicts));
         // 7 fulls, 8 logs a day, 2 tapes.
         Assert.Equal(7 + 56 + 2, result.Occurrences.Count);
@@ -24,27 +24,27 @@ public class OverlapCheckTests
     [InlineData(NewYork, 2026, 10, 26)] // fall back on Sunday 1 November
     [InlineData("Europe/Berlin", 2026, 3, 23)]
     [InlineData("Europe/Berlin", 2026, 10, 19)]
-    public void Figure6HasNoConflictsInADaylightSavingWeek(string zone, int year, int month, int day)
+    public async Task Figure6HasNoConflictsInADaylightSavingWeek(string zone, int year, int month, int day)
     {
-        var result = new OverlapCheck().Run(new OverlapCheckRequest(Figure6Template.Create(zone), Local(zone, new DateTime(year, month, day))));
+        var result = await TestAsync(new TestScheduleRequest(Figure6Template.Create(zone), Local(zone, new DateTime(year, month, day))));
         Assert.True(result.IsSafe, string.Join(Environment.NewLine, result.Conflicts));
     }
 
     [Fact]
-    public void Figure6OverAYearHasNoConflicts()
+    public async Task Figure6OverAYearHasNoConflicts()
     {
         var from = Local(NewYork, new DateTime(2026, 1, 5));
-        var result = new OverlapCheck().Run(new OverlapCheckRequest(Figure6Template.Create(NewYork), from, from.AddDays(364)));
+        var result = await TestAsync(new TestScheduleRequest(Figure6Template.Create(NewYork), from, from.AddDays(364)));
         Assert.True(result.IsSafe, string.Join(Environment.NewLine, result.Conflicts.Take(5)));
     }
 
     [Fact]
-    public void TapeDuringALogBackupIsReportedPreciselyWithTheSmallestShift()
+    public async Task TapeDuringALogBackupIsReportedPreciselyWithTheSmallestShift()
     {
         var schedule = WithJob(Figure6Template.Create(NewYork), "share-to-tape",
             j => j with { Recurrence = j.Recurrence with { At = new TimeOnly(2, 40) } });
         var monday = OrdinaryMonday(NewYork);
-        var result = new OverlapCheck().Run(new OverlapCheckRequest(schedule, monday));
+        var result = await TestAsync(new TestScheduleRequest(schedule, monday));
 
         Assert.Equal(2, result.Conflicts.Count);
         var wednesday = result.Conflicts[0];
@@ -64,19 +64,19 @@ public class OverlapCheckTests
 
         // It is the smallest: one minute less still meets the log backup.
         var almost = WithJob(schedule, "share-to-tape", j => j with { Recurrence = j.Recurrence with { At = new TimeOnly(2, 49) } });
-        Assert.Equal(2, new OverlapCheck().Run(new OverlapCheckRequest(almost, monday)).Conflicts.Count);
+        Assert.Equal(2, (await TestAsync(new TestScheduleRequest(almost, monday))).Conflicts.Count);
 
         // The suggestion holds: applying it leaves no conflict.
         var fixedSchedule = WithJob(schedule, "share-to-tape", j => j with { Recurrence = j.Recurrence with { At = new TimeOnly(2, 50) } });
-        Assert.True(new OverlapCheck().Run(new OverlapCheckRequest(fixedSchedule, monday)).IsSafe);
+        Assert.True((await TestAsync(new TestScheduleRequest(fixedSchedule, monday))).IsSafe);
     }
 
     [Fact]
-    public void ALogBackupDuringAFullOfTheSameDatabaseIsAConflict()
+    public async Task ALogBackupDuringAFullOfTheSameDatabaseIsAConflict()
     {
         var schedule = Figure6Template.Create("UTC");
         schedule = WithJob(schedule, "full-with-init", j => j with { ExpectedDuration = TimeSpan.FromMinutes(100) });
-        var result = new OverlapCheck().Run(new OverlapCheckRequest(schedule, OrdinaryMonday("UTC")));
+        var result = await TestAsync(new TestScheduleRequest(schedule, OrdinaryMonday("UTC")));
 
         Assert.Equal(2, result.Conflicts.Count); // Monday and Thursday
         Assert.All(result.Conflicts, c =>
@@ -90,7 +90,7 @@ public class OverlapCheckTests
     }
 
     [Fact]
-    public void BackupsOfOtherDatabasesOrSharesDoNotConflict()
+    public async Task BackupsOfOtherDatabasesOrSharesDoNotConflict()
     {
         var schedule = Figure6Template.Create("UTC");
         var other = schedule.Jobs.Single(j => j.Name == "full-with-init") with
@@ -98,27 +98,27 @@ public class OverlapCheckTests
             Name = "full-other", Databases = ["BILLING"], Share = @"\\OTHER\share", Recurrence = new Recurrence { Days = Recurrence.EveryDay, At = new TimeOnly(2, 30) },
         };
         schedule = schedule with { Jobs = [.. schedule.Jobs, other] };
-        Assert.True(new OverlapCheck().Run(new OverlapCheckRequest(schedule, OrdinaryMonday("UTC"))).IsSafe);
+        Assert.True((await TestAsync(new TestScheduleRequest(schedule, OrdinaryMonday("UTC")))).IsSafe);
     }
 
     [Fact]
-    public void ARunLongerThanItsIntervalConflictsWithItself()
+    public async Task ARunLongerThanItsIntervalConflictsWithItself()
     {
         var schedule = WithJob(Figure6Template.Create("UTC"), "log-no-init", j => j with { ExpectedDuration = TimeSpan.FromHours(4) });
-        var result = new OverlapCheck().Run(new OverlapCheckRequest(schedule, OrdinaryMonday("UTC")));
+        var result = await TestAsync(new TestScheduleRequest(schedule, OrdinaryMonday("UTC")));
         var self = result.Conflicts.First(c => c.FirstJob == "log-no-init" && c.SecondJob == "log-no-init");
         Assert.Null(self.ShiftJob);
         Assert.Contains("shorten the run or widen the interval", self.Suggestion);
     }
 
     [Fact]
-    public void AConflictAcrossTheWeekBoundaryIsCaught()
+    public async Task AConflictAcrossTheWeekBoundaryIsCaught()
     {
         // A Sunday 23:00 tape that runs two hours meets Monday's 01:00 full.
         var schedule = WithJob(Figure6Template.Create("UTC"), "share-to-tape",
             j => j with { Recurrence = new Recurrence { Days = [DayOfWeek.Sunday], At = new TimeOnly(23, 55) }, ExpectedDuration = TimeSpan.FromMinutes(70) });
         var monday = OrdinaryMonday("UTC");
-        var result = new OverlapCheck().Run(new OverlapCheckRequest(schedule, monday));
+        var result = await TestAsync(new TestScheduleRequest(schedule, monday));
         var boundary = result.Conflicts.Single(c => c.SecondJob == "full-with-init");
         Assert.Equal(monday.AddHours(1), boundary.SecondStart);
         Assert.Equal(TimeSpan.FromMinutes(5), boundary.Overlap);

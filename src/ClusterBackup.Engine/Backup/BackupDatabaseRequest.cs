@@ -15,7 +15,7 @@ namespace ClusterBackup.Engine.Backup;
 /// <param name="Verify">Verify each backup after writing it and mark it verified.</param>
 /// <param name="Checksum">Ask the engine for its strongest checksums (BACKUP ... CHECKSUM; SHA-256 manifest).</param>
 /// <param name="CopyOnly">Outside the chain: later log backups do not follow it.</param>
-public sealed record BackupRequest(
+public sealed record BackupDatabaseRequest(
     string Share,
     IReadOnlyList<string> Databases,
     BackupType Type,
