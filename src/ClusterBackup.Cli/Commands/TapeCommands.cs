@@ -32,9 +32,6 @@ public sealed class TapeCommands : ICliCommandGroup
         yield return tape;
     }
 
-    private static TapeContext Open(CliContext context, ParseResult parse) =>
-        TapeContext.Open(parse.GetValue(CliContext.CatalogOption), parse.GetValue(LibraryOption), context.Reporter(parse));
-
     private static Command Backup(CliContext context)
     {
         var config = new Option<string>("--config") { Description = "Media-agent configuration file.", Required = true };
@@ -42,14 +39,14 @@ public sealed class TapeCommands : ICliCommandGroup
         var verify = new Option<bool>("--verify") { Description = "Read every copy back and mark it verified." };
         var job = new Option<string>("--job") { Description = "Job name recorded on tape.", DefaultValueFactory = _ => "share-to-tape" };
         var command = new Command("backup", "Write every backup set on the share that is not yet on tape, multiplexed and mirrored in one pass.") { config, sets, verify, job };
-        command.SetAction(parse => context.Execute(() =>
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var ids = parse.GetValue(sets);
-            var result = TapeBackupOperation.Run(new TapeBackupRequest
+            var result = await new BackupToTapeOperation(context.OpenCatalog(parse)).RunAsync(new BackupToTapeRequest
             {
-                CatalogPath = parse.GetValue(CliContext.CatalogOption), LibraryPath = parse.GetValue(LibraryOption), ConfigurationPath = parse.GetValue(config)!,
+                LibraryPath = parse.GetValue(LibraryOption), ConfigurationPath = parse.GetValue(config)!,
                 BackupSetIds = ids is { Length: > 0 } ? ids : null, Verify = parse.GetValue(verify), Job = parse.GetValue(job)!,
-            }, context.Reporter(parse), CancellationToken.None);
+            }, context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).WriteOne(result, ("Session", r => r.SessionId), ("Objects", r => r.Objects), ("Bytes", r => r.Bytes),
                 ("MB/s", r => Math.Round(r.MegabytesPerSecond)), ("Copies", r => r.Copies), ("Verified", r => r.VerifiedCopies),
                 ("Skipped", r => r.SkippedAlreadyOnTape), ("Volumes", r => string.Join(",", r.Volumes)));
@@ -66,12 +63,13 @@ public sealed class TapeCommands : ICliCommandGroup
         var fromMedia = new Option<bool>("--from-media") { Description = "Read the cartridge itself instead of the catalog (checks every block and object)." };
         var drive = new Option<string?>("--drive") { Description = "Drive to read with (--from-media)." };
         var command = new Command("list", "List tape objects from the catalog, or read a cartridge with --from-media.") { barcode, set, expired, fromMedia, drive };
-        command.SetAction(parse => context.Execute(() =>
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             if (parse.GetValue(fromMedia))
             {
                 var code = parse.GetValue(barcode) ?? throw new ClusterBackupException(ErrorKind.InvalidArgument, "--barcode", "--from-media needs --barcode.");
-                var found = TapeContentsOperation.FromMedia(Open(context, parse), code, parse.GetValue(drive), CancellationToken.None);
+                var found = await new ReadTapeCartridgeOperation(context.OpenCatalog(parse))
+                    .RunAsync(new ReadTapeCartridgeRequest(parse.GetValue(LibraryOption), code, parse.GetValue(drive)), context.Reporter(parse), token).ConfigureAwait(false);
                 context.Output(parse).Write(found, ("File", o => o.FileNumber), ("Name", o => o.Name), ("Bytes", o => o.Length), ("Blocks", o => $"{o.FirstBlock}-{o.LastBlock}"),
                     ("Complete", o => o.Complete), ("InCatalog", o => o.InCatalog), ("Sha256", o => o.Sha256?[..16]), ("Note", o => o.Note));
                 return CliContext.ExitOk;
@@ -91,13 +89,13 @@ public sealed class TapeCommands : ICliCommandGroup
         var force = new Option<bool>("--force") { Description = "Overwrite existing files." };
         var drive = new Option<string?>("--drive") { Description = "Drive to read with." };
         var command = new Command("restore", "Restore tape objects byte-identical (SHA-256 checked); falls back to a mirror copy when one cannot be read.") { objects, destination, force, drive };
-        command.SetAction(parse => context.Execute(() =>
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var result = TapeRestoreOperation.Run(new TapeRestoreRequest
+            var result = await new RestoreTapeObjectOperation(context.OpenCatalog(parse)).RunAsync(new RestoreTapeObjectRequest
             {
-                CatalogPath = parse.GetValue(CliContext.CatalogOption), LibraryPath = parse.GetValue(LibraryOption), ObjectIds = parse.GetValue(objects)!,
+                LibraryPath = parse.GetValue(LibraryOption), ObjectIds = parse.GetValue(objects)!,
                 Destination = parse.GetValue(destination)!, Force = parse.GetValue(force), Drive = parse.GetValue(drive),
-            }, context.Reporter(parse), CancellationToken.None);
+            }, context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(result, ("Name", r => r.Name), ("Path", r => r.Path), ("Bytes", r => r.Length), ("From", r => r.Barcodes), ("Mirror", r => r.MirrorLevel));
             return CliContext.ExitOk;
         }));
@@ -115,16 +113,16 @@ public sealed class TapeCommands : ICliCommandGroup
         var readDrive = new Option<string?>("--read-drive") { Description = "Drive the restore agent reads with." };
         var mirrorDrives = new Option<string[]>("--mirror-drive") { Description = "Drive of a cascaded mirror of the new copy, written in the same pass (repeatable: level 1, 2, ...).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("copy", "Copy tape objects to new tapes through a copy group.") { mode, objects, barcodes, pool, blockSize, drive, readDrive, mirrorDrives };
-        command.SetAction(parse => context.Execute(() =>
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var ids = parse.GetValue(objects);
             var codes = parse.GetValue(barcodes);
-            var result = TapeCopyOperation.Run(new TapeCopyRequest
+            var result = await new CopyTapeObjectOperation(context.OpenCatalog(parse)).RunAsync(new CopyTapeObjectRequest
             {
-                CatalogPath = parse.GetValue(CliContext.CatalogOption), LibraryPath = parse.GetValue(LibraryOption), Mode = parse.GetValue(mode),
+                LibraryPath = parse.GetValue(LibraryOption), Mode = parse.GetValue(mode),
                 ObjectIds = ids is { Length: > 0 } ? ids : null, Barcodes = codes is { Length: > 0 } ? codes : null, Pool = parse.GetValue(pool)!,
                 BlockSize = parse.GetValue(blockSize), Drive = parse.GetValue(drive)!, ReadDrive = parse.GetValue(readDrive), MirrorDrives = parse.GetValue(mirrorDrives) ?? [],
-            }, context.Reporter(parse), CancellationToken.None);
+            }, context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(result, ("Name", r => r.Name), ("Bytes", r => r.Length), ("From", r => r.FromBarcodes), ("To", r => r.ToBarcodes),
                 ("Mirrors", r => r.MirrorBarcodes), ("Mode", r => r.Mode));
             return CliContext.ExitOk;
@@ -138,10 +136,13 @@ public sealed class TapeCommands : ICliCommandGroup
         var all = new Option<bool>("--all") { Description = "Read copies already verified too." };
         var drive = new Option<string?>("--drive") { Description = "Drive to read with." };
         var command = new Command("verify", "Read tape copies back, check them, and mark the good ones verified.") { objects, all, drive };
-        command.SetAction(parse => context.Execute(() =>
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var ids = parse.GetValue(objects);
-            var result = TapeVerifyOperation.Run(Open(context, parse), ids is { Length: > 0 } ? ids : null, !parse.GetValue(all), CancellationToken.None, parse.GetValue(drive));
+            var result = await new TestTapeObjectOperation(context.OpenCatalog(parse)).RunAsync(new TestTapeObjectRequest
+            {
+                LibraryPath = parse.GetValue(LibraryOption), ObjectIds = ids is { Length: > 0 } ? ids : null, All = parse.GetValue(all), Drive = parse.GetValue(drive),
+            }, context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(result, ("Name", v => v.Name), ("Agent", v => v.Agent), ("Mirror", v => v.MirrorLevel), ("Volumes", v => v.Barcodes),
                 ("Verified", v => v.Verified), ("Error", v => v.Error));
             return result.All(v => v.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
@@ -154,9 +155,10 @@ public sealed class TapeCommands : ICliCommandGroup
         var copies = new Option<int>("--copies") { Description = "Verified tape copies each file needs.", DefaultValueFactory = _ => 2 };
         var active = new Option<bool>("--include-active") { Description = "Also show active media sets." };
         var command = new Command("retention", "Which superseded media sets on the share are safe to retire (every file has enough verified tape copies).") { copies, active };
-        command.SetAction(parse => context.Execute(() =>
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var result = TapeRetention.Evaluate(context.OpenCatalog(parse), parse.GetValue(copies), parse.GetValue(active));
+            var result = await new GetTapeRetentionOperation(context.OpenCatalog(parse))
+                .RunAsync(new GetTapeRetentionRequest(parse.GetValue(copies), parse.GetValue(active)), context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(result, ("MediaSet", r => r.MediaSetId[..8]), ("Server", r => r.VirtualServer), ("Database", r => r.Database),
                 ("Files", r => r.Files), ("Protected", r => r.FilesWithEnoughCopies), ("Safe", r => r.SafeToRetire), ("Reason", r => r.Reason));
             return CliContext.ExitOk;
@@ -176,22 +178,22 @@ public sealed class TapeCommands : ICliCommandGroup
         var blockSize = new Option<int>("--block-size") { Description = "Block size in bytes.", DefaultValueFactory = _ => 256 * 1024 };
         var force = new Option<bool>("--force") { Description = "Replace an existing file." };
         var create = new Command("new", "Write a configuration: backup agents and daisy-chained mirror agents.") { path, drives, mirror, mirror2, pool, mirrorPools, blockSize, force };
-        create.SetAction(parse => context.Execute(() =>
+        create.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var levels = new List<IReadOnlyList<string>>();
             if (parse.GetValue(mirror) is { Length: > 0 } m1) levels.Add(m1);
             if (parse.GetValue(mirror2) is { Length: > 0 } m2) levels.Add(m2);
-            var file = parse.GetValue(path)!;
-            TapeAgentConfigurationOperations.Create(file, parse.GetValue(LibraryOption), parse.GetValue(drives)!, levels, parse.GetValue(pool)!,
+            var request = new NewTapeAgentConfigurationRequest(parse.GetValue(path)!, parse.GetValue(LibraryOption), parse.GetValue(drives)!, levels, parse.GetValue(pool)!,
                 parse.GetValue(mirrorPools) ?? [], parse.GetValue(blockSize), parse.GetValue(force));
-            WriteTest(context, parse, TapeAgentConfigurationOperations.Test(file, parse.GetValue(LibraryOption)));
+            WriteTest(context, parse, await new NewTapeAgentConfigurationOperation().RunAsync(request, context.Reporter(parse), token).ConfigureAwait(false));
             return CliContext.ExitOk;
         }));
         var testPath = new Argument<string>("path") { Description = "Configuration file." };
         var test = new Command("test", "Check a configuration against the library's drives.") { testPath };
-        test.SetAction(parse => context.Execute(() =>
+        test.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var result = TapeAgentConfigurationOperations.Test(parse.GetValue(testPath)!, parse.GetValue(LibraryOption));
+            var result = await new TestTapeAgentConfigurationOperation()
+                .RunAsync(new TestTapeAgentConfigurationRequest(parse.GetValue(testPath)!, parse.GetValue(LibraryOption)), context.Reporter(parse), token).ConfigureAwait(false);
             WriteTest(context, parse, result);
             return result.Valid ? CliContext.ExitOk : CliContext.ExitUsage;
         }));
@@ -215,10 +217,12 @@ public sealed class TapeCommands : ICliCommandGroup
         var drives = new Option<int>("--drives") { Description = "Number of drives.", DefaultValueFactory = _ => 2 };
         var slots = new Option<int>("--slots") { Description = "Number of slots.", DefaultValueFactory = _ => 20 };
         var create = new Command("create", "Create a library with drives and empty slots.") { path, drives, slots };
-        create.SetAction(parse => context.Execute(() =>
+        create.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var created = TapeLibraryOperations.CreateLibrary(parse.GetValue(path)!, parse.GetValue(drives), parse.GetValue(slots));
-            context.Output(parse).Write(created.GetDrives(), ("Drive", d => d.Name), ("Library", _ => created.Root));
+            var root = Path.GetFullPath(parse.GetValue(path)!);
+            var created = await new NewTapeLibraryOperation()
+                .RunAsync(new NewTapeLibraryRequest(root, parse.GetValue(drives), parse.GetValue(slots)), context.Reporter(parse), token).ConfigureAwait(false);
+            context.Output(parse).Write(created, ("Drive", d => d.Name), ("Library", _ => root));
             return CliContext.ExitOk;
         }));
         library.Subcommands.Add(create);
@@ -228,9 +232,10 @@ public sealed class TapeCommands : ICliCommandGroup
     private static Command Drives(CliContext context)
     {
         var command = new Command("drives", "List the library's drives and what they hold.");
-        command.SetAction(parse => context.Execute(() =>
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            context.Output(parse).Write(TapeLibraryOperations.GetDrives(Open(context, parse)), ("Drive", d => d.Name), ("Kind", d => d.Kind), ("Barcode", d => d.Barcode));
+            var drives = await new GetTapeDriveOperation().RunAsync(new GetTapeDriveRequest(parse.GetValue(LibraryOption)), context.Reporter(parse), token).ConfigureAwait(false);
+            context.Output(parse).Write(drives, ("Drive", d => d.Name), ("Kind", d => d.Kind), ("Barcode", d => d.Barcode));
             return CliContext.ExitOk;
         }));
         return command;
@@ -244,9 +249,10 @@ public sealed class TapeCommands : ICliCommandGroup
     {
         var pool = new Option<string?>("--pool") { Description = "Only cartridges labelled for this pool." };
         var command = new Command("cartridges", "List the library's cartridges with their labels.") { pool };
-        command.SetAction(parse => context.Execute(() =>
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            WriteCartridges(context, parse, TapeLibraryOperations.GetCartridges(Open(context, parse), parse.GetValue(pool)));
+            WriteCartridges(context, parse, await new GetTapeCartridgeOperation(context.OpenCatalog(parse))
+                .RunAsync(new GetTapeCartridgeRequest(parse.GetValue(LibraryOption), parse.GetValue(pool)), context.Reporter(parse), token).ConfigureAwait(false));
             return CliContext.ExitOk;
         }));
         return command;
@@ -255,47 +261,59 @@ public sealed class TapeCommands : ICliCommandGroup
     private static Command Cartridge(CliContext context)
     {
         var cartridge = new Command("cartridge", "Add, import, export, load, unload and label cartridges.");
-        Command PerBarcode(string name, string description, Func<TapeContext, string, ParseResult, TapeCartridgeInfo> action, params Option[] options)
+        Command PerBarcode(string name, string description, Func<CartridgeStep, Task<TapeCartridgeInfo>> action, params Option[] options)
         {
             var barcodes = new Argument<string[]>("barcode") { Description = "Cartridge barcodes.", Arity = ArgumentArity.OneOrMore };
             var command = new Command(name, description) { barcodes };
             foreach (var option in options)
                 command.Options.Add(option);
-            command.SetAction(parse => context.Execute(() =>
+            command.SetAction((parse, token) => context.ExecuteAsync(async () =>
             {
-                var tapeContext = Open(context, parse);
-                WriteCartridges(context, parse, parse.GetValue(barcodes)!.Select(b => action(tapeContext, b, parse)).ToList());
+                var catalog = context.OpenCatalog(parse);
+                var reporter = context.Reporter(parse);
+                var done = new List<TapeCartridgeInfo>();
+                foreach (var barcode in parse.GetValue(barcodes)!)
+                    done.Add(await action(new CartridgeStep(catalog, parse.GetValue(LibraryOption), barcode, parse, reporter, token)).ConfigureAwait(false));
+                WriteCartridges(context, parse, done);
                 return CliContext.ExitOk;
             }));
             return command;
         }
         var capacity = new Option<long>("--capacity") { Description = "Capacity in bytes.", DefaultValueFactory = _ => 1L << 30 };
         var earlyWarning = new Option<long>("--early-warning") { Description = "Early-warning zone in bytes.", DefaultValueFactory = _ => 4L << 20 };
-        cartridge.Subcommands.Add(PerBarcode("add", "Add blank cartridges to free slots.",
-            (c, b, p) => TapeLibraryOperations.AddCartridge(c, b, p.GetValue(capacity), p.GetValue(earlyWarning)), capacity, earlyWarning));
-        cartridge.Subcommands.Add(PerBarcode("import", "Import cartridges from the import folder.",
-            (c, b, p) => TapeLibraryOperations.Import(c, b, p.GetValue(capacity), p.GetValue(earlyWarning))));
-        cartridge.Subcommands.Add(PerBarcode("export", "Export cartridges to the export folder.", (c, b, _) => TapeLibraryOperations.Export(c, b)));
+        cartridge.Subcommands.Add(PerBarcode("add", "Add blank cartridges to free slots.", s => new AddTapeCartridgeOperation(s.Catalog)
+            .RunAsync(new AddTapeCartridgeRequest(s.Library, s.Barcode, s.Parse.GetValue(capacity), s.Parse.GetValue(earlyWarning)), s.Reporter, s.Token), capacity, earlyWarning));
+        cartridge.Subcommands.Add(PerBarcode("import", "Import cartridges from the import folder.", s => new ImportTapeCartridgeOperation(s.Catalog)
+            .RunAsync(new ImportTapeCartridgeRequest(s.Library, s.Barcode, s.Parse.GetValue(capacity), s.Parse.GetValue(earlyWarning)), s.Reporter, s.Token)));
+        cartridge.Subcommands.Add(PerBarcode("export", "Export cartridges to the export folder.", s => new ExportTapeCartridgeOperation(s.Catalog)
+            .RunAsync(new ExportTapeCartridgeRequest(s.Library, s.Barcode), s.Reporter, s.Token)));
         var loadDrive = new Option<string>("--drive") { Description = "Drive to load into.", Required = true };
-        cartridge.Subcommands.Add(PerBarcode("load", "Load a cartridge into a drive.", (c, b, p) => TapeLibraryOperations.Load(c, b, p.GetValue(loadDrive)!), loadDrive));
+        cartridge.Subcommands.Add(PerBarcode("load", "Load a cartridge into a drive.", s => new MountTapeCartridgeOperation(s.Catalog)
+            .RunAsync(new MountTapeCartridgeRequest(s.Library, s.Barcode, s.Parse.GetValue(loadDrive)!), s.Reporter, s.Token), loadDrive));
         var pool = new Option<string>("--pool") { Description = "Pool to label for.", Required = true };
         var blockSize = new Option<int>("--block-size") { Description = "Block size in bytes.", DefaultValueFactory = _ => 256 * 1024 };
         var labelDrive = new Option<string?>("--drive") { Description = "Drive to label with." };
         var yes = new Option<bool>("--yes") { Description = "Confirm: labelling erases everything on the cartridge." };
-        cartridge.Subcommands.Add(PerBarcode("label", "Label (initialise) cartridges for a pool; erases them. Needs --yes.", (c, b, p) =>
+        cartridge.Subcommands.Add(PerBarcode("label", "Label (initialise) cartridges for a pool; erases them. Needs --yes.", s =>
         {
-            if (!p.GetValue(yes))
-                throw new ClusterBackupException(ErrorKind.InvalidArgument, b, $"Labelling {b} erases everything on it; add --yes to confirm.");
-            return TapeLibraryOperations.Label(c, b, p.GetValue(pool)!, p.GetValue(blockSize), p.GetValue(labelDrive));
+            if (!s.Parse.GetValue(yes))
+                throw new ClusterBackupException(ErrorKind.InvalidArgument, s.Barcode, $"Labelling {s.Barcode} erases everything on it; add --yes to confirm.");
+            return new InitializeTapeCartridgeOperation(s.Catalog).RunAsync(
+                new InitializeTapeCartridgeRequest(s.Library, s.Barcode, s.Parse.GetValue(pool)!, s.Parse.GetValue(blockSize), s.Parse.GetValue(labelDrive)), s.Reporter, s.Token);
         }, pool, blockSize, labelDrive, yes));
         var unloadDrive = new Argument<string>("drive") { Description = "Drive to unload." };
         var unload = new Command("unload", "Unload a drive back to its cartridge's slot.") { unloadDrive };
-        unload.SetAction(parse => context.Execute(() =>
+        unload.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            WriteCartridges(context, parse, [TapeLibraryOperations.Unload(Open(context, parse), parse.GetValue(unloadDrive)!)]);
+            var unloaded = await new DismountTapeCartridgeOperation(context.OpenCatalog(parse))
+                .RunAsync(new DismountTapeCartridgeRequest(parse.GetValue(LibraryOption), parse.GetValue(unloadDrive)!), context.Reporter(parse), token).ConfigureAwait(false);
+            WriteCartridges(context, parse, [unloaded]);
             return CliContext.ExitOk;
         }));
         cartridge.Subcommands.Add(unload);
         return cartridge;
     }
+
+    /// <summary>What a per-cartridge command hands its operation: the catalog, the library, one barcode, the parsed options.</summary>
+    private sealed record CartridgeStep(CatalogDatabase Catalog, string? Library, string Barcode, ParseResult Parse, IOperationReporter Reporter, CancellationToken Token);
 }

@@ -6,23 +6,21 @@ using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tape;
 
-/// <summary>The catalog and the library an operation works on, resolved once from the request.</summary>
+/// <summary>The catalog and the library a tape operation works on: the catalog it was given, the library its request names.</summary>
 public sealed class TapeContext
 {
     public const string LibraryEnvironmentVariable = "CLUSTERBACKUP_TAPE_LIBRARY";
 
-    private TapeContext(CatalogDatabase database, VirtualTapeLibrary library, IOperationReporter reporter)
+    public TapeContext(CatalogDatabase database, VirtualTapeLibrary library)
     {
         Database = database;
         Catalog = new TapeCatalog(database);
         Library = library;
-        Reporter = reporter;
     }
 
     public CatalogDatabase Database { get; }
     public TapeCatalog Catalog { get; }
     public VirtualTapeLibrary Library { get; }
-    public IOperationReporter Reporter { get; }
 
     /// <summary>The library path: the explicit one, else the configuration's, else $CLUSTERBACKUP_TAPE_LIBRARY.</summary>
     public static string ResolveLibraryPath(string? libraryPath, MediaAgentConfiguration? configuration = null) =>
@@ -30,8 +28,9 @@ public sealed class TapeContext
         ?? throw new ClusterBackupException(ErrorKind.InvalidArgument, "library",
             $"No tape library given: pass -LibraryPath (--library), name it in the media-agent configuration, or set {LibraryEnvironmentVariable}.");
 
-    public static TapeContext Open(string? catalogPath, string? libraryPath, IOperationReporter reporter, MediaAgentConfiguration? configuration = null) =>
-        new(CatalogDatabase.Open(catalogPath, reporter), VirtualTapeLibrary.Open(ResolveLibraryPath(libraryPath, configuration)), reporter);
+    /// <summary>Opens the library of <paramref name="libraryPath"/> (see <see cref="ResolveLibraryPath"/>) beside the catalog.</summary>
+    public static TapeContext Open(CatalogDatabase database, string? libraryPath, MediaAgentConfiguration? configuration = null) =>
+        new(database, VirtualTapeLibrary.Open(ResolveLibraryPath(libraryPath, configuration)));
 
     /// <summary>A drive of the library that holds no cartridge, other than <paramref name="except"/>, for reading.</summary>
     public string FreeDrive(params string?[] except)
@@ -53,10 +52,10 @@ public sealed class TapeContext
     }
 
     /// <summary>Records a write session, then warns about what failed; returns the result's error as an exception.</summary>
-    public void Record(TapeWriteResult result)
+    public void Record(TapeWriteResult result, IOperationReporter reporter)
     {
         Catalog.RecordSession(result.ToSessionRecord());
         if (result.Error is not null)
-            Reporter.Warning($"Tape session {result.SessionId} ({result.Job}) failed: {result.Error.Message} What was completed before the failure is recorded.");
+            reporter.Warning($"Tape session {result.SessionId} ({result.Job}) failed: {result.Error.Message} What was completed before the failure is recorded.");
     }
 }

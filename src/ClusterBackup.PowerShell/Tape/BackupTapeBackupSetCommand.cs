@@ -15,7 +15,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </example>
 /// </summary>
 [Cmdlet(VerbsData.Backup, "TapeBackupSet", SupportsShouldProcess = true)]
-[OutputType(typeof(TapeBackupResult))]
+[OutputType(typeof(BackupToTapeResult))]
 public sealed class BackupTapeBackupSetCommand : ClusterBackupCmdlet
 {
     private readonly List<Guid> _ids = new();
@@ -57,12 +57,13 @@ public sealed class BackupTapeBackupSetCommand : ClusterBackupCmdlet
         {
             try
             {
-                var request = new TapeBackupRequest
+                var catalog = OpenCatalog(CatalogPath);
+                var request = new BackupToTapeRequest
                 {
-                    CatalogPath = CatalogPath, LibraryPath = LibraryPath, ConfigurationPath = GetUnresolvedProviderPathFromPSPath(ConfigurationPath),
+                    LibraryPath = LibraryPath, ConfigurationPath = GetUnresolvedProviderPathFromPSPath(ConfigurationPath),
                     BackupSetIds = _ids.Count == 0 ? null : _ids.Distinct().ToList(), Verify = Verify, Job = Job,
                 };
-                WriteObject(RunEngine((token, reporter) => Task.FromResult(TapeBackupOperation.Run(request, reporter, token))));
+                WriteObject(RunEngine((token, reporter) => new BackupToTapeOperation(catalog).RunAsync(request, reporter, token)));
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {

@@ -18,7 +18,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </example>
 /// </summary>
 [Cmdlet(VerbsCommon.Copy, "TapeObject", SupportsShouldProcess = true, DefaultParameterSetName = "Objects")]
-[OutputType(typeof(TapeCopyResult))]
+[OutputType(typeof(CopyTapeObjectResult))]
 public sealed class CopyTapeObjectCommand : TapeCmdlet
 {
     private readonly List<Guid> _ids = new();
@@ -64,12 +64,13 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
         {
             try
             {
-                var request = new TapeCopyRequest
+                var catalog = OpenCatalog(CatalogPath);
+                var request = new CopyTapeObjectRequest
                 {
-                    CatalogPath = CatalogPath, LibraryPath = LibraryPath, Mode = Mode, Pool = Pool, BlockSize = BlockSize, Drive = Drive, ReadDrive = ReadDrive, MirrorDrives = MirrorDrive,
+                    LibraryPath = LibraryPath, Mode = Mode, Pool = Pool, BlockSize = BlockSize, Drive = Drive, ReadDrive = ReadDrive, MirrorDrives = MirrorDrive,
                     ObjectIds = ParameterSetName == "Objects" ? _ids.Distinct().ToList() : null, Barcodes = ParameterSetName == "Volumes" ? Barcode : null,
                 };
-                foreach (var r in RunEngine((token, reporter) => Task.FromResult(TapeCopyOperation.Run(request, reporter, token))))
+                foreach (var r in RunEngine((token, reporter) => new CopyTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
                     WriteObject(r);
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)

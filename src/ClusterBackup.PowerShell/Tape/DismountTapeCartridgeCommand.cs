@@ -26,7 +26,8 @@ public sealed class DismountTapeCartridgeCommand : TapeCmdlet
             return;
         try
         {
-            WriteObject(RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.Unload(OpenTape(reporter), Drive))));
+            var catalog = OpenCatalog(CatalogPath);
+            WriteObject(RunEngine((token, reporter) => new DismountTapeCartridgeOperation(catalog).RunAsync(new DismountTapeCartridgeRequest(LibraryPath, Drive), reporter, token)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

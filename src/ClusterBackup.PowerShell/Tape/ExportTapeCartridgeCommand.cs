@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
@@ -17,5 +19,6 @@ public sealed class ExportTapeCartridgeCommand : TapeCartridgeCmdlet
 {
     protected override string Action => "Export cartridge";
 
-    protected override TapeCartridgeInfo Run(TapeContext tape, string barcode) => TapeLibraryOperations.Export(tape, barcode);
+    protected override Task<TapeCartridgeInfo> RunAsync(CatalogDatabase catalog, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        new ExportTapeCartridgeOperation(catalog).RunAsync(new ExportTapeCartridgeRequest(LibraryPath, barcode), reporter, cancellationToken);
 }

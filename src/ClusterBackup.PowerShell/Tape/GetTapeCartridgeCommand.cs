@@ -27,9 +27,9 @@ public sealed class GetTapeCartridgeCommand : TapeCmdlet
     {
         try
         {
-            foreach (var c in RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.GetCartridges(OpenTape(reporter), Pool))))
-                if (Barcode is null || string.Equals(Barcode, c.Barcode, StringComparison.OrdinalIgnoreCase))
-                    WriteObject(c);
+            var catalog = OpenCatalog(CatalogPath);
+            foreach (var c in RunEngine((token, reporter) => new GetTapeCartridgeOperation(catalog).RunAsync(new GetTapeCartridgeRequest(LibraryPath, Pool, Barcode), reporter, token)))
+                WriteObject(c);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -19,7 +19,7 @@ public sealed class GetTapeDriveCommand : TapeCmdlet
     {
         try
         {
-            foreach (var d in RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.GetDrives(OpenTape(reporter)))))
+            foreach (var d in RunEngine((token, reporter) => new GetTapeDriveOperation().RunAsync(new GetTapeDriveRequest(LibraryPath), reporter, token)))
                 WriteObject(d);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -46,7 +46,8 @@ public sealed class GetTapeObjectCommand : TapeCmdlet
         {
             if (FromMedia)
             {
-                foreach (var o in RunEngine((token, reporter) => Task.FromResult(TapeContentsOperation.FromMedia(OpenTape(reporter), Barcode!, Drive, token))))
+                var tapeCatalog = OpenCatalog(CatalogPath);
+                foreach (var o in RunEngine((token, reporter) => new ReadTapeCartridgeOperation(tapeCatalog).RunAsync(new ReadTapeCartridgeRequest(LibraryPath, Barcode!, Drive), reporter, token)))
                     WriteObject(o);
                 return;
             }

@@ -28,7 +28,8 @@ public sealed class GetTapeRetentionCommand : TapeCmdlet
     {
         try
         {
-            foreach (var r in TapeRetention.Evaluate(OpenCatalog(CatalogPath), RequiredCopies, IncludeActive))
+            var catalog = OpenCatalog(CatalogPath);
+            foreach (var r in RunEngine((token, reporter) => new GetTapeRetentionOperation(catalog).RunAsync(new GetTapeRetentionRequest(RequiredCopies, IncludeActive), reporter, token)))
                 WriteObject(r);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

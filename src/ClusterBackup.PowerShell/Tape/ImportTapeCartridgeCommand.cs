@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
@@ -25,5 +27,6 @@ public sealed class ImportTapeCartridgeCommand : TapeCartridgeCmdlet
 
     protected override string Action => "Import cartridge";
 
-    protected override TapeCartridgeInfo Run(TapeContext tape, string barcode) => TapeLibraryOperations.Import(tape, barcode, CapacityBytes, EarlyWarningBytes);
+    protected override Task<TapeCartridgeInfo> RunAsync(CatalogDatabase catalog, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        new ImportTapeCartridgeOperation(catalog).RunAsync(new ImportTapeCartridgeRequest(LibraryPath, barcode, CapacityBytes, EarlyWarningBytes), reporter, cancellationToken);
 }

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
@@ -29,5 +31,6 @@ public sealed class InitializeTapeCartridgeCommand : TapeCartridgeCmdlet
 
     protected override string Action => "Label for pool (erases the tape)";
 
-    protected override TapeCartridgeInfo Run(TapeContext tape, string barcode) => TapeLibraryOperations.Label(tape, barcode, Pool, BlockSize, Drive);
+    protected override Task<TapeCartridgeInfo> RunAsync(CatalogDatabase catalog, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        new InitializeTapeCartridgeOperation(catalog).RunAsync(new InitializeTapeCartridgeRequest(LibraryPath, barcode, Pool, BlockSize, Drive), reporter, cancellationToken);
 }

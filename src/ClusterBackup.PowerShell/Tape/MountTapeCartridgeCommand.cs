@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
@@ -21,5 +23,6 @@ public sealed class MountTapeCartridgeCommand : TapeCartridgeCmdlet
 
     protected override string Action => "Load into drive";
 
-    protected override TapeCartridgeInfo Run(TapeContext tape, string barcode) => TapeLibraryOperations.Load(tape, barcode, Drive);
+    protected override Task<TapeCartridgeInfo> RunAsync(CatalogDatabase catalog, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        new MountTapeCartridgeOperation(catalog).RunAsync(new MountTapeCartridgeRequest(LibraryPath, barcode, Drive), reporter, cancellationToken);
 }

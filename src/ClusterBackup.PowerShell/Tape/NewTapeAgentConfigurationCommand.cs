@@ -60,8 +60,8 @@ public sealed class NewTapeAgentConfigurationCommand : TapeCmdlet
             if (SecondMirrorDrive is { Length: > 0 })
                 mirrors.Add(SecondMirrorDrive);
             var library = LibraryPath is null ? null : GetUnresolvedProviderPathFromPSPath(LibraryPath);
-            TapeAgentConfigurationOperations.Create(path, library, Drive, mirrors, Pool, MirrorPool ?? [], BlockSize, Force);
-            WriteObject(RunEngine((_, _) => Task.FromResult(TapeAgentConfigurationOperations.Test(path, library))));
+            var request = new NewTapeAgentConfigurationRequest(path, library, Drive, mirrors, Pool, MirrorPool ?? [], BlockSize, Force);
+            WriteObject(RunEngine((token, reporter) => new NewTapeAgentConfigurationOperation().RunAsync(request, reporter, token)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

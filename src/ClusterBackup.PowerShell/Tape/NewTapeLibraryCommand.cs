@@ -36,8 +36,7 @@ public sealed class NewTapeLibraryCommand : TapeCmdlet
             return;
         try
         {
-            TapeLibraryOperations.CreateLibrary(path, Drives, Slots);
-            foreach (var d in RunEngine((_, reporter) => Task.FromResult(TapeLibraryOperations.GetDrives(TapeContext.Open(CatalogPath, path, reporter)))))
+            foreach (var d in RunEngine((token, reporter) => new NewTapeLibraryOperation().RunAsync(new NewTapeLibraryRequest(path, Drives, Slots), reporter, token)))
                 WriteObject(d);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -14,7 +14,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// </example>
 /// </summary>
 [Cmdlet(VerbsData.Restore, "TapeObject", SupportsShouldProcess = true)]
-[OutputType(typeof(TapeRestoreResult))]
+[OutputType(typeof(RestoreTapeObjectResult))]
 public sealed class RestoreTapeObjectCommand : TapeCmdlet
 {
     private readonly List<Guid> _ids = new();
@@ -44,8 +44,9 @@ public sealed class RestoreTapeObjectCommand : TapeCmdlet
         {
             try
             {
-                var request = new TapeRestoreRequest { CatalogPath = CatalogPath, LibraryPath = LibraryPath, ObjectIds = _ids.Distinct().ToList(), Destination = destination, Force = Force, Drive = Drive };
-                foreach (var r in RunEngine((token, reporter) => Task.FromResult(TapeRestoreOperation.Run(request, reporter, token))))
+                var catalog = OpenCatalog(CatalogPath);
+                var request = new RestoreTapeObjectRequest { LibraryPath = LibraryPath, ObjectIds = _ids.Distinct().ToList(), Destination = destination, Force = Force, Drive = Drive };
+                foreach (var r in RunEngine((token, reporter) => new RestoreTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
                     WriteObject(r);
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
@@ -18,7 +20,7 @@ public abstract class TapeCartridgeCmdlet : TapeCmdlet
     protected abstract string Action { get; }
 
     /// <summary>The library operation on one cartridge.</summary>
-    protected abstract TapeCartridgeInfo Run(TapeContext tape, string barcode);
+    protected abstract Task<TapeCartridgeInfo> RunAsync(CatalogDatabase catalog, string barcode, IOperationReporter reporter, CancellationToken cancellationToken);
 
     protected sealed override void ProcessRecord()
     {
@@ -28,7 +30,8 @@ public abstract class TapeCartridgeCmdlet : TapeCmdlet
                 continue;
             try
             {
-                WriteObject(RunEngine((_, reporter) => Task.FromResult(Run(OpenTape(reporter), barcode))));
+                var catalog = OpenCatalog(CatalogPath);
+                WriteObject(RunEngine((token, reporter) => RunAsync(catalog, barcode, reporter, token)));
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {

@@ -24,7 +24,7 @@ public sealed class TestTapeAgentConfigurationCommand : TapeCmdlet
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         try
         {
-            WriteObject(RunEngine((_, _) => Task.FromResult(TapeAgentConfigurationOperations.Test(path, LibraryPath))));
+            WriteObject(RunEngine((token, reporter) => new TestTapeAgentConfigurationOperation().RunAsync(new TestTapeAgentConfigurationRequest(path, LibraryPath), reporter, token)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -42,7 +42,9 @@ public sealed class TestTapeObjectCommand : TapeCmdlet
         try
         {
             var ids = _ids.Count == 0 ? null : _ids.Distinct().ToList();
-            foreach (var v in RunEngine((token, reporter) => Task.FromResult(TapeVerifyOperation.Run(OpenTape(reporter), ids, !All, token, Drive))))
+            var catalog = OpenCatalog(CatalogPath);
+            var request = new TestTapeObjectRequest { LibraryPath = LibraryPath, ObjectIds = ids, All = All, Drive = Drive };
+            foreach (var v in RunEngine((token, reporter) => new TestTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
                 WriteObject(v);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -22,7 +22,7 @@ public class TapeCommandTests
         Assert.True(code == 0, error);
         Assert.Contains("yes", output);
 
-        var set = TapeBackupOperationTests.AddBackupSet(kit, "sales", initialize: true, files: 2, seed: 7);
+        var set = BackupToTapeOperationTests.AddBackupSet(kit, "sales", initialize: true, files: 2, seed: 7);
         (code, output, error) = CliHarness.Run(Global("tape", "backup", "--config", config, "--verify", "--output", "json"));
         Assert.True(code == 0, error);
         var result = JArray.Parse(output).Single();

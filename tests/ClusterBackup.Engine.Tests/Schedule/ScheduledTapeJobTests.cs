@@ -11,8 +11,8 @@ public class ScheduledTapeJobTests
     public async Task TheShareToTapeJobWritesAndVerifiesEveryBackupSetNotYetOnTape()
     {
         using var kit = new TapeTestKit();
-        TapeBackupOperationTests.AddBackupSet(kit, "sales", initialize: true, files: 2, seed: 5);
-        var agents = TapeBackupOperationTests.MirroredConfiguration(kit);
+        BackupToTapeOperationTests.AddBackupSet(kit, "sales", initialize: true, files: 2, seed: 5);
+        var agents = await BackupToTapeOperationTests.MirroredConfigurationAsync(kit);
         var template = Figure6Template.Create("UTC", share: kit.Directory.Combine("share"));
         var schedule = template with
         {

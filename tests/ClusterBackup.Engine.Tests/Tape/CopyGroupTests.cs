@@ -19,10 +19,17 @@ public class CopyGroupTests
         return kit.Catalog.GetObjects().ToList();
     }
 
-    private static TapeContext Context(TapeTestKit kit) => TapeContext.Open(kit.CatalogPath, kit.Library.Root, NullOperationReporter.Instance);
+    /// <summary>Reads a cartridge end to end, as Get-TapeObject -FromMedia does.</summary>
+    private static Task<IReadOnlyList<TapeMediaObject>> ReadMedia(TapeTestKit kit, string barcode) =>
+        new ReadTapeCartridgeOperation(kit.Catalog.Database).RunAsync(new ReadTapeCartridgeRequest(kit.Library.Root, barcode), NullOperationReporter.Instance, CancellationToken.None);
+
+    /// <summary>Reads the copies not yet verified back, as Test-TapeObject does.</summary>
+    private static Task<IReadOnlyList<TapeCopyVerification>> Verify(TapeTestKit kit, IReadOnlyCollection<Guid>? objectIds) =>
+        new TestTapeObjectOperation(kit.Catalog.Database).RunAsync(new TestTapeObjectRequest { LibraryPath = kit.Library.Root, ObjectIds = objectIds },
+            NullOperationReporter.Instance, CancellationToken.None);
 
     [Fact]
-    public void CompactionLeavesOnlyLiveObjects()
+    public async Task CompactionLeavesOnlyLiveObjects()
     {
         using var kit = new TapeTestKit();
         var objects = WriteMultiplexed(kit, 4);
@@ -30,54 +37,54 @@ public class CopyGroupTests
         kit.Catalog.SetObjectStatus(objects[1].ObjectId, TapeObjectStatus.Expired);
         kit.Catalog.SetObjectStatus(objects[3].ObjectId, TapeObjectStatus.Expired);
 
-        var copied = TapeCopyOperation.Run(new TapeCopyRequest
+        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
         {
-            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Compaction, Barcodes = [source], Pool = "Compacted", Drive = "drive1",
+            LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Compaction, Barcodes = [source], Pool = "Compacted", Drive = "drive1",
         }, NullOperationReporter.Instance, CancellationToken.None);
 
         Assert.Equal([objects[0].Name, objects[2].Name], copied.Select(c => c.Name).Order());
         var target = copied.Select(c => c.ToBarcodes).Distinct().Single();
         Assert.NotEqual(source, target);
         // Read the new tape itself: only the live objects are on it, complete and checked.
-        var onMedia = TapeContentsOperation.FromMedia(Context(kit), target, null, CancellationToken.None);
+        var onMedia = await ReadMedia(kit, target);
         Assert.Equal([objects[0].Name, objects[2].Name], onMedia.Select(o => o.Name).Order());
         Assert.All(onMedia, o => Assert.True(o.Complete));
         // Each copied object now has a second copy, which restores byte-identical.
-        var restored = TapeRestoreOperation.Run(new TapeRestoreRequest
+        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database).RunAsync(new RestoreTapeObjectRequest
         {
-            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, ObjectIds = [objects[2].ObjectId], Destination = kit.Directory.Combine("out"),
+            LibraryPath = kit.Library.Root, ObjectIds = [objects[2].ObjectId], Destination = kit.Directory.Combine("out"),
         }, NullOperationReporter.Instance, CancellationToken.None);
         Assert.Equal(File.ReadAllBytes(objects[2].SourcePath!), File.ReadAllBytes(restored.Single().Path));
         Assert.Equal(2, kit.Catalog.GetObjects(objectId: objects[2].ObjectId).Single().Copies.Count);
     }
 
     [Fact]
-    public void RefreshRewritesEveryObjectOfTheVolumeExpiredOnesToo()
+    public async Task RefreshRewritesEveryObjectOfTheVolumeExpiredOnesToo()
     {
         using var kit = new TapeTestKit();
         var objects = WriteMultiplexed(kit, 3);
         var source = objects[0].Copies.Single().Barcodes.Single();
         kit.Catalog.SetObjectStatus(objects[1].ObjectId, TapeObjectStatus.Expired);
-        var copied = TapeCopyOperation.Run(new TapeCopyRequest
+        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
         {
-            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, Barcodes = [source], Pool = "Daily", Drive = "drive1",
+            LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, Barcodes = [source], Pool = "Daily", Drive = "drive1",
         }, NullOperationReporter.Instance, CancellationToken.None);
         Assert.Equal(objects.Select(o => o.Name).Order(), copied.Select(c => c.Name).Order());
         Assert.All(copied, c => Assert.NotEqual(source, c.ToBarcodes));
-        var onMedia = TapeContentsOperation.FromMedia(Context(kit), copied[0].ToBarcodes, null, CancellationToken.None);
+        var onMedia = await ReadMedia(kit, copied[0].ToBarcodes);
         Assert.Equal(3, onMedia.Count(o => o.Complete));
     }
 
     [Fact]
-    public void ACopyWritesCascadedMirrorsOfTheNewCopyInTheSamePass()
+    public async Task ACopyWritesCascadedMirrorsOfTheNewCopyInTheSamePass()
     {
         using var kit = new TapeTestKit();
         var objects = WriteMultiplexed(kit, 3);
         var source = objects[0].Copies.Single().Barcodes.Single();
 
-        var copied = TapeCopyOperation.Run(new TapeCopyRequest
+        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
         {
-            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Migration, Barcodes = [source], Pool = "Vault",
+            LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Migration, Barcodes = [source], Pool = "Vault",
             Drive = "drive2", MirrorDrives = ["drive3", "drive4"],
         }, NullOperationReporter.Instance, CancellationToken.None);
 
@@ -89,7 +96,7 @@ public class CopyGroupTests
         // Every tape of the pass holds every object, complete and checked, read from the media itself.
         foreach (var barcode in mirrors.Prepend(newCopy))
         {
-            var onMedia = TapeContentsOperation.FromMedia(Context(kit), barcode, null, CancellationToken.None);
+            var onMedia = await ReadMedia(kit, barcode);
             Assert.Equal(objects.Select(o => (o.ObjectId, o.Sha256)).Order(), onMedia.Select(o => (o.ObjectId, o.Sha256)).Order());
             Assert.All(onMedia, o => Assert.True(o.Complete));
         }
@@ -99,26 +106,26 @@ public class CopyGroupTests
             Assert.Equal(4, copies.Count);
             Assert.Equal([0, 0, 1, 2], copies.Select(c => c.MirrorLevel).Order());
         }
-        var verified = TapeVerifyOperation.Run(Context(kit), objects.Select(o => o.ObjectId).ToList(), onlyUnverified: true, CancellationToken.None);
+        var verified = await Verify(kit, objects.Select(o => o.ObjectId).ToList());
         Assert.Equal(12, verified.Count);
         Assert.All(verified, v => Assert.True(v.Verified, v.Error));
     }
 
     [Fact]
-    public void ACopyRefusesADriveNamedTwiceOrUnknownAndWritesNothing()
+    public async Task ACopyRefusesADriveNamedTwiceOrUnknownAndWritesNothing()
     {
         using var kit = new TapeTestKit();
         var objects = WriteMultiplexed(kit, 1);
-        var error = Assert.Throws<ClusterBackupException>(() => TapeCopyOperation.Run(new TapeCopyRequest
+        var error = await Assert.ThrowsAsync<ClusterBackupException>(() => new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
         {
-            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, ObjectIds = [objects[0].ObjectId], Pool = "Vault",
+            LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, ObjectIds = [objects[0].ObjectId], Pool = "Vault",
             Drive = "drive2", ReadDrive = "drive1", MirrorDrives = ["drive3", "drive2"],
         }, NullOperationReporter.Instance, CancellationToken.None));
         Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
         Assert.Contains("Drive drive2 is named twice", error.Message);
-        var unknown = Assert.Throws<ClusterBackupException>(() => TapeCopyOperation.Run(new TapeCopyRequest
+        var unknown = await Assert.ThrowsAsync<ClusterBackupException>(() => new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
         {
-            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, ObjectIds = [objects[0].ObjectId], Pool = "Vault",
+            LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, ObjectIds = [objects[0].ObjectId], Pool = "Vault",
             Drive = "drive2", MirrorDrives = ["drive9"],
         }, NullOperationReporter.Instance, CancellationToken.None));
         Assert.Equal(ErrorKind.ObjectNotFound, unknown.Kind);
@@ -127,20 +134,20 @@ public class CopyGroupTests
     }
 
     [Fact]
-    public void DemultiplexingYieldsOneObjectPerTape()
+    public async Task DemultiplexingYieldsOneObjectPerTape()
     {
         using var kit = new TapeTestKit();
         var objects = WriteMultiplexed(kit, 3);
-        var copied = TapeCopyOperation.Run(new TapeCopyRequest
+        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
         {
-            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Demultiplex,
+            LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Demultiplex,
             ObjectIds = objects.Select(o => o.ObjectId).ToList(), Pool = "Single", Drive = "drive2",
         }, NullOperationReporter.Instance, CancellationToken.None);
 
         Assert.Equal(3, copied.Select(c => c.ToBarcodes).Distinct().Count());
         foreach (var c in copied)
         {
-            var onMedia = TapeContentsOperation.FromMedia(Context(kit), c.ToBarcodes, null, CancellationToken.None);
+            var onMedia = await ReadMedia(kit, c.ToBarcodes);
             var only = Assert.Single(onMedia);
             Assert.Equal(c.ObjectId, only.ObjectId);
             Assert.Equal(c.Sha256, only.Sha256);
@@ -149,19 +156,19 @@ public class CopyGroupTests
     }
 
     [Fact]
-    public void MigrationWritesAnotherPoolWithAnotherBlockSize()
+    public async Task MigrationWritesAnotherPoolWithAnotherBlockSize()
     {
         using var kit = new TapeTestKit();
         var objects = WriteMultiplexed(kit, 2);
-        var copied = TapeCopyOperation.Run(new TapeCopyRequest
+        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
         {
-            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Migration,
+            LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Migration,
             ObjectIds = objects.Select(o => o.ObjectId).ToList(), Pool = "Big", BlockSize = 128 * 1024, Drive = "drive3",
         }, NullOperationReporter.Instance, CancellationToken.None);
         var target = kit.Catalog.GetCartridge(copied[0].ToBarcodes)!;
         Assert.Equal(128 * 1024, target.BlockSize);
         Assert.Equal("Big", target.Pool);
-        var verified = TapeVerifyOperation.Run(Context(kit), null, onlyUnverified: true, CancellationToken.None);
+        var verified = await Verify(kit, null);
         Assert.Equal(4, verified.Count);
         Assert.All(verified, v => Assert.True(v.Verified, v.Error));
     }

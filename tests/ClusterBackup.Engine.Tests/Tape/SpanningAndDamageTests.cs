@@ -1,5 +1,6 @@
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Tape;
 using ClusterBackup.Engine.Tape.Agents;
 using ClusterBackup.Engine.Tape.Drives;
 using ClusterBackup.Engine.Tape.Format;
@@ -64,7 +65,7 @@ public class SpanningAndDamageTests
     }
 
     [Fact]
-    public void ARestoreFallsBackToTheMirrorWhenTheOriginalIsDamaged()
+    public async Task ARestoreFallsBackToTheMirrorWhenTheOriginalIsDamaged()
     {
         using var kit = new TapeTestKit();
         var o = WriteOne(kit, "x.bak", 600_000, kit.Agent("A1", 0), kit.Agent("M1", 1, level: 1, pool: "Offsite"));
@@ -74,9 +75,9 @@ public class SpanningAndDamageTests
         bytes[OffsetOfBlock(bytes, 2) + 4 + 100] ^= 1;
         File.WriteAllBytes(path, bytes);
 
-        var restored = ClusterBackup.Engine.Tape.TapeRestoreOperation.Run(new()
+        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database).RunAsync(new RestoreTapeObjectRequest
         {
-            CatalogPath = kit.CatalogPath, LibraryPath = kit.Library.Root, ObjectIds = [o.ObjectId], Destination = kit.Directory.Combine("out"),
+            LibraryPath = kit.Library.Root, ObjectIds = [o.ObjectId], Destination = kit.Directory.Combine("out"),
         }, NullOperationReporter.Instance, CancellationToken.None);
         var r = Assert.Single(restored);
         Assert.Equal(1, r.MirrorLevel);

@@ -4,7 +4,7 @@ using ClusterBackup.Engine.Tape;
 namespace ClusterBackup.Engine.Schedule.Runners;
 
 /// <summary>
-/// Runs a share -> tape job through the same <see cref="TapeBackupOperation"/> as Backup-TapeBackupSet: every file of
+/// Runs a share -> tape job through the same <see cref="BackupToTapeOperation"/> as Backup-TapeBackupSet: every file of
 /// the catalog's completed backup sets not yet on tape is written through the job's media-agent configuration,
 /// multiplexed and mirrored in one pass, and read back (verified), because nobody watches a scheduled run.
 /// </summary>
@@ -12,26 +12,22 @@ internal sealed class ShareToTapeJobRunner : IScheduledJobRunner
 {
     public IReadOnlyCollection<ScheduledJobType> JobTypes { get; } = [ScheduledJobType.ShareToTape];
 
-    public Task<string> RunAsync(ScheduledJobContext context, CancellationToken cancellationToken)
+    public async Task<string> RunAsync(ScheduledJobContext context, CancellationToken cancellationToken)
     {
         var job = context.Job;
         var agents = job.Tape?.Agents
             ?? throw new ClusterBackupException(ErrorKind.InvalidArgument, job.Name,
                 $"Job '{job.Name}' of schedule '{context.Schedule.Name}' names no media-agent configuration: set \"tape\": {{ \"agents\": \"<file>\" }}.");
-        var request = new TapeBackupRequest
+        var request = new BackupToTapeRequest
         {
-            CatalogPath = context.Catalog.Path,
             LibraryPath = job.Tape.Library,
             ConfigurationPath = ResolveNextToSchedule(agents, context.Schedule.Path),
             Verify = true,
             Job = job.Name,
         };
-        return Task.Run(() =>
-        {
-            var result = TapeBackupOperation.Run(request, context.Reporter, cancellationToken);
-            return $"{result.Objects} objects, {result.Bytes} bytes in {result.Copies} copies on {string.Join(", ", result.Volumes)}; " +
-                   $"{result.VerifiedCopies} copies verified; {result.SkippedAlreadyOnTape} files already on tape";
-        }, cancellationToken);
+        var result = await new BackupToTapeOperation(context.Catalog).RunAsync(request, context.Reporter, cancellationToken).ConfigureAwait(false);
+        return $"{result.Objects} objects, {result.Bytes} bytes in {result.Copies} copies on {string.Join(", ", result.Volumes)}; " +
+               $"{result.VerifiedCopies} copies verified; {result.SkippedAlreadyOnTape} files already on tape";
     }
 
     /// <summary>A relative path in a schedule file is taken from the schedule file's folder, like every other path in it.</summary>

@@ -19,9 +19,10 @@ public enum TapeCopyMode
     Migration,
 }
 
-public sealed record TapeCopyRequest
+/// <summary>What to copy (objects, or the objects on some cartridges), in which mode, onto which pool and drives.</summary>
+public sealed record CopyTapeObjectRequest
 {
-    public string? CatalogPath { get; init; }
+    /// <summary>The tape library folder; default $CLUSTERBACKUP_TAPE_LIBRARY.</summary>
     public string? LibraryPath { get; init; }
     public TapeCopyMode Mode { get; init; }
     /// <summary>Objects to copy; or give <see cref="Barcodes"/>.</summary>
@@ -46,20 +47,23 @@ public sealed record TapeCopyRequest
 
 /// <param name="ToBarcodes">The cartridges of the new copy.</param>
 /// <param name="MirrorBarcodes">The cartridges of its mirror copies, level by level; empty without mirrors.</param>
-public sealed record TapeCopyResult(Guid ObjectId, string Name, long Length, string Sha256, string FromBarcodes, string ToBarcodes, Guid SessionId, TapeCopyMode Mode,
+public sealed record CopyTapeObjectResult(Guid ObjectId, string Name, long Length, string Sha256, string FromBarcodes, string ToBarcodes, Guid SessionId, TapeCopyMode Mode,
     string MirrorBarcodes = "");
 
 /// <summary>
-/// A copy group (seed 004, figures 4 and 5): a restore media agent reads the source stream and splits it
+/// Copy-TapeObject and `clusterbackup tape copy`, through a copy group: a restore media agent reads the source stream and splits it
 /// by object into per-object buffers; each buffer feeds a backup media agent that writes the new copy.
 /// Objects keep their identity (same object id, a new copy in the catalog) and are checked by SHA-256 on
 /// both sides.
 /// </summary>
-public static class TapeCopyOperation
+public sealed class CopyTapeObjectOperation(CatalogDatabase catalog)
 {
-    public static IReadOnlyList<TapeCopyResult> Run(TapeCopyRequest request, IOperationReporter reporter, CancellationToken token)
+    public Task<IReadOnlyList<CopyTapeObjectResult>> RunAsync(CopyTapeObjectRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        Task.Run(() => Run(request, reporter, cancellationToken), cancellationToken);
+
+    private IReadOnlyList<CopyTapeObjectResult> Run(CopyTapeObjectRequest request, IOperationReporter reporter, CancellationToken token)
     {
-        var context = TapeContext.Open(request.CatalogPath, request.LibraryPath, reporter);
+        var context = TapeContext.Open(catalog, request.LibraryPath);
         if (request.ObjectIds is null && request.Barcodes is null)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, "copy", "Name the objects to copy or the volumes to copy from.");
         if (request.BlockSize is { } bs)
@@ -101,7 +105,7 @@ public static class TapeCopyOperation
             passes.AddRange(group.Chunk(size).Select(c => c.ToList()));
         }
 
-        var results = new List<TapeCopyResult>();
+        var results = new List<CopyTapeObjectResult>();
         foreach (var pass in passes)
         {
             token.ThrowIfCancellationRequested();
@@ -142,7 +146,7 @@ public static class TapeCopyOperation
             reader.Join();
             foreach (var pipe in pipes.Values)
                 pipe.Dispose();
-            context.Record(written);
+            context.Record(written, reporter);
             if (readError is not null && readError is not OperationCanceledException)
                 throw readError;
             if (written.Error is not null)
@@ -153,7 +157,7 @@ public static class TapeCopyOperation
             var to = Barcodes(level => level == 0);
             var mirrors = Barcodes(level => level > 0);
             foreach (var (o, copy) in pass)
-                results.Add(new TapeCopyResult(o.ObjectId, o.Name, o.Length, o.Sha256, string.Join(",", copy.Barcodes), to, written.SessionId, request.Mode, mirrors));
+                results.Add(new CopyTapeObjectResult(o.ObjectId, o.Name, o.Length, o.Sha256, string.Join(",", copy.Barcodes), to, written.SessionId, request.Mode, mirrors));
         }
         return results;
     }

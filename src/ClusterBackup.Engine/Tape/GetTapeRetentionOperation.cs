@@ -3,21 +3,31 @@ using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Tape;
 
+/// <summary>How many verified tape copies each file needs, and whether to show active media sets too (never safe).</summary>
+public sealed record GetTapeRetentionRequest(int RequiredCopies = 2, bool IncludeActive = false);
+
 /// <summary>Whether a superseded media set on the share may be retired: every file needs the required number of verified tape copies.</summary>
 public sealed record MediaSetRetention(string MediaSetId, string VirtualServer, string Database, BackupType BackupType, MediaSetStatus Status,
     int Files, int FilesWithEnoughCopies, int MinimumVerifiedCopies, int RequiredCopies, bool SafeToRetire, string Reason);
 
 /// <summary>
-/// The retention rule: a file on the share is safe to retire only when the catalog holds at least the
+/// Get-TapeRetention and `clusterbackup tape retention`. The retention rule: a file on the share is safe to retire only when the catalog holds at least the
 /// configured number of verified tape copies of exactly that content (same path and SHA-256). A media
 /// set may be retired only when it is superseded and every file of every backup set in it is safe.
 /// </summary>
-public static class TapeRetention
+public sealed class GetTapeRetentionOperation(CatalogDatabase catalog)
 {
+    /// <summary>The rule for one file: enough verified tape copies of exactly its content.</summary>
     public static bool IsFileSafeToRetire(TapeCatalog catalog, BackupFile file, int requiredCopies) =>
         catalog.CountVerifiedCopies(file.Path, file.Sha256) >= requiredCopies;
 
-    public static IReadOnlyList<MediaSetRetention> Evaluate(CatalogDatabase database, int requiredCopies, bool includeActive = false)
+    public Task<IReadOnlyList<MediaSetRetention>> RunAsync(GetTapeRetentionRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Evaluate(catalog, request.RequiredCopies, request.IncludeActive));
+    }
+
+    private static IReadOnlyList<MediaSetRetention> Evaluate(CatalogDatabase database, int requiredCopies, bool includeActive)
     {
         if (requiredCopies < 1)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, "RequiredCopies", "At least one verified tape copy is required before a file may be retired.");

@@ -5,7 +5,7 @@ using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.Engine.Tests.Tape;
 
-public class TapeBackupOperationTests
+public class BackupToTapeOperationTests
 {
     /// <summary>Records a completed backup set whose files exist on the "share".</summary>
     internal static BackupSet AddBackupSet(TapeTestKit kit, string database, bool initialize, int files, int seed)
@@ -26,22 +26,31 @@ public class TapeBackupOperationTests
             new MediaSet(Guid.NewGuid().ToString(), "PGVS1", database, BackupType.Full, kit.Directory.Combine("share"), DateTimeOffset.UtcNow, MediaSetStatus.Active));
     }
 
-    internal static string MirroredConfiguration(TapeTestKit kit)
+    internal static async Task<string> MirroredConfigurationAsync(TapeTestKit kit)
     {
         var path = kit.Directory.Combine("agents.json");
-        TapeAgentConfigurationOperations.Create(path, kit.Library.Root, ["drive0", "drive1"], [["drive2", "drive3"]], "Daily", ["Offsite"], 64 * 1024, force: false);
+        var test = await new NewTapeAgentConfigurationOperation().RunAsync(
+            new NewTapeAgentConfigurationRequest(path, kit.Library.Root, ["drive0", "drive1"], [["drive2", "drive3"]], "Daily", ["Offsite"], 64 * 1024, Force: false),
+            NullOperationReporter.Instance, CancellationToken.None);
+        Assert.True(test.Valid);
         return path;
     }
 
+    private static Task<BackupToTapeResult> BackupToTapeAsync(TapeTestKit kit, BackupToTapeRequest request) =>
+        new BackupToTapeOperation(kit.Catalog.Database).RunAsync(request, NullOperationReporter.Instance, CancellationToken.None);
+
+    private static Task<IReadOnlyList<MediaSetRetention>> RetentionAsync(TapeTestKit kit, int requiredCopies) =>
+        new GetTapeRetentionOperation(kit.Catalog.Database).RunAsync(new GetTapeRetentionRequest(requiredCopies), NullOperationReporter.Instance, CancellationToken.None);
+
     [Fact]
-    public void BacksUpEveryBackupSetNotYetOnTapeVerifiesAndFeedsRetention()
+    public async Task BacksUpEveryBackupSetNotYetOnTapeVerifiesAndFeedsRetention()
     {
         using var kit = new TapeTestKit();
         var old = AddBackupSet(kit, "sales", initialize: true, files: 3, seed: 1);
-        var configuration = MirroredConfiguration(kit);
-        var request = new TapeBackupRequest { CatalogPath = kit.CatalogPath, ConfigurationPath = configuration, Verify = true };
+        var configuration = await MirroredConfigurationAsync(kit);
+        var request = new BackupToTapeRequest { ConfigurationPath = configuration, Verify = true };
 
-        var first = TapeBackupOperation.Run(request, NullOperationReporter.Instance, CancellationToken.None);
+        var first = await BackupToTapeAsync(kit, request);
         Assert.Equal(3, first.Objects);
         Assert.Equal(6, first.Copies);          // each object on its tape and on its mirror
         Assert.Equal(6, first.VerifiedCopies);
@@ -49,16 +58,16 @@ public class TapeBackupOperationTests
 
         // A new INIT supersedes the old media set; the old one is safe to retire with 2 verified copies, not with 3.
         AddBackupSet(kit, "sales", initialize: true, files: 2, seed: 2);
-        var retention2 = TapeRetention.Evaluate(kit.Catalog.Database, requiredCopies: 2);
+        var retention2 = await RetentionAsync(kit, requiredCopies: 2);
         var oldSet = Assert.Single(retention2);
         Assert.Equal(old.MediaSetId, oldSet.MediaSetId);
         Assert.True(oldSet.SafeToRetire, oldSet.Reason);
-        Assert.False(TapeRetention.Evaluate(kit.Catalog.Database, requiredCopies: 3).Single().SafeToRetire);
-        Assert.True(TapeRetention.IsFileSafeToRetire(kit.Catalog, old.Files[0], 2));
+        Assert.False((await RetentionAsync(kit, requiredCopies: 3)).Single().SafeToRetire);
+        Assert.True(GetTapeRetentionOperation.IsFileSafeToRetire(kit.Catalog, old.Files[0], 2));
 
         // The second run writes only what is not on tape yet.
         // It appends a second session to the same (appendable) tapes, in the next tape file, and reads it back.
-        var second = TapeBackupOperation.Run(request, NullOperationReporter.Instance, CancellationToken.None);
+        var second = await BackupToTapeAsync(kit, request);
         Assert.Equal(2, second.Objects);
         Assert.Equal(3, second.SkippedAlreadyOnTape);
         Assert.Equal(4, second.VerifiedCopies);
@@ -68,13 +77,13 @@ public class TapeBackupOperationTests
     }
 
     [Fact]
-    public void AFileChangedOnTheShareSinceItsBackupIsRefused()
+    public async Task AFileChangedOnTheShareSinceItsBackupIsRefused()
     {
         using var kit = new TapeTestKit();
         var set = AddBackupSet(kit, "hr", initialize: true, files: 1, seed: 3);
         File.WriteAllBytes(set.Files[0].Path, new byte[set.Files[0].SizeBytes]);
-        var error = Assert.ThrowsAny<ClusterBackupException>(() => TapeBackupOperation.Run(
-            new TapeBackupRequest { CatalogPath = kit.CatalogPath, ConfigurationPath = MirroredConfiguration(kit) }, NullOperationReporter.Instance, CancellationToken.None));
+        var configuration = await MirroredConfigurationAsync(kit);
+        var error = await Assert.ThrowsAnyAsync<ClusterBackupException>(() => BackupToTapeAsync(kit, new BackupToTapeRequest { ConfigurationPath = configuration }));
         Assert.Contains("changed", error.Message);
         Assert.Empty(kit.Catalog.GetObjects().Where(o => o.Copies.Count > 0));
     }

@@ -7,9 +7,9 @@ using ClusterBackup.Engine.Tape.Library;
 namespace ClusterBackup.Engine.Tape;
 
 /// <summary>What to write to tape and how.</summary>
-public sealed record TapeBackupRequest
+public sealed record BackupToTapeRequest
 {
-    public string? CatalogPath { get; init; }
+    /// <summary>The tape library folder; default the configuration's library or $CLUSTERBACKUP_TAPE_LIBRARY.</summary>
     public string? LibraryPath { get; init; }
     /// <summary>The media-agent configuration file (agents, drives, mirror chains).</summary>
     public required string ConfigurationPath { get; init; }
@@ -22,24 +22,27 @@ public sealed record TapeBackupRequest
 }
 
 /// <summary>What a tape backup did.</summary>
-public sealed record TapeBackupResult(Guid SessionId, string Job, int Objects, long Bytes, int SkippedAlreadyOnTape, TimeSpan Duration,
+public sealed record BackupToTapeResult(Guid SessionId, string Job, int Objects, long Bytes, int SkippedAlreadyOnTape, TimeSpan Duration,
     IReadOnlyList<string> Volumes, int Copies, int VerifiedCopies)
 {
     public double MegabytesPerSecond => Duration.TotalSeconds > 0 ? Bytes / 1e6 / Duration.TotalSeconds : 0;
 }
 
 /// <summary>
-/// Backs up the share to tape by backup set: every file of the chosen completed backup sets that the
+/// Backup-TapeBackupSet and `clusterbackup tape backup`: backs up the share to tape by backup set: every file of the chosen completed backup sets that the
 /// catalog does not yet hold on tape (same path and SHA-256) becomes a tape object, routed through the
 /// media-agent configuration's chains and written in one session, multiplexed and mirrored in one pass.
 /// Each file's SHA-256 is checked against the one recorded when the backup set was taken.
 /// </summary>
-public static class TapeBackupOperation
+public sealed class BackupToTapeOperation(CatalogDatabase catalog)
 {
-    public static TapeBackupResult Run(TapeBackupRequest request, IOperationReporter reporter, CancellationToken token)
+    public Task<BackupToTapeResult> RunAsync(BackupToTapeRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        Task.Run(() => Run(request, reporter, cancellationToken), cancellationToken);
+
+    private BackupToTapeResult Run(BackupToTapeRequest request, IOperationReporter reporter, CancellationToken token)
     {
         var configuration = MediaAgentConfiguration.Load(request.ConfigurationPath);
-        var context = TapeContext.Open(request.CatalogPath, request.LibraryPath, reporter, configuration);
+        var context = TapeContext.Open(catalog, request.LibraryPath, configuration);
         configuration.EnsureValid(context.Library.GetDrives().Select(d => d.Name), request.ConfigurationPath);
 
         var sets = new BackupSetCatalog(context.Database).GetBackupSets(new BackupSetQuery(Status: BackupSetStatus.Completed))
@@ -77,18 +80,18 @@ public static class TapeBackupOperation
             if (objects.Count == 0)
             {
                 reporter.Verbose($"Nothing to write: all {skipped} files of {sets.Count} backup sets are already on tape.");
-                return new TapeBackupResult(Guid.Empty, request.Job, 0, 0, skipped, TimeSpan.Zero, [], 0, 0);
+                return new BackupToTapeResult(Guid.Empty, request.Job, 0, 0, skipped, TimeSpan.Zero, [], 0, 0);
             }
             reporter.Verbose($"Writing {objects.Count} files of {sets.Count} backup sets to tape with {objects.SelectMany(o => o.Chain).Distinct().Count()} agents.");
             var result = TapeWriteSession.Run(request.Job, objects, reporter, token, request.MaxConcurrentObjects);
-            context.Record(result);
+            context.Record(result, reporter);
             if (result.Error is not null)
                 throw result.Error;
             var record = result.ToSessionRecord();
             var verified = 0;
             if (request.Verify)
-                verified = TapeVerifyOperation.Run(context, result.Objects.Select(o => o.ObjectId).ToList(), onlyUnverified: true, token).Count(v => v.Verified);
-            return new TapeBackupResult(result.SessionId, request.Job, result.Objects.Count, result.Bytes, skipped, result.Finished - result.Started,
+                verified = TestTapeObjectOperation.Verify(context, result.Objects.Select(o => o.ObjectId).ToList(), onlyUnverified: true, drive: null, reporter, token).Count(v => v.Verified);
+            return new BackupToTapeResult(result.SessionId, request.Job, result.Objects.Count, result.Bytes, skipped, result.Finished - result.Started,
                 record.Streams.SelectMany(s => s.Volumes.Select(v => v.Barcode)).Distinct().ToList(), record.Copies.Count, verified);
         }
         finally

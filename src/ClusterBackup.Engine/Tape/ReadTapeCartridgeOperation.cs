@@ -1,26 +1,36 @@
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape.Agents;
+using ClusterBackup.Engine.Tape.Drives;
 using ClusterBackup.Engine.Tape.Format;
 
 namespace ClusterBackup.Engine.Tape;
+
+/// <summary>Which cartridge to read, and with which drive.</summary>
+/// <param name="LibraryPath">The tape library folder; default $CLUSTERBACKUP_TAPE_LIBRARY.</param>
+/// <param name="Barcode">The cartridge to read end to end.</param>
+/// <param name="Drive">The drive to read with; default a free one.</param>
+public sealed record ReadTapeCartridgeRequest(string? LibraryPath, string Barcode, string? Drive = null);
 
 /// <summary>An object as found on a cartridge by reading it (not from the catalog).</summary>
 public sealed record TapeMediaObject(string Barcode, string Pool, int FileNumber, Guid SessionId, Guid ObjectId, string Name, long Length, string? Sha256,
     long FirstBlock, long LastBlock, bool Complete, string? Note, bool InCatalog);
 
 /// <summary>
-/// What is on tape: from the catalog (fast), or from the media itself by reading a cartridge end to end;
-/// reading checks every block and every complete object's SHA-256, so it is also a verification.
+/// Get-TapeObject -FromMedia and `clusterbackup tape list --from-media`: what is on a cartridge, read from the
+/// media itself end to end rather than from the catalog. Reading checks every block and every complete object's
+/// SHA-256, so it is also a verification; each object found says whether the catalog knows it.
 /// </summary>
-public static class TapeContentsOperation
+public sealed class ReadTapeCartridgeOperation(CatalogDatabase catalog)
 {
-    public static IReadOnlyList<TapeObject> FromCatalog(TapeContext context, string? barcode, Guid? backupSetId, bool includeExpired) =>
-        context.Catalog.GetObjects(backupSetId: backupSetId, barcode: barcode, includeExpired: includeExpired);
+    public Task<IReadOnlyList<TapeMediaObject>> RunAsync(ReadTapeCartridgeRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        Task.Run(() => Run(request, reporter, cancellationToken), cancellationToken);
 
-    public static IReadOnlyList<TapeMediaObject> FromMedia(TapeContext context, string barcode, string? drive, CancellationToken token)
+    private IReadOnlyList<TapeMediaObject> Run(ReadTapeCartridgeRequest request, IOperationReporter reporter, CancellationToken token)
     {
-        var readDrive = drive ?? context.FreeDrive();
+        var context = TapeContext.Open(catalog, request.LibraryPath);
+        var barcode = request.Barcode;
+        var readDrive = request.Drive ?? context.FreeDrive();
         var tape = context.Library.Load(readDrive, barcode);
         try
         {
@@ -34,11 +44,11 @@ public static class TapeContentsOperation
                     break;
                 var agent = new RestoreMediaAgent("list", new FileReadVolume(tape, barcode, file));
                 var read = agent.Read(new RestoreStart(0, null, null), null, (_, _) => new NullObjectSink(), token);
-                context.Reporter.Progress($"Reading tape {barcode}", $"file {file}: {read.Count} objects", -1);
+                reporter.Progress($"Reading tape {barcode}", $"file {file}: {read.Count} objects", -1);
                 found.AddRange(read.Select(r => new TapeMediaObject(label.Barcode, label.Pool, file, r.SessionId, r.ObjectId, r.Name, r.Length,
                     r.Complete ? r.Sha256 : null, r.FirstBlock, r.LastBlock, r.Complete, r.Note, known.Contains(r.ObjectId))));
             }
-            context.Reporter.Completed($"Reading tape {barcode}");
+            reporter.Completed($"Reading tape {barcode}");
             return found;
         }
         finally
@@ -48,7 +58,7 @@ public static class TapeContentsOperation
     }
 
     /// <summary>True when tape file <paramref name="file"/> exists and starts with a block.</summary>
-    private static bool FileHasBlocks(Drives.ITapeDrive drive, int file)
+    private static bool FileHasBlocks(ITapeDrive drive, int file)
     {
         drive.Rewind();
         try
@@ -60,11 +70,11 @@ public static class TapeContentsOperation
             return false;
         }
         var probe = new byte[TapeFormat.MaxBlockSize + 1];
-        return drive.ReadBlock(probe).Kind == Drives.TapeReadKind.Block;
+        return drive.ReadBlock(probe).Kind == TapeReadKind.Block;
     }
 
     /// <summary>One tape file of an already loaded cartridge.</summary>
-    private sealed class FileReadVolume(Drives.ITapeDrive drive, string barcode, int file) : IReadVolumeSource
+    private sealed class FileReadVolume(ITapeDrive drive, string barcode, int file) : IReadVolumeSource
     {
         public ReadVolume? Mount(int volumeSequence) => volumeSequence == 0 ? new ReadVolume(drive, barcode, file, null) : null;
 

@@ -5,9 +5,10 @@ using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tape;
 
-public sealed record TapeRestoreRequest
+/// <summary>Which tape objects to restore, and where.</summary>
+public sealed record RestoreTapeObjectRequest
 {
-    public string? CatalogPath { get; init; }
+    /// <summary>The tape library folder; default $CLUSTERBACKUP_TAPE_LIBRARY.</summary>
     public string? LibraryPath { get; init; }
     public required IReadOnlyCollection<Guid> ObjectIds { get; init; }
     /// <summary>Folder the objects are restored into, under their tape names.</summary>
@@ -18,22 +19,25 @@ public sealed record TapeRestoreRequest
 }
 
 /// <summary>One restored object.</summary>
-public sealed record TapeRestoreResult(Guid ObjectId, string Name, string Path, long Length, string Sha256, string Barcodes, int MirrorLevel);
+public sealed record RestoreTapeObjectResult(Guid ObjectId, string Name, string Path, long Length, string Sha256, string Barcodes, int MirrorLevel);
 
 /// <summary>
-/// Restores tape objects byte-identical (checked by SHA-256 against the ObjectEnd record and the
+/// Restore-TapeObject and `clusterbackup tape restore`: restores tape objects byte-identical (checked by SHA-256 against the ObjectEnd record and the
 /// catalog). Objects that share a tape stream are read in one pass. When a copy cannot be read (a
 /// damaged block, a missing cartridge) the next copy (a mirror) is tried.
 /// </summary>
-public static class TapeRestoreOperation
+public sealed class RestoreTapeObjectOperation(CatalogDatabase catalog)
 {
-    public static IReadOnlyList<TapeRestoreResult> Run(TapeRestoreRequest request, IOperationReporter reporter, CancellationToken token)
+    public Task<IReadOnlyList<RestoreTapeObjectResult>> RunAsync(RestoreTapeObjectRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        Task.Run(() => Run(request, reporter, cancellationToken), cancellationToken);
+
+    private IReadOnlyList<RestoreTapeObjectResult> Run(RestoreTapeObjectRequest request, IOperationReporter reporter, CancellationToken token)
     {
-        var context = TapeContext.Open(request.CatalogPath, request.LibraryPath, reporter);
+        var context = TapeContext.Open(catalog, request.LibraryPath);
         var objects = request.ObjectIds.Distinct().Select(id => context.Catalog.GetObjects(objectId: id, includeExpired: true).SingleOrDefault()
             ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, id.ToString(), $"Tape object {id} is not in the catalog.")).ToList();
         var destination = Path.GetFullPath(request.Destination);
-        var results = new List<TapeRestoreResult>();
+        var results = new List<RestoreTapeObjectResult>();
         var pending = objects.ToDictionary(o => o.ObjectId);
         var attempt = new Dictionary<Guid, int>();
         var errors = new Dictionary<Guid, string>();
@@ -72,7 +76,7 @@ public static class TapeRestoreOperation
                         if (!string.Equals(r.Sha256, o.Sha256, StringComparison.OrdinalIgnoreCase))
                             throw new ClusterBackupException(ErrorKind.InvalidData, o.Name, $"Object {o.Name} read from tape has SHA-256 {r.Sha256}; the catalog recorded {o.Sha256}.");
                         var copy = group.First(g => g.Key == r.ObjectId).Value;
-                        results.Add(new TapeRestoreResult(o.ObjectId, o.Name, sinks[o.ObjectId].Path, r.Length, r.Sha256, string.Join(",", copy.Barcodes), copy.MirrorLevel));
+                        results.Add(new RestoreTapeObjectResult(o.ObjectId, o.Name, sinks[o.ObjectId].Path, r.Length, r.Sha256, string.Join(",", copy.Barcodes), copy.MirrorLevel));
                         pending.Remove(o.ObjectId);
                     }
                     foreach (var (id, _) in group.Where(g => pending.ContainsKey(g.Key)))
@@ -89,7 +93,7 @@ public static class TapeRestoreOperation
                     {
                         var o = pending[id];
                         var copy = group.First(g => g.Key == id).Value;
-                        results.Add(new TapeRestoreResult(id, o.Name, sink.Path, o.Length, o.Sha256, string.Join(",", copy.Barcodes), copy.MirrorLevel));
+                        results.Add(new RestoreTapeObjectResult(id, o.Name, sink.Path, o.Length, o.Sha256, string.Join(",", copy.Barcodes), copy.MirrorLevel));
                         pending.Remove(id);
                     }
                     foreach (var (id, _) in group.Where(g => pending.ContainsKey(g.Key)))

@@ -1,20 +1,39 @@
+using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape.Agents;
 using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tape;
 
+/// <summary>Which tape copies to read back.</summary>
+public sealed record TestTapeObjectRequest
+{
+    /// <summary>The tape library folder; default $CLUSTERBACKUP_TAPE_LIBRARY.</summary>
+    public string? LibraryPath { get; init; }
+    /// <summary>The objects whose copies to verify; null verifies every object.</summary>
+    public IReadOnlyCollection<Guid>? ObjectIds { get; init; }
+    /// <summary>Read copies already verified too; by default only copies not yet verified are read.</summary>
+    public bool All { get; init; }
+    /// <summary>Read with this drive; default a free one.</summary>
+    public string? Drive { get; init; }
+}
+
 /// <summary>The outcome of verifying one copy of one object.</summary>
 public sealed record TapeCopyVerification(Guid ObjectId, string Name, Guid StreamId, string Agent, int MirrorLevel, string Barcodes, bool Verified, string? Error);
 
 /// <summary>
-/// Reads copies back from tape and checks every record and every object's length and SHA-256; a copy
+/// Test-TapeObject and `clusterbackup tape verify`: reads copies back from tape and checks every record and every object's length and SHA-256; a copy
 /// that passes is marked verified in the catalog (the retention rule counts only verified copies).
 /// One pass per tape stream, however many objects it holds.
 /// </summary>
-public static class TapeVerifyOperation
+public sealed class TestTapeObjectOperation(CatalogDatabase catalog)
 {
-    public static IReadOnlyList<TapeCopyVerification> Run(TapeContext context, IReadOnlyCollection<Guid>? objectIds, bool onlyUnverified, CancellationToken token, string? drive = null)
+    public Task<IReadOnlyList<TapeCopyVerification>> RunAsync(TestTapeObjectRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        Task.Run(() => Verify(TapeContext.Open(catalog, request.LibraryPath), request.ObjectIds, !request.All, request.Drive, reporter, cancellationToken), cancellationToken);
+
+    /// <summary>Verifies copies with an already opened library; a tape backup with -Verify reads its new copies back through it.</summary>
+    internal static IReadOnlyList<TapeCopyVerification> Verify(TapeContext context, IReadOnlyCollection<Guid>? objectIds, bool onlyUnverified, string? drive,
+        IOperationReporter reporter, CancellationToken token)
     {
         var objects = context.Catalog.GetObjects(includeExpired: true)
             .Where(o => objectIds is null || objectIds.Contains(o.ObjectId)).ToList();
@@ -29,7 +48,7 @@ public static class TapeVerifyOperation
             var agent = new RestoreMediaAgent("verify", new CatalogReadVolumes(context.Library, readDrive, stream));
             var first = group.OrderBy(c => c.Copy.FirstVolumeSequence).ThenBy(c => c.Copy.FirstBlock).First().Copy;
             var wanted = group.Select(c => c.Object.ObjectId).ToHashSet();
-            context.Reporter.Progress("Verifying tape copies", $"stream of agent {stream.Agent} on {string.Join(",", stream.Volumes.Select(v => v.Barcode))}", copies.Count == 0 ? 0 : done * 100 / copies.Count);
+            reporter.Progress("Verifying tape copies", $"stream of agent {stream.Agent} on {string.Join(",", stream.Volumes.Select(v => v.Barcode))}", copies.Count == 0 ? 0 : done * 100 / copies.Count);
             IReadOnlyList<RestoredObject> read;
             string? failure = null;
             try
@@ -40,7 +59,7 @@ public static class TapeVerifyOperation
             {
                 read = [];
                 failure = ex.Message;
-                context.Reporter.Warning(ex.Message);
+                reporter.Warning(ex.Message);
             }
             foreach (var (o, copy) in group)
             {
@@ -53,7 +72,7 @@ public static class TapeVerifyOperation
                 done++;
             }
         }
-        context.Reporter.Completed("Verifying tape copies");
+        reporter.Completed("Verifying tape copies");
         return results;
     }
 }
