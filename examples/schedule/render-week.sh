@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Draws the week of a schedule (default: the built-in Figure 6 template in America/New_York, the week of
+# Draws the week of a schedule (default: the built-in weekly template in America/New_York, the week of
 # Monday 23 November 2026) as text, SVG and HTML, and renders the HTML to PNG with headless Chromium.
 #   examples/schedule/render-week.sh [OUTPUT_PREFIX] [SCHEDULE_FILE]
-# Regenerates docs/figure6-week.{svg,html,png} when run without arguments from the repository root.
+# Regenerates docs/weekly-schedule.{svg,html,png} when run without arguments from the repository root.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-prefix=${1:-docs/figure6-week}
+prefix=${1:-docs/weekly-schedule}
 schedule=${2:-}
 cli=(dotnet src/ClusterBackup.Cli/bin/Release/net8.0/clusterbackup.dll)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 if [ -z "$schedule" ]; then
-  schedule="$work/figure6.json"
+  schedule="$work/weekly.json"
   "${cli[@]}" schedule new --path "$schedule" --time-zone America/New_York >/dev/null
 fi
 "${cli[@]}" schedule week --schedule "$schedule" --from 2026-11-23 --svg "$prefix.svg" --html "$prefix.html"

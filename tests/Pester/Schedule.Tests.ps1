@@ -7,7 +7,7 @@ BeforeAll {
     Import-Module $manifest -Force
     $work = Join-Path ([IO.Path]::GetTempPath()) "cb-pester-schedule-$([guid]::NewGuid())"
     New-Item -ItemType Directory -Path $work | Out-Null
-    $schedule = Join-Path $work 'figure6.json'
+    $schedule = Join-Path $work 'weekly.json'
     $catalog = Join-Path $work 'catalog.db'
 }
 
@@ -16,9 +16,9 @@ AfterAll {
 }
 
 Describe 'The coordinated schedule' {
-    It 'creates the Figure 6 template and reads it back' {
+    It 'creates the weekly template and reads it back' {
         $created = New-ClusterBackupSchedule -Path $schedule -TimeZone 'UTC'
-        $created.Name | Should -Be 'figure6'
+        $created.Name | Should -Be 'weekly'
         $jobs = Get-ClusterBackupSchedule -Path $schedule -Job *
         $jobs.Name | Should -Be @('full-with-init', 'full-no-init', 'log-with-init', 'log-no-init', 'share-to-tape')
     }
@@ -27,7 +27,7 @@ Describe 'The coordinated schedule' {
         { New-ClusterBackupSchedule -Path $schedule -ErrorAction Stop } | Should -Throw '*pass -Force*'
     }
 
-    It 'proves Figure 6 has no conflicts' {
+    It 'proves the weekly template has no conflicts' {
         Test-ClusterBackupSchedule -Path $schedule -From '2026-11-23' -Quiet | Should -BeTrue
         @(Test-ClusterBackupSchedule -Path $schedule -From '2026-11-23').Count | Should -Be 0
     }

@@ -35,15 +35,15 @@ public sealed class ScheduleCommands : ICliCommandGroup
     {
         var path = new Option<string>("--path", "-p") { Description = "Where to write the new schedule.", Required = true };
         var zone = new Option<string?>("--time-zone") { Description = "Time zone the times are in (IANA id). Default: this machine's." };
-        var name = new Option<string>("--name") { Description = "Schedule name.", DefaultValueFactory = _ => Figure6Template.DefaultName };
+        var name = new Option<string>("--name") { Description = "Schedule name.", DefaultValueFactory = _ => WeeklyScheduleTemplate.DefaultName };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing file." };
-        var command = new Command("new", "Write a new schedule from the built-in Figure 6 template.") { path, zone, name, force };
+        var command = new Command("new", "Write a new schedule from the built-in weekly template.") { path, zone, name, force };
         command.SetAction(parse => context.Execute(() =>
         {
             var target = parse.GetValue(path)!;
             if (File.Exists(target) && !parse.GetValue(force))
                 throw new ClusterBackupException(ErrorKind.InvalidArgument, target, $"'{target}' exists; pass --force to overwrite it.");
-            var created = Figure6Template.Create(parse.GetValue(zone), parse.GetValue(name)!);
+            var created = WeeklyScheduleTemplate.Create(parse.GetValue(zone), parse.GetValue(name)!);
             ScheduleFile.Write(created, target);
             WriteJobs(context, parse, created with { Path = Path.GetFullPath(target) });
             return CliContext.ExitOk;
@@ -119,7 +119,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
         var horizon = HorizonOptions();
         var svg = new Option<string?>("--svg") { Description = "Also write the week as an SVG file." };
         var html = new Option<string?>("--html") { Description = "Also write the week as an HTML page." };
-        var command = new Command("week", "Draw the week: the figure 6 grid and every run, conflicts marked.") { ScheduleOption, horizon.From, horizon.Days, horizon.Learned, svg, html };
+        var command = new Command("week", "Draw the week: a row per job, a column per day, and every run, conflicts marked.") { ScheduleOption, horizon.From, horizon.Days, horizon.Learned, svg, html };
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var result = await CheckAsync(context, parse, horizon, token).ConfigureAwait(false);

@@ -21,7 +21,7 @@ public sealed record BackupChangedBlockRequest
 }
 
 /// <summary>
-/// A changed-block incremental backup (US 6,085,298's snapshot map and backup map): take a point-in-time
+/// Backup-ChangedBlock and `clusterbackup blocks backup`: a changed-block incremental backup (a snapshot map and a backup map): take a point-in-time
 /// reflink clone of the live file, digest it, compare with the previous generation's backup map, and store
 /// only the changed blocks plus the new map; then record the generation in the catalog. Generation 1
 /// stores every block. Files are written under temporary names and renamed; the catalog row is written

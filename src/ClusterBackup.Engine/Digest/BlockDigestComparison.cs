@@ -16,7 +16,7 @@ public sealed class BlockDigestComparison
     public string BackupPath { get; set; } = "";
     /// <summary>"Local", "DigestFile", or "Remote" (the endpoint is in the path).</summary>
     public string Mode { get; set; } = "Local";
-    /// <summary>Which side started the comparison: Primary or Backup (claims 13 and 14 of US 6,085,298).</summary>
+    /// <summary>Which side started the comparison: Primary or Backup (either may).</summary>
     public string InitiatedBy { get; set; } = "Primary";
     public DigestAlgorithm Algorithm { get; set; }
     public int BlockSize { get; set; }

@@ -5,7 +5,7 @@ using ClusterBackup.Engine.Digest.Remote;
 namespace ClusterBackup.Engine.Digest;
 
 /// <summary>
-/// Compares a primary and its backup block by block (US 6,085,298): each side digests its blocks,
+/// Compare-BlockDigest and `clusterbackup digest compare`: compares a primary and its backup block by block. Each side digests its blocks,
 /// the digests are compared, and with Repair the differing blocks are written into the backup in
 /// place, flushed, and re-read to verify. Local paths, a stored digest file, or a remote
 /// `clusterbackup digest serve` endpoint (see <see cref="DigestSession"/>).

@@ -12,8 +12,8 @@ public sealed record JobFootprint(string Schedule, string Job, ScheduledJobType 
 }
 
 /// <summary>
-/// Which jobs must never run at the same time (claim 6 of the seed: the database -> share backups and the
-/// share -> tape backup are coordinated to avoid overlapping): a job and another run of itself; a database -> share
+/// Which jobs must never run at the same time (the database -> share backups and the share -> tape backup are
+/// coordinated so that they never overlap): a job and another run of itself; a database -> share
 /// job and a share -> tape job on the same share (or where either leaves the share unnamed); two database -> share
 /// jobs on a common database of the same cluster (a log backup during a full, two fulls); two tape jobs of one share.
 /// </summary>

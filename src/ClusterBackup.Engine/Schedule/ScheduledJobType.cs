@@ -1,7 +1,7 @@
 namespace ClusterBackup.Engine.Schedule;
 
 /// <summary>
-/// The five kinds of scheduled job of the coordinated week (seed figure 6): full and log backups of the
+/// The five kinds of scheduled job of the coordinated week: full and log backups of the
 /// clustered database to the backup share, each either initialising the share's media set (With Init)
 /// or appending to it (No Init), and the backup of the share to tape.
 /// </summary>
@@ -21,7 +21,7 @@ public enum JobCategory
     ShareToTape,
 }
 
-/// <summary>What each job type means: its figure 6 label, its category, and whether it is a full, a log, and initialises.</summary>
+/// <summary>What each job type means: its label in the week's grid, its category, and whether it is a full, a log, and initialises.</summary>
 public static class ScheduledJobTypes
 {
     public static string DisplayName(this ScheduledJobType type) => type switch
@@ -43,7 +43,7 @@ public static class ScheduledJobTypes
 
     public static bool Initializes(this ScheduledJobType type) => type is ScheduledJobType.FullDbWithInit or ScheduledJobType.TransDbWithInit;
 
-    /// <summary>Parses the enum name or the figure 6 label ("FullDB With Init"), ignoring case and spaces.</summary>
+    /// <summary>Parses the enum name or the grid label ("FullDB With Init"), ignoring case and spaces.</summary>
     public static bool TryParse(string? text, out ScheduledJobType type)
     {
         type = default;

@@ -5,7 +5,7 @@ using System.Text;
 namespace ClusterBackup.Engine.Schedule;
 
 /// <summary>
-/// The week drawn, from an overlap check: the figure 6 grid (a row per job, a column per day) and a timeline of
+/// The week drawn, from an overlap check: the week's grid (a row per job, a column per day) and a timeline of
 /// every run over the days of the horizon, with conflicts marked. Three renderings of the same picture: console
 /// text, a standalone SVG, and an HTML page holding the SVG and the list of conflicts.
 /// </summary>
@@ -33,7 +33,7 @@ public static class WeekDrawing
 
     private const string ConflictColor = "#d62728";
 
-    /// <summary>"01:00 weekly" or "02:30 every 3 h": the TIME column of figure 6.</summary>
+    /// <summary>"01:00 weekly" or "02:30 every 3 h": the TIME column of the grid.</summary>
     public static string TimeColumn(ScheduledJob job) =>
         job.Recurrence.At.ToString("HH:mm", CultureInfo.InvariantCulture) + (job.Recurrence.EveryHours is { } h ? $" every {h} h" : " weekly");
 
@@ -159,8 +159,8 @@ public static class WeekDrawing
         svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n");
         Text(svg, 20, 30, Heading(result), 17, "bold", result.IsSafe ? "#1b1b1b" : ConflictColor);
 
-        // The figure 6 grid: TIME | TYPE | seven days.
-        Text(svg, 20, gridTop - 10, "The week by job (figure 6)", 14, "bold");
+        // The grid: TIME | TYPE | seven days.
+        Text(svg, 20, gridTop - 10, "The week by job", 14, "bold");
         int[] columnX = [20, 150, 330];
         const int dayColumn = (left + 24 * hourWidth - 330) / 7; // the grid ends where the timeline ends
         var gridRight = columnX[2] + 7 * dayColumn;

@@ -8,7 +8,7 @@ namespace ClusterBackup.PowerShell.Schedule;
 /// <para type="description">Reads and validates the JSON schedule (format version, field types, time zone, unique job
 /// names) and writes the schedule, or with -Job its jobs whose names match the wildcard.</para>
 /// <example>
-/// <code>Get-ClusterBackupSchedule -Path C:\ClusterBackup\figure6.json -Job *</code>
+/// <code>Get-ClusterBackupSchedule -Path C:\ClusterBackup\weekly.json -Job *</code>
 /// <para>Lists every job with its type, recurrence and expected duration.</para>
 /// </example>
 /// </summary>

@@ -5,13 +5,13 @@ using ClusterBackup.Engine.Schedule;
 namespace ClusterBackup.PowerShell.Schedule;
 
 /// <summary>
-/// <para type="synopsis">Creates a backup schedule file from the built-in Figure 6 template.</para>
+/// <para type="synopsis">Creates a backup schedule file from the built-in weekly template.</para>
 /// <para type="description">Writes the coordinated week as a versioned JSON schedule: full backups at 01:00 (initialising
 /// the share on Mondays and Thursdays), log backups every three hours from 02:30, and the share to tape at 04:30 on
 /// Wednesdays and Sundays. Edit the file, then check it with Test-ClusterBackupSchedule.</para>
 /// <example>
-/// <code>New-ClusterBackupSchedule -Path C:\ClusterBackup\figure6.json -TimeZone 'Eastern Standard Time' -Database PREPAID -Share \\BACKUPSRV\DBBackup</code>
-/// <para>Writes the Figure 6 week for database PREPAID in Eastern time.</para>
+/// <code>New-ClusterBackupSchedule -Path C:\ClusterBackup\weekly.json -TimeZone 'Eastern Standard Time' -Database PREPAID -Share \\BACKUPSRV\DBBackup</code>
+/// <para>Writes the weekly schedule for database PREPAID in Eastern time.</para>
 /// </example>
 /// </summary>
 [Cmdlet(VerbsCommon.New, "ClusterBackupSchedule", SupportsShouldProcess = true)]
@@ -28,7 +28,7 @@ public sealed class NewClusterBackupScheduleCommand : ClusterBackupCmdlet
 
     /// <summary>The schedule's name; it becomes part of task and unit names.</summary>
     [Parameter]
-    public string Name { get; set; } = Figure6Template.DefaultName;
+    public string Name { get; set; } = WeeklyScheduleTemplate.DefaultName;
 
     /// <summary>The cluster the database lives in.</summary>
     [Parameter]
@@ -58,7 +58,7 @@ public sealed class NewClusterBackupScheduleCommand : ClusterBackupCmdlet
             var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
             if (File.Exists(path) && !Force)
                 throw new ClusterBackupException(ErrorKind.InvalidArgument, path, $"'{path}' exists; pass -Force to overwrite it.");
-            var schedule = Figure6Template.Create(TimeZone, Name, Cluster, Server, Database, Share);
+            var schedule = WeeklyScheduleTemplate.Create(TimeZone, Name, Cluster, Server, Database, Share);
             if (!ShouldProcess(path, $"Write schedule '{Name}' ({schedule.Jobs.Count} jobs, {schedule.TimeZone})"))
                 return;
             ScheduleFile.Write(schedule, path);

@@ -10,7 +10,7 @@ namespace ClusterBackup.PowerShell.Schedule;
 /// go to /etc/systemd/system (or -Directory) and the timers are enabled and started; with cron the schedule's block in
 /// the crontab is replaced. Run Test-ClusterBackupSchedule first: registering does not check overlaps.</para>
 /// <example>
-/// <code>Register-ClusterBackupSchedule -Path C:\ClusterBackup\figure6.json -Scheduler TaskScheduler -WhatIf</code>
+/// <code>Register-ClusterBackupSchedule -Path C:\ClusterBackup\weekly.json -Scheduler TaskScheduler -WhatIf</code>
 /// <para>Shows what would be registered.</para>
 /// </example>
 /// </summary>

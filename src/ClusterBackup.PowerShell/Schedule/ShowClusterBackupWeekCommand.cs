@@ -5,12 +5,12 @@ using ClusterBackup.Engine.Schedule;
 namespace ClusterBackup.PowerShell.Schedule;
 
 /// <summary>
-/// <para type="synopsis">Draws a schedule's week: the figure 6 grid and every run, conflicts marked.</para>
+/// <para type="synopsis">Draws a schedule's week: a row per job, a column per day, and every run, conflicts marked.</para>
 /// <para type="description">Writes the week as text (a row per job, a column per day, then a half-hour timeline per day
 /// where '!' marks a conflict). With -OutFile it also writes the drawing as an SVG (.svg) or an HTML page (.html or
 /// .htm) with the conflicts highlighted in red and listed with their smallest fixes.</para>
 /// <example>
-/// <code>Show-ClusterBackupWeek -Path C:\ClusterBackup\figure6.json -OutFile C:\ClusterBackup\week.html; Invoke-Item C:\ClusterBackup\week.html</code>
+/// <code>Show-ClusterBackupWeek -Path C:\ClusterBackup\weekly.json -OutFile C:\ClusterBackup\week.html; Invoke-Item C:\ClusterBackup\week.html</code>
 /// <para>Prints this week and opens the drawing in the browser.</para>
 /// </example>
 /// </summary>

@@ -10,8 +10,8 @@ namespace ClusterBackup.PowerShell.Schedule;
 /// tasks under \ClusterBackup\SCHEDULE (schtasks /Delete), the schedule's units after disabling their timers, or the
 /// schedule's block in the crontab. Writes what it removed.</para>
 /// <example>
-/// <code>Unregister-ClusterBackupSchedule -Path /etc/clusterbackup/figure6.json -Scheduler Systemd -Confirm:$false</code>
-/// <para>Stops and removes the figure6 timers and services.</para>
+/// <code>Unregister-ClusterBackupSchedule -Path /etc/clusterbackup/weekly.json -Scheduler Systemd -Confirm:$false</code>
+/// <para>Stops and removes the weekly timers and services.</para>
 /// </example>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Unregister, "ClusterBackupSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]

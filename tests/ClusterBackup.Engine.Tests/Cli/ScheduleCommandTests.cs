@@ -11,7 +11,7 @@ public sealed class ScheduleCommandTests : IDisposable
 
     public ScheduleCommandTests()
     {
-        _schedule = _temp.Combine("figure6.json");
+        _schedule = _temp.Combine("weekly.json");
         _catalog = _temp.Combine("catalog.db");
         var (code, _, error) = CliHarness.Run("schedule", "new", "--path", _schedule, "--time-zone", "America/New_York");
         Assert.True(code == 0, error);
@@ -29,7 +29,7 @@ public sealed class ScheduleCommandTests : IDisposable
     }
 
     [Fact]
-    public void TestProvesFigure6AndFailsOnAConflict()
+    public void TestProvesTheWeeklyTemplateAndFailsOnAConflict()
     {
         var (code, output, _) = CliHarness.Run("schedule", "test", "--schedule", _schedule, "--from", "2026-11-23");
         Assert.Equal(0, code);
@@ -64,7 +64,7 @@ public sealed class ScheduleCommandTests : IDisposable
             Assert.True(code == 0, error);
             Assert.Equal(count, Directory.GetFiles(folder).Length);
         }
-        Assert.Contains($"--schedule {_schedule} --job log-no-init", File.ReadAllText(_temp.Combine("cron", "clusterbackup-figure6.crontab")));
+        Assert.Contains($"--schedule {_schedule} --job log-no-init", File.ReadAllText(_temp.Combine("cron", "clusterbackup-weekly.crontab")));
     }
 
     [Fact]
@@ -95,6 +95,6 @@ public sealed class ScheduleCommandTests : IDisposable
     {
         var (code, _, error) = CliHarness.Run("schedule", "run", "--schedule", _schedule, "--job", "nightly", "--catalog", _catalog);
         Assert.Equal(2, code);
-        Assert.Contains("Schedule 'figure6' has no job 'nightly'; its jobs are: full-with-init, full-no-init, log-with-init, log-no-init, share-to-tape.", error);
+        Assert.Contains("Schedule 'weekly' has no job 'nightly'; its jobs are: full-with-init, full-no-init, log-with-init, log-no-init, share-to-tape.", error);
     }
 }

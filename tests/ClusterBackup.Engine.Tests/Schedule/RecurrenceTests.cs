@@ -7,9 +7,9 @@ namespace ClusterBackup.Engine.Tests.Schedule;
 public class RecurrenceTests
 {
     [Fact]
-    public void Figure6LandsOnTheMinutesOfTheFigure()
+    public void TheWeeklyTemplateLandsOnTheMinutesItNames()
     {
-        var schedule = Figure6Template.Create("UTC");
+        var schedule = WeeklyScheduleTemplate.Create("UTC");
         var monday = OrdinaryMonday("UTC");
         var runs = ScheduleExpander.Expand(schedule, monday, monday.AddDays(7));
         string Starts(string job) => string.Join(" ", runs.Where(r => r.JobName == job).Select(r => r.Start.ToString("ddd HH:mm")));
@@ -49,7 +49,7 @@ public class RecurrenceTests
     {
         // The exports are written from WeeklySlots; in a week without a daylight-saving change every run the
         // model plans falls on one of them, to the minute, and every slot is run once.
-        var schedule = Figure6Template.Create(zone);
+        var schedule = WeeklyScheduleTemplate.Create(zone);
         var monday = OrdinaryMonday(zone);
         var tz = TimeZoneInfo.FindSystemTimeZoneById(zone);
         foreach (var job in schedule.Jobs.Where(j => j.Enabled))
@@ -74,7 +74,7 @@ public class RecurrenceTests
     public void SpringForwardMovesASkippedStartLaterByTheGap()
     {
         // New York, Sunday 8 March 2026: 02:00 EST becomes 03:00 EDT, so 02:30 does not exist.
-        var schedule = Figure6Template.Create(NewYork);
+        var schedule = WeeklyScheduleTemplate.Create(NewYork);
         var sunday = Local(NewYork, new DateTime(2026, 3, 8));
         var runs = ScheduleExpander.Expand(schedule, sunday, sunday.AddDays(1));
         var logs = runs.Where(r => r.JobName == "log-no-init").ToList();
@@ -91,7 +91,7 @@ public class RecurrenceTests
     public void FallBackRunsARepeatedStartOnceAtItsFirstOccurrence()
     {
         // New York, Sunday 1 November 2026: 02:00 EDT becomes 01:00 EST, so 01:00-01:59 happens twice.
-        var schedule = Figure6Template.Create(NewYork);
+        var schedule = WeeklyScheduleTemplate.Create(NewYork);
         var sunday = Local(NewYork, new DateTime(2026, 11, 1));
         var runs = ScheduleExpander.Expand(schedule, sunday, sunday.AddDays(1));
         var full = Assert.Single(runs, r => r.JobName == "full-no-init");
@@ -105,8 +105,8 @@ public class RecurrenceTests
     public void ScheduleJsonRoundTrips()
     {
         using var temp = new TempDirectory("schedule");
-        var schedule = Figure6Template.Create("Europe/Berlin");
-        var path = temp.Combine("figure6.json");
+        var schedule = WeeklyScheduleTemplate.Create("Europe/Berlin");
+        var path = temp.Combine("weekly.json");
         ScheduleFile.Write(schedule, path);
         var read = ScheduleFile.Read(path);
         Assert.Equal(ScheduleFile.ToJson(schedule), ScheduleFile.ToJson(read));
@@ -133,7 +133,7 @@ public class RecurrenceTests
     }
 
     [Fact]
-    public void TheFigure6LabelsParseAsJobTypes()
+    public void TheGridLabelsParseAsJobTypes()
     {
         Assert.True(ScheduledJobTypes.TryParse("TransDB No Init", out var type));
         Assert.Equal(ScheduledJobType.TransDbNoInit, type);

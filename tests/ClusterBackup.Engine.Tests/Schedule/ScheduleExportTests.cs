@@ -13,10 +13,10 @@ public class ScheduleExportTests
 {
     private static readonly ExportOptions Options = new() { SchedulePath = "/etc/clusterbackup/o'brien schedule.json", CatalogPath = "/var/lib/clusterbackup/catalog 100%.db" };
 
-    /// <summary>Figure 6 plus a night job whose window crosses midnight.</summary>
+    /// <summary>The weekly template plus a night job whose window crosses midnight.</summary>
     private static BackupSchedule Schedule(string zone = NewYork)
     {
-        var schedule = Figure6Template.Create(zone);
+        var schedule = WeeklyScheduleTemplate.Create(zone);
         var night = new ScheduledJob
         {
             Name = "night-log", Type = ScheduledJobType.TransDbNoInit, Cluster = "PGCLUSTER", Databases = ["ledger"], Share = "/srv/share",
@@ -49,7 +49,7 @@ public class ScheduleExportTests
     public void CronLinesAreWhatCronReads()
     {
         var text = ScheduleExporters.For(SchedulerKind.Cron).Export(Schedule(), Options).Single().Content;
-        Assert.StartsWith("# BEGIN ClusterBackup schedule figure6\n", text);
+        Assert.StartsWith("# BEGIN ClusterBackup schedule weekly\n", text);
         Assert.Contains("\n0 1 * * 1,4 /usr/local/bin/clusterbackup schedule run --schedule '/etc/clusterbackup/o'\\''brien schedule.json' --job full-with-init --catalog '/var/lib/clusterbackup/catalog 100\\%.db'\n", text);
         Assert.Contains("\n30 2,5,8,11,14,17,20,23 * * 1,2,3,4,5,6,0 ", text);
         Assert.Contains("\n30 4 * * 3,0 ", text);
@@ -73,7 +73,7 @@ public class ScheduleExportTests
         XNamespace ns = "http://schemas.microsoft.com/windows/2004/02/mit/task";
         Assert.Equal("1.2", (string?)log.Root!.Attribute("version"));
         Assert.Equal(8, log.Descendants(ns + "CalendarTrigger").Count());
-        Assert.Equal(@"\ClusterBackup\figure6\log-no-init", (string?)log.Descendants(ns + "URI").Single());
+        Assert.Equal(@"\ClusterBackup\weekly\log-no-init", (string?)log.Descendants(ns + "URI").Single());
         Assert.Equal("pwsh.exe", (string?)log.Descendants(ns + "Command").Single());
         Assert.Equal("-NoProfile -NonInteractive -ExecutionPolicy Bypass -Command \"Import-Module 'ClusterBackup'; $r = Start-ClusterBackupJob -Schedule '/etc/clusterbackup/o''brien schedule.json' -Job 'log-no-init' -CatalogPath '/var/lib/clusterbackup/catalog 100%.db'; exit $r.ExitCode\"",
             (string?)log.Descendants(ns + "Arguments").Single());
@@ -120,7 +120,7 @@ public class ScheduleExportTests
         var (code, output) = Run("systemd-analyze", ["verify", "--man=no", .. files.Select(f => f.Path!)]);
         Assert.True(code == 0, output);
         Assert.Equal("", output.Trim());
-        var timer = File.ReadAllText(files.Single(f => f.FileName == "clusterbackup-figure6-log-no-init.timer").Path!);
+        var timer = File.ReadAllText(files.Single(f => f.FileName == "clusterbackup-weekly-log-no-init.timer").Path!);
         Assert.Contains("OnCalendar=Mon,Tue,Wed,Thu,Fri,Sat,Sun *-*-* 02,05,08,11,14,17,20,23:30:00 America/New_York\n", timer);
         Assert.Contains("AccuracySec=1s\n", timer);
     }
@@ -128,7 +128,7 @@ public class ScheduleExportTests
     [Fact]
     public void SystemdTimersNameTheZoneByItsIanaIdEvenWhenTheScheduleUsesAWindowsId()
     {
-        var timer = ScheduleExporters.For(SchedulerKind.Systemd).Export(Figure6Template.Create("W. Europe Standard Time"), Options)
+        var timer = ScheduleExporters.For(SchedulerKind.Systemd).Export(WeeklyScheduleTemplate.Create("W. Europe Standard Time"), Options)
             .First(f => f.FileName.EndsWith(".timer")).Content;
         Assert.Contains("OnCalendar=Mon,Thu *-*-* 01:00:00 Europe/Berlin\n", timer);
     }
@@ -160,7 +160,7 @@ public class ScheduleExportTests
         var sunday = Local(NewYork, new DateTime(2026, 3, 8));
         var elapses = SystemdElapses(["Sun *-*-* 02:30:00 America/New_York"], sunday, sunday.AddDays(1));
         Assert.Empty(elapses);
-        var model = ScheduleExpander.Expand(Figure6Template.Create(NewYork), sunday, sunday.AddHours(6)).First(o => o.JobName == "log-no-init");
+        var model = ScheduleExpander.Expand(WeeklyScheduleTemplate.Create(NewYork), sunday, sunday.AddHours(6)).First(o => o.JobName == "log-no-init");
         Assert.Equal(new DateTimeOffset(2026, 3, 8, 7, 30, 0, TimeSpan.Zero), model.Start);
     }
 
@@ -218,29 +218,29 @@ public class ScheduleRegistrationTests
         }
     }
 
-    private static readonly BackupSchedule Figure6 = Figure6Template.Create("UTC");
+    private static readonly BackupSchedule Weekly = WeeklyScheduleTemplate.Create("UTC");
 
     [Fact]
     public void SystemdRegisterWritesEnablesAndUnregisterRemoves()
     {
         using var temp = new TempDirectory("systemd");
-        File.WriteAllText(temp.Combine("clusterbackup-figure6-keep.timer"), "[Unit]\nDescription=someone else's\n");
+        File.WriteAllText(temp.Combine("clusterbackup-weekly-keep.timer"), "[Unit]\nDescription=someone else's\n");
         var commands = new RecordingCommands { SystemdRunning = true };
         var registration = new ScheduleRegistration(commands);
-        var options = new ExportOptions { SchedulePath = "/etc/clusterbackup/figure6.json" };
+        var options = new ExportOptions { SchedulePath = "/etc/clusterbackup/weekly.json" };
 
-        var files = registration.Register(Figure6, SchedulerKind.Systemd, options, temp.Path, NullOperationReporter.Instance);
+        var files = registration.Register(Weekly, SchedulerKind.Systemd, options, temp.Path, NullOperationReporter.Instance);
         Assert.Equal(8, files.Count);
         Assert.All(files, f => Assert.True(File.Exists(f.Path)));
         Assert.Equal(["systemctl daemon-reload",
-            "systemctl enable --now clusterbackup-figure6-full-with-init.timer clusterbackup-figure6-full-no-init.timer clusterbackup-figure6-log-no-init.timer clusterbackup-figure6-share-to-tape.timer"],
+            "systemctl enable --now clusterbackup-weekly-full-with-init.timer clusterbackup-weekly-full-no-init.timer clusterbackup-weekly-log-no-init.timer clusterbackup-weekly-share-to-tape.timer"],
             commands.Calls);
 
         commands.Calls.Clear();
-        var removed = registration.Unregister(Figure6, SchedulerKind.Systemd, options, temp.Path, NullOperationReporter.Instance);
+        var removed = registration.Unregister(Weekly, SchedulerKind.Systemd, options, temp.Path, NullOperationReporter.Instance);
         Assert.Equal(8, removed.Count);
-        Assert.Equal(["clusterbackup-figure6-keep.timer"], Directory.GetFiles(temp.Path).Select(Path.GetFileName));
-        Assert.StartsWith("systemctl disable --now clusterbackup-figure6-", commands.Calls[0]);
+        Assert.Equal(["clusterbackup-weekly-keep.timer"], Directory.GetFiles(temp.Path).Select(Path.GetFileName));
+        Assert.StartsWith("systemctl disable --now clusterbackup-weekly-", commands.Calls[0]);
         Assert.Equal("systemctl daemon-reload", commands.Calls[^1]);
     }
 
@@ -250,7 +250,7 @@ public class ScheduleRegistrationTests
         using var temp = new TempDirectory("systemd");
         var commands = new RecordingCommands { SystemdRunning = false };
         var warnings = new List<string>();
-        new ScheduleRegistration(commands).Register(Figure6, SchedulerKind.Systemd, new ExportOptions { SchedulePath = "/s.json" }, temp.Path, new WarningList(warnings));
+        new ScheduleRegistration(commands).Register(Weekly, SchedulerKind.Systemd, new ExportOptions { SchedulePath = "/s.json" }, temp.Path, new WarningList(warnings));
         Assert.Empty(commands.Calls);
         Assert.Contains("did not enable the timers", Assert.Single(warnings));
         Assert.Equal(8, Directory.GetFiles(temp.Path).Length);
@@ -261,17 +261,17 @@ public class ScheduleRegistrationTests
     {
         var commands = new RecordingCommands { Crontab = "MAILTO=ops\n0 3 * * * /usr/bin/other-job\n" };
         var registration = new ScheduleRegistration(commands);
-        var options = new ExportOptions { SchedulePath = "/etc/clusterbackup/figure6.json" };
-        registration.Register(Figure6, SchedulerKind.Cron, options, null, NullOperationReporter.Instance);
-        registration.Register(Figure6, SchedulerKind.Cron, options, null, NullOperationReporter.Instance);
-        Assert.StartsWith("MAILTO=ops\n0 3 * * * /usr/bin/other-job\n# BEGIN ClusterBackup schedule figure6\n", commands.Crontab);
+        var options = new ExportOptions { SchedulePath = "/etc/clusterbackup/weekly.json" };
+        registration.Register(Weekly, SchedulerKind.Cron, options, null, NullOperationReporter.Instance);
+        registration.Register(Weekly, SchedulerKind.Cron, options, null, NullOperationReporter.Instance);
+        Assert.StartsWith("MAILTO=ops\n0 3 * * * /usr/bin/other-job\n# BEGIN ClusterBackup schedule weekly\n", commands.Crontab);
         Assert.Single(commands.Crontab!.Split('\n'), l => l.StartsWith("# BEGIN"));
-        var back = ScheduleExporters.For(SchedulerKind.Cron).ReadBack([new ScheduleExportFile(SchedulerKind.Cron, "figure6", null, "crontab", commands.Crontab)]);
+        var back = ScheduleExporters.For(SchedulerKind.Cron).ReadBack([new ScheduleExportFile(SchedulerKind.Cron, "weekly", null, "crontab", commands.Crontab)]);
         Assert.Equal(4, back.Count);
 
-        Assert.Single(registration.Unregister(Figure6, SchedulerKind.Cron, options, null, NullOperationReporter.Instance));
+        Assert.Single(registration.Unregister(Weekly, SchedulerKind.Cron, options, null, NullOperationReporter.Instance));
         Assert.Equal("MAILTO=ops\n0 3 * * * /usr/bin/other-job\n", commands.Crontab);
-        Assert.Empty(registration.Unregister(Figure6, SchedulerKind.Cron, options, null, NullOperationReporter.Instance));
+        Assert.Empty(registration.Unregister(Weekly, SchedulerKind.Cron, options, null, NullOperationReporter.Instance));
     }
 
     [Fact]
@@ -280,17 +280,17 @@ public class ScheduleRegistrationTests
         using var temp = new TempDirectory("tasks");
         var commands = new RecordingCommands { IsWindows = true };
         var registration = new ScheduleRegistration(commands);
-        var options = new ExportOptions { SchedulePath = @"C:\ClusterBackup\figure6.json" };
-        var files = registration.Register(Figure6, SchedulerKind.TaskScheduler, options, temp.Path, NullOperationReporter.Instance);
+        var options = new ExportOptions { SchedulePath = @"C:\ClusterBackup\weekly.json" };
+        var files = registration.Register(Weekly, SchedulerKind.TaskScheduler, options, temp.Path, NullOperationReporter.Instance);
         Assert.Equal(4, files.Count);
-        Assert.Equal($"schtasks.exe /Create /XML {temp.Combine("figure6-full-with-init.xml")} /TN \\ClusterBackup\\figure6\\full-with-init /F", commands.Calls[0]);
+        Assert.Equal($"schtasks.exe /Create /XML {temp.Combine("weekly-full-with-init.xml")} /TN \\ClusterBackup\\weekly\\full-with-init /F", commands.Calls[0]);
         var bytes = File.ReadAllBytes(files[0].Path!);
         Assert.Equal(new byte[] { 0xFF, 0xFE }, bytes[..2]); // UTF-16 LE with its byte order mark
         Assert.Empty(TaskSchemaCheck.Check(XDocument.Parse(Encoding.Unicode.GetString(bytes[2..]))));
 
-        var removed = registration.Unregister(Figure6, SchedulerKind.TaskScheduler, options, temp.Path, NullOperationReporter.Instance);
-        Assert.Contains(@"\ClusterBackup\figure6\share-to-tape", removed);
-        Assert.Contains(commands.Calls, c => c == @"schtasks.exe /Delete /TN \ClusterBackup\figure6\share-to-tape /F");
+        var removed = registration.Unregister(Weekly, SchedulerKind.TaskScheduler, options, temp.Path, NullOperationReporter.Instance);
+        Assert.Contains(@"\ClusterBackup\weekly\share-to-tape", removed);
+        Assert.Contains(commands.Calls, c => c == @"schtasks.exe /Delete /TN \ClusterBackup\weekly\share-to-tape /F");
         Assert.Empty(Directory.GetFiles(temp.Path));
     }
 

@@ -9,7 +9,7 @@ public sealed class ScheduleGuardTests : IDisposable
 {
     private readonly TempDirectory _temp = new("guard");
     private readonly CatalogDatabase _catalog;
-    private readonly BackupSchedule _schedule = Figure6Template.Create("UTC");
+    private readonly BackupSchedule _schedule = WeeklyScheduleTemplate.Create("UTC");
     private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 25, 4, 30, 0, TimeSpan.Zero));
 
     public ScheduleGuardTests() => _catalog = CatalogDatabase.Open(_temp.Combine("catalog.db"));
@@ -54,7 +54,7 @@ public sealed class ScheduleGuardTests : IDisposable
         Assert.False(log.Admitted);
         Assert.Contains("log backup 'log-no-init' runs during full backup 'full-with-init' of PREPAID", log.Reason);
 
-        var other = new JobFootprint("figure6", "log-billing", ScheduledJobType.TransDbNoInit, "SQLCLUSTER", @"\\BACKUPSRV\DBBackup", ["BILLING"]);
+        var other = new JobFootprint("weekly", "log-billing", ScheduledJobType.TransDbNoInit, "SQLCLUSTER", @"\\BACKUPSRV\DBBackup", ["BILLING"]);
         Assert.True(guard.TryAcquire(other).Admitted);
     }
 
@@ -133,7 +133,7 @@ public sealed class RunScheduledJobTests : IDisposable
 {
     private readonly TempDirectory _temp = new("run");
     private readonly CatalogDatabase _catalog;
-    private readonly BackupSchedule _schedule = Figure6Template.Create("UTC");
+    private readonly BackupSchedule _schedule = WeeklyScheduleTemplate.Create("UTC");
 
     public RunScheduledJobTests() => _catalog = CatalogDatabase.Open(_temp.Combine("catalog.db"));
 

@@ -5,14 +5,14 @@ using ClusterBackup.Engine.Tests.Databases.PostgreSql;
 
 namespace ClusterBackup.Engine.Tests.Schedule;
 
-/// <summary>The Figure 6 jobs run by name through the schedule's guard against a real PostgreSQL pair.</summary>
+/// <summary>The weekly template's jobs run by name through the schedule's guard against a real PostgreSQL pair.</summary>
 public class ScheduledBackupJobTests
 {
     [Fact]
     public async Task ScheduledFullThenLogJobsBackUpTheClusteredDatabaseAndRecordTheirRuns()
     {
         using var pair = new PostgreSqlPair();
-        var schedule = Figure6Template.Create("UTC", cluster: PostgreSqlPair.Cluster, server: PostgreSqlPair.VirtualServer,
+        var schedule = WeeklyScheduleTemplate.Create("UTC", cluster: PostgreSqlPair.Cluster, server: PostgreSqlPair.VirtualServer,
             database: PostgreSqlPair.Database, share: pair.Share);
         var catalog = CatalogDatabase.Open(pair.CatalogPath);
         var run = new StartScheduledJobOperation(catalog, ScheduledJobRunnerRegistry.Discover());

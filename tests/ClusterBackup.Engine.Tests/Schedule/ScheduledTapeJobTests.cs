@@ -4,7 +4,7 @@ using ClusterBackup.Engine.Tests.Tape;
 
 namespace ClusterBackup.Engine.Tests.Schedule;
 
-/// <summary>The Figure 6 share -> tape job runs by name through the schedule's guard and writes the share to tape.</summary>
+/// <summary>The weekly template's share -> tape job runs by name through the schedule's guard and writes the share to tape.</summary>
 public class ScheduledTapeJobTests
 {
     [Fact]
@@ -13,7 +13,7 @@ public class ScheduledTapeJobTests
         using var kit = new TapeTestKit();
         BackupToTapeOperationTests.AddBackupSet(kit, "sales", initialize: true, files: 2, seed: 5);
         var agents = await BackupToTapeOperationTests.MirroredConfigurationAsync(kit);
-        var template = Figure6Template.Create("UTC", share: kit.Directory.Combine("share"));
+        var template = WeeklyScheduleTemplate.Create("UTC", share: kit.Directory.Combine("share"));
         var schedule = template with
         {
             Jobs = template.Jobs.Select(j => j.Type == ScheduledJobType.ShareToTape ? j with { Tape = new TapeConfiguration { Agents = agents, Library = kit.Library.Root } } : j).ToList(),
@@ -32,7 +32,7 @@ public class ScheduledTapeJobTests
     public async Task AShareToTapeJobWithoutAMediaAgentConfigurationFailsAndSaysWhatToSet()
     {
         using var kit = new TapeTestKit();
-        var schedule = Figure6Template.Create("UTC", share: kit.Directory.Combine("share"));
+        var schedule = WeeklyScheduleTemplate.Create("UTC", share: kit.Directory.Combine("share"));
         var run = new StartScheduledJobOperation(kit.Catalog.Database, ScheduledJobRunnerRegistry.Discover());
 
         var result = await run.RunAsync(new StartScheduledJobRequest(schedule, "share-to-tape"), NullOperationReporter.Instance, default);
@@ -47,7 +47,7 @@ public class ScheduleTapeConfigurationFileTests
     [Fact]
     public void TheTapeSettingsOfAJobRoundTripThroughTheScheduleFile()
     {
-        var template = Figure6Template.Create("UTC");
+        var template = WeeklyScheduleTemplate.Create("UTC");
         var tape = new TapeConfiguration { Agents = "agents.json", Library = "/srv/tapelib", Drive = "drive0", MediaPool = "Weekly", Copies = 3 };
         var schedule = template with { Jobs = template.Jobs.Select(j => j.Type == ScheduledJobType.ShareToTape ? j with { Tape = tape } : j).ToList() };
 

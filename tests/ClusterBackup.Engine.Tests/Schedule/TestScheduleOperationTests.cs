@@ -10,9 +10,9 @@ public class TestScheduleOperationTests
     [InlineData(NewYork)]
     [InlineData("Europe/Berlin")]
     [InlineData("Australia/Sydney")]
-    public async Task Figure6HasNoConflictsInAnOrdinaryWeek(string zone)
+    public async Task TheWeeklyTemplateHasNoConflictsInAnOrdinaryWeek(string zone)
     {
-        var schedule = Figure6Template.Create(zone);
+        var schedule = WeeklyScheduleTemplate.Create(zone);
         var result = await TestAsync(new TestScheduleRequest(schedule, OrdinaryMonday(zone)));
         Assert.True(result.IsSafe, string.Join(Environment.NewLine, result.Conflicts));
         // 7 fulls, 8 logs a day, 2 tapes.
@@ -24,24 +24,24 @@ public class TestScheduleOperationTests
     [InlineData(NewYork, 2026, 10, 26)] // fall back on Sunday 1 November
     [InlineData("Europe/Berlin", 2026, 3, 23)]
     [InlineData("Europe/Berlin", 2026, 10, 19)]
-    public async Task Figure6HasNoConflictsInADaylightSavingWeek(string zone, int year, int month, int day)
+    public async Task TheWeeklyTemplateHasNoConflictsInADaylightSavingWeek(string zone, int year, int month, int day)
     {
-        var result = await TestAsync(new TestScheduleRequest(Figure6Template.Create(zone), Local(zone, new DateTime(year, month, day))));
+        var result = await TestAsync(new TestScheduleRequest(WeeklyScheduleTemplate.Create(zone), Local(zone, new DateTime(year, month, day))));
         Assert.True(result.IsSafe, string.Join(Environment.NewLine, result.Conflicts));
     }
 
     [Fact]
-    public async Task Figure6OverAYearHasNoConflicts()
+    public async Task TheWeeklyTemplateOverAYearHasNoConflicts()
     {
         var from = Local(NewYork, new DateTime(2026, 1, 5));
-        var result = await TestAsync(new TestScheduleRequest(Figure6Template.Create(NewYork), from, from.AddDays(364)));
+        var result = await TestAsync(new TestScheduleRequest(WeeklyScheduleTemplate.Create(NewYork), from, from.AddDays(364)));
         Assert.True(result.IsSafe, string.Join(Environment.NewLine, result.Conflicts.Take(5)));
     }
 
     [Fact]
     public async Task TapeDuringALogBackupIsReportedPreciselyWithTheSmallestShift()
     {
-        var schedule = WithJob(Figure6Template.Create(NewYork), "share-to-tape",
+        var schedule = WithJob(WeeklyScheduleTemplate.Create(NewYork), "share-to-tape",
             j => j with { Recurrence = j.Recurrence with { At = new TimeOnly(2, 40) } });
         var monday = OrdinaryMonday(NewYork);
         var result = await TestAsync(new TestScheduleRequest(schedule, monday));
@@ -74,7 +74,7 @@ public class TestScheduleOperationTests
     [Fact]
     public async Task ALogBackupDuringAFullOfTheSameDatabaseIsAConflict()
     {
-        var schedule = Figure6Template.Create("UTC");
+        var schedule = WeeklyScheduleTemplate.Create("UTC");
         schedule = WithJob(schedule, "full-with-init", j => j with { ExpectedDuration = TimeSpan.FromMinutes(100) });
         var result = await TestAsync(new TestScheduleRequest(schedule, OrdinaryMonday("UTC")));
 
@@ -92,7 +92,7 @@ public class TestScheduleOperationTests
     [Fact]
     public async Task BackupsOfOtherDatabasesOrSharesDoNotConflict()
     {
-        var schedule = Figure6Template.Create("UTC");
+        var schedule = WeeklyScheduleTemplate.Create("UTC");
         var other = schedule.Jobs.Single(j => j.Name == "full-with-init") with
         {
             Name = "full-other", Databases = ["BILLING"], Share = @"\\OTHER\share", Recurrence = new Recurrence { Days = Recurrence.EveryDay, At = new TimeOnly(2, 30) },
@@ -104,7 +104,7 @@ public class TestScheduleOperationTests
     [Fact]
     public async Task ARunLongerThanItsIntervalConflictsWithItself()
     {
-        var schedule = WithJob(Figure6Template.Create("UTC"), "log-no-init", j => j with { ExpectedDuration = TimeSpan.FromHours(4) });
+        var schedule = WithJob(WeeklyScheduleTemplate.Create("UTC"), "log-no-init", j => j with { ExpectedDuration = TimeSpan.FromHours(4) });
         var result = await TestAsync(new TestScheduleRequest(schedule, OrdinaryMonday("UTC")));
         var self = result.Conflicts.First(c => c.FirstJob == "log-no-init" && c.SecondJob == "log-no-init");
         Assert.Null(self.ShiftJob);
@@ -115,7 +115,7 @@ public class TestScheduleOperationTests
     public async Task AConflictAcrossTheWeekBoundaryIsCaught()
     {
         // A Sunday 23:00 tape that runs two hours meets Monday's 01:00 full.
-        var schedule = WithJob(Figure6Template.Create("UTC"), "share-to-tape",
+        var schedule = WithJob(WeeklyScheduleTemplate.Create("UTC"), "share-to-tape",
             j => j with { Recurrence = new Recurrence { Days = [DayOfWeek.Sunday], At = new TimeOnly(23, 55) }, ExpectedDuration = TimeSpan.FromMinutes(70) });
         var monday = OrdinaryMonday("UTC");
         var result = await TestAsync(new TestScheduleRequest(schedule, monday));

@@ -9,9 +9,9 @@ public class WeekDrawingTests
     private static Task<OverlapCheckResult> Check(BackupSchedule schedule) => TestAsync(new TestScheduleRequest(schedule, OrdinaryMonday(NewYork)));
 
     [Fact]
-    public async Task TheConsoleGridIsFigure6()
+    public async Task TheConsoleGridShowsTheWeeklyTemplate()
     {
-        var text = WeekDrawing.ToText(await Check(Figure6Template.Create(NewYork)));
+        var text = WeekDrawing.ToText(await Check(WeeklyScheduleTemplate.Create(NewYork)));
         var lines = text.Split('\n');
         Assert.EndsWith("no conflicts", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("01:00 weekly     FullDB With Init              X                                   X"));
@@ -26,7 +26,7 @@ public class WeekDrawingTests
     [Fact]
     public async Task ConflictsAreMarkedInEveryRendering()
     {
-        var schedule = WithJob(Figure6Template.Create(NewYork), "share-to-tape", j => j with { Recurrence = j.Recurrence with { At = new TimeOnly(2, 40) } });
+        var schedule = WithJob(WeeklyScheduleTemplate.Create(NewYork), "share-to-tape", j => j with { Recurrence = j.Recurrence with { At = new TimeOnly(2, 40) } });
         var result = await Check(schedule);
         var text = WeekDrawing.ToText(result);
         Assert.Contains("Wed 25    ..FFF!T", text);
@@ -44,9 +44,9 @@ public class WeekDrawingTests
     }
 
     [Fact]
-    public async Task TheSvgOfFigure6IsWellFormedAndShowsEveryRun()
+    public async Task TheSvgOfTheWeeklyTemplateIsWellFormedAndShowsEveryRun()
     {
-        var result = await Check(Figure6Template.Create(NewYork));
+        var result = await Check(WeeklyScheduleTemplate.Create(NewYork));
         var svg = XDocument.Parse(WeekDrawing.ToSvg(result));
         XNamespace ns = "http://www.w3.org/2000/svg";
         Assert.Equal(result.Occurrences.Count, svg.Descendants(ns + "rect").Count(r => r.Element(ns + "title") is not null));

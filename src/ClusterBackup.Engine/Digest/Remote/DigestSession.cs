@@ -8,7 +8,7 @@ namespace ClusterBackup.Engine.Digest.Remote;
 
 /// <summary>
 /// The two roles of a remote comparison, independent of who opened the connection (so either the
-/// primary or the backup system can start it: claims 13 and 14 of US 6,085,298).
+/// primary or the backup system can start it).
 /// Backup role: digests its copy, sends one digest per group, then the block digests of the groups the
 /// primary asks for, then writes the blocks the primary sends, flushes, and re-digests them.
 /// Primary role: digests its own data at the same time, compares groups then blocks, and sends only

@@ -6,7 +6,7 @@ namespace ClusterBackup.Engine.Tape.Agents;
 /// <summary>
 /// An object's buffer in one agent. Chunks posted here are written by the agent and then handed on to
 /// <see cref="Next"/>, the buffer of the same object in the agent of the next mirror level: the daisy
-/// chain of seed 004, chosen per object and as deep as configured.
+/// chain of mirror copies, chosen per object and as deep as configured.
 /// </summary>
 public sealed class ObjectBuffer
 {

@@ -31,9 +31,9 @@ public sealed record ConfigurationIssue(string Element, string Message);
 
 /// <summary>
 /// The media-agent configuration (JSON): agents, their drives, and the buffers that form the backup
-/// group and the daisy-chained mirror groups of seed 004. A buffer with "objects" belongs to the
+/// group and the daisy-chained mirror groups (docs/media-agent-configuration.md). A buffer with "objects" belongs to the
 /// backup group; a buffer with "from" mirrors the named buffer one level down the chain, so chains are
-/// chosen per object and can be as deep as wanted. See README, "Tape".
+/// chosen per object and can be as deep as wanted.
 /// </summary>
 public sealed class MediaAgentConfiguration
 {

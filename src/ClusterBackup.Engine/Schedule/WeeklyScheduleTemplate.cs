@@ -1,18 +1,17 @@
 namespace ClusterBackup.Engine.Schedule;
 
 /// <summary>
-/// The built-in schedule: the coordinated week of seed figure 6, rebuilt from its prose because the scanned grid
-/// is garbled. Log backups to the share every three hours without init (02:30, 05:30, ... 23:30); full backups at
+/// The built-in schedule (`weekly`): the coordinated week. Log backups to the share every three hours without init (02:30, 05:30, ... 23:30); full backups at
 /// 01:00, initialising the share on Mondays and Thursdays and appending on the other days; the share to tape at
 /// 04:30 on Wednesdays and Sundays, between the 02:30 and 05:30 log backups, so no database -> share job ever
-/// overlaps the tape job. The figure also lists TransDB With Init at 03:30 but the prose never places it in the
-/// week (running it would start a new log media set and cut the log chain the next tape needs), so it is in the
-/// template disabled, for admins who re-initialise the log share by hand. The expected durations are
+/// overlaps the tape job. A TransDB With Init job at 03:30 is in the template but disabled: running it would start
+/// a new log media set and cut the log chain the next tape copy needs, so it is there for admins who re-initialise
+/// the log share by hand. The expected durations are
 /// placeholders to be replaced by learned ones.
 /// </summary>
-public static class Figure6Template
+public static class WeeklyScheduleTemplate
 {
-    public const string DefaultName = "figure6";
+    public const string DefaultName = "weekly";
 
     public static BackupSchedule Create(string? timeZone = null, string name = DefaultName, string cluster = "SQLCLUSTER",
         string server = "SQLVS1", string database = "PREPAID", string share = @"\\BACKUPSRV\DBBackup")
