@@ -82,6 +82,7 @@ run_tests() {
   done
   stage_module
   log "Pester $PESTER_VERSION in pwsh $PWSH_VERSION against $STAGE"
+  CLUSTERBACKUP_CLI="$ROOT/src/ClusterBackup.Cli/bin/$CONFIGURATION/net8.0/clusterbackup" \
   "$PWSH" -NoProfile -NonInteractive -File tests/Pester/Invoke-PesterSuite.ps1 \
     -Pester "$PESTER" -Module "$STAGE/ClusterBackup.psd1" -ResultFile "$results/pester.xml" || status=1
   summarize "$results"

@@ -17,6 +17,7 @@
         'Install-TestModule'
         'Invoke-TestPwsh'
         'Get-TestPwshPath'
+        'Get-TestCliPath'
     )
     CmdletsToExport   = @()
     VariablesToExport = @()

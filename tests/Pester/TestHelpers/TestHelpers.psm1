@@ -20,6 +20,13 @@ function Get-TestModuleManifest {
     Join-Path $PSScriptRoot '../../../ClusterBackup.psd1'
 }
 
+function Get-TestCliPath {
+    <# The clusterbackup CLI the build made (CLUSTERBACKUP_CLI, else the Release build output). #>
+    if ($env:CLUSTERBACKUP_CLI) { return $env:CLUSTERBACKUP_CLI }
+    $name = if ($IsWindows) { 'clusterbackup.exe' } else { 'clusterbackup' }
+    Join-Path $PSScriptRoot "../../../src/ClusterBackup.Cli/bin/Release/net8.0/$name"
+}
+
 function New-TestDirectory {
     <# A new empty folder under the temp folder, readable by the postgres user; returns its path. #>
     param([string] $Name = 'work')
