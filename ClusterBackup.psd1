@@ -1,5 +1,8 @@
 @{
     RootModule           = 'ClusterBackup.PowerShell.dll'
+    # Imported before the root module: it loads ClusterBackup.Engine and its dependencies from
+    # dependencies/ into the module's own AssemblyLoadContext, apart from other modules' versions.
+    NestedModules        = @('ClusterBackup.PowerShell.Loader.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '6f0b8a52-3c1e-4d7a-9a51-2f4c8e0d7b13'
     Author               = 'ClusterBackup'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ClusterBackup build for machines without PowerShell (build.ps1 is the same for pwsh).
-#   ./build.sh test     install what the tests need, build, syntax-check PowerShell, run every test
+#   ./build.sh test     install what the tests need (pinned pwsh and Pester in .tools/ included), build,
+#                       syntax-check PowerShell, run xunit, stage the module and run the Pester suite in pwsh
 #   ./build.sh demo     the main job end to end: PostgreSQL primary + standby -> backup share, failover, verify
 #   ./build.sh bench    benchmarks; figures go to bench/README.md
 #   ./build.sh help     regenerate the MAML help from the cmdlets' doc comments
@@ -10,6 +11,13 @@ cd "$(dirname "$0")"
 ROOT=$PWD
 CONFIGURATION=${CONFIGURATION:-Release}
 VERSION=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props)
+# The pinned PowerShell and Pester, installed into .tools/ (owned by the build) when missing.
+TEST_TOOLS=tests/Pester/Tools/PowerShellTestTools.csproj
+PWSH_VERSION=$(sed -n 's:.*<PowerShellVersion>\(.*\)</PowerShellVersion>.*:\1:p' "$TEST_TOOLS")
+PESTER_VERSION=$(sed -n 's:.*<PesterVersion>\(.*\)</PesterVersion>.*:\1:p' "$TEST_TOOLS")
+PWSH="$ROOT/.tools/pwsh/pwsh"
+PESTER="$ROOT/.tools/nuget/pester/$PESTER_VERSION/tools/Pester.psd1"
+STAGE="$ROOT/out/ClusterBackup/$VERSION"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # Debian packages the tests and the demo use, each checked before anything is installed.
@@ -24,9 +32,6 @@ ensure_packages() {
   for package in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
   done
-  # Node.js may come from another packaging that bundles npm; only a missing command asks apt.
-  command -v node >/dev/null || missing+=(nodejs)
-  command -v npm >/dev/null || missing+=(npm)
   if ((${#missing[@]})); then
     log "installing: ${missing[*]}"
     local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -46,17 +51,23 @@ build() {
   dotnet build ClusterBackup.sln -c "$CONFIGURATION" -nologo -clp:ErrorsOnly
 }
 
-check_powershell_syntax() {
-  local tools="$ROOT/.tools/ps-syntax"
-  if [ ! -d "$tools/node_modules/tree-sitter-powershell" ]; then
-    log "installing the tree-sitter PowerShell grammar"
-    mkdir -p "$tools"
-    npm install --prefix "$tools" --no-audit --no-fund --loglevel=error tree-sitter@0.25.0 tree-sitter-powershell@0.26.4 >/dev/null
+# pwsh (the .NET tool) and Pester (the NuGet package, whose tools/ folder is the module), pinned.
+ensure_powershell() {
+  if [ ! -x "$PWSH" ] || [ "$("$PWSH" -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null)" != "$PWSH_VERSION" ]; then
+    log "installing PowerShell $PWSH_VERSION into .tools/pwsh"
+    rm -rf "$ROOT/.tools/pwsh"
+    dotnet tool install PowerShell --version "$PWSH_VERSION" --tool-path "$ROOT/.tools/pwsh" >/dev/null
   fi
-  cp tests/Syntax/check-powershell.mjs "$tools/"
+  if [ ! -f "$PESTER" ]; then
+    log "installing Pester $PESTER_VERSION into .tools/nuget"
+    dotnet restore "$TEST_TOOLS" --packages "$ROOT/.tools/nuget" -nologo -v quiet >/dev/null
+  fi
+}
+
+check_powershell_syntax() {
   mapfile -t files < <(git ls-files -co --exclude-standard -- '*.ps1' '*.psd1' '*.psm1')
-  log "syntax-checking ${#files[@]} PowerShell files"
-  node --no-deprecation "$tools/check-powershell.mjs" "${files[@]}"
+  log "syntax-checking ${#files[@]} PowerShell files with PowerShell's parser"
+  "$PWSH" -NoProfile -NonInteractive -File tests/Syntax/Test-PowerShellSyntax.ps1 "${files[@]}"
 }
 
 run_tests() {
@@ -69,12 +80,41 @@ run_tests() {
       --logger "trx;LogFilePrefix=$(basename "$project" .csproj)" --logger "console;verbosity=minimal" \
       --results-directory "$results" || status=1
   done
+  stage_module
+  log "Pester $PESTER_VERSION in pwsh $PWSH_VERSION against $STAGE"
+  CLUSTERBACKUP_CLI="$ROOT/src/ClusterBackup.Cli/bin/$CONFIGURATION/net8.0/clusterbackup" \
+  "$PWSH" -NoProfile -NonInteractive -File tests/Pester/Invoke-PesterSuite.ps1 \
+    -Pester "$PESTER" -Module "$STAGE/ClusterBackup.psd1" -ResultFile "$results/pester.xml" || status=1
   summarize "$results"
   return $status
 }
 
-# One closing line over every test project: "Tests: N passed, N failed, N skipped".
+# The closing lines: xunit (every .trx) and Pester (its NUnit XML) apart, then together as
+# "Tests: N passed, N failed, N skipped".
 summarize() {
+  local xunit pester
+  xunit=$(summarize_trx "$1")
+  pester=$(summarize_nunit "$1/pester.xml")
+  read -r xp xf xs <<<"$xunit"
+  read -r pp pf ps <<<"$pester"
+  echo
+  echo "xunit: $xp passed, $xf failed, $xs skipped; Pester: $pp passed, $pf failed, $ps skipped"
+  echo "Tests: $((xp + pp)) passed, $((xf + pf)) failed, $((xs + ps)) skipped"
+}
+
+# Pester's NUnit 2.5 result: "passed failed skipped". A missing file (pwsh or Pester could not run)
+# counts as one failure.
+summarize_nunit() {
+  [ -f "$1" ] || { echo "0 1 0"; return; }
+  local root attr total failures errors skipped=0 name
+  root=$(grep -o '<test-results [^>]*>' "$1" | head -1)
+  attr() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$root"; }
+  total=$(attr total); failures=$(attr failures); errors=$(attr errors)
+  for name in not-run inconclusive ignored skipped invalid; do skipped=$((skipped + $(attr "$name"))); done
+  echo "$((total - failures - errors - skipped)) $((failures + errors)) $skipped"
+}
+
+summarize_trx() {
   local passed=0 failed=0 skipped=0 total
   for trx in "$1"/*.trx; do
     [ -e "$trx" ] || continue
@@ -86,25 +126,31 @@ summarize() {
     f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
     passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + total - p - f))
   done
-  echo
-  echo "Tests: $passed passed, $failed failed, $skipped skipped"
+  echo "$passed $failed $skipped"
+}
+
+# The module exactly as it ships: out/ClusterBackup/<version>/ with the cmdlets, the loader, the
+# manifest, views and help at the top and the engine with its libraries in dependencies/.
+stage_module() {
+  log "staging the module in $STAGE"
+  rm -rf "$STAGE"
+  dotnet publish src/ClusterBackup.PowerShell -c "$CONFIGURATION" -o "$STAGE" -nologo -clp:ErrorsOnly --no-build
+  cp ClusterBackup.psd1 "$STAGE/"
+  cp module/*.ps1xml "$STAGE/"
+  [ -d module/en-US ] && cp -r module/en-US "$STAGE/"
+  return 0
 }
 
 package() {
-  local stage="$ROOT/out/ClusterBackup/$VERSION"
-  log "staging the module in $stage"
-  rm -rf "$stage"
-  dotnet publish src/ClusterBackup.PowerShell -c "$CONFIGURATION" -o "$stage" -nologo -clp:ErrorsOnly
-  cp ClusterBackup.psd1 "$stage/"
-  cp module/*.ps1xml "$stage/"
-  [ -d module/en-US ] && cp -r module/en-US "$stage/"
+  stage_module
   dotnet publish src/ClusterBackup.Cli -c "$CONFIGURATION" -o "$ROOT/out/cli" -nologo -clp:ErrorsOnly
-  log "module: $stage; CLI: $ROOT/out/cli/clusterbackup"
+  log "module: $STAGE; CLI: $ROOT/out/cli/clusterbackup"
 }
 
 case "${1:-test}" in
   test)
     ensure_packages
+    ensure_powershell
     build
     check_powershell_syntax
     run_tests

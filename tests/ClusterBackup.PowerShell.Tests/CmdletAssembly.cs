@@ -24,6 +24,7 @@ public sealed class CmdletAssembly : IDisposable
         var smaPath = metadata["SmaReferencePath"];
         var paths = Directory.GetFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll")
             .Where(p => !Path.GetFileName(p).Equals("System.Management.Automation.dll", StringComparison.OrdinalIgnoreCase))
+            .Concat(Directory.GetFiles(AppContext.BaseDirectory, "*.dll"))
             .Concat(Directory.GetFiles(outputDirectory, "*.dll"))
             .Append(smaPath)
             .GroupBy(Path.GetFileName, StringComparer.OrdinalIgnoreCase)

@@ -40,6 +40,12 @@ public class ModuleManifestTests : IClassFixture<CmdletAssemblyFixture>
     public void RootModuleIsTheCompiledAssembly() => Assert.Equal(Path.GetFileName(_assembly.AssemblyPath), ScalarValue("RootModule"));
 
     [Fact]
+    public void ImportsTheLoaderBeforeTheCmdlets() =>
+        // A nested module is imported before the root module: the loader must make the engine
+        // resolvable before PowerShell reads the cmdlet types, whose parameters use engine enums.
+        Assert.Equal(["ClusterBackup.PowerShell.Loader.dll"], ListValue("NestedModules"));
+
+    [Fact]
     public void TargetsPowerShell74Core()
     {
         Assert.Equal("7.4", ScalarValue("PowerShellVersion"));

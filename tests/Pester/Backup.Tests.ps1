@@ -25,7 +25,9 @@ AfterAll {
 
 Describe 'Start-ClusterDbBackup' {
     It 'does nothing with -WhatIf' {
-        Start-ClusterDbBackup -Server vs1 -Database appdb -Destination (Join-Path $root 'share') -CatalogPath $catalog -ConfigurationPath $config -WhatIf
+        $err = $null
+        Start-ClusterDbBackup -Server vs1 -Database appdb -Destination (Join-Path $root 'share') -CatalogPath $catalog -ConfigurationPath $config -WhatIf -ErrorVariable err
+        $err | Should -BeNullOrEmpty
         @(Get-ChildItem (Join-Path $root 'share')).Count | Should -Be 0
     }
 
@@ -55,7 +57,9 @@ Describe 'Test-ClusterDbBackup' {
 
 Describe 'Restore-ClusterDbBackup' {
     It 'does nothing with -WhatIf' {
-        Restore-ClusterDbBackup -Server vs1 -Database appdb -Target (Join-Path $root 'restored') -CatalogPath $catalog -WhatIf
+        $err = $null
+        Restore-ClusterDbBackup -Server vs1 -Database appdb -Target (Join-Path $root 'restored') -CatalogPath $catalog -WhatIf -ErrorVariable err
+        $err | Should -BeNullOrEmpty
         Test-Path (Join-Path $root 'restored') | Should -BeFalse
     }
 }

@@ -28,7 +28,9 @@ Describe 'Compare-BlockDigest' {
 
     It 'writes nothing with -WhatIf' {
         $before = (Get-FileHash (Join-Path $work 'copy.img')).Hash
-        Compare-BlockDigest -Path (Join-Path $work 'primary.img') -BackupPath (Join-Path $work 'copy.img') -Repair -WhatIf | Out-Null
+        $err = $null
+        Compare-BlockDigest -Path (Join-Path $work 'primary.img') -BackupPath (Join-Path $work 'copy.img') -Repair -WhatIf -ErrorVariable err | Out-Null
+        $err | Should -BeNullOrEmpty
         (Get-FileHash (Join-Path $work 'copy.img')).Hash | Should -Be $before
     }
 

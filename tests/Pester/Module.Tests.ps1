@@ -26,7 +26,9 @@ Describe 'ClusterBackup module' {
 Describe 'Get-ClusterDbBackupSet' {
     It 'lists nothing from a new catalog' {
         $catalog = Join-Path ([IO.Path]::GetTempPath()) "cb-pester-$([guid]::NewGuid()).db"
-        @(Get-ClusterDbBackupSet -CatalogPath $catalog).Count | Should -Be 0
+        $err = $null
+        @(Get-ClusterDbBackupSet -CatalogPath $catalog -ErrorVariable err).Count | Should -Be 0
+        $err | Should -BeNullOrEmpty
         Remove-Item "$catalog*" -ErrorAction SilentlyContinue
     }
 }

@@ -36,7 +36,9 @@ Describe 'Tape library' {
     }
 
     It 'supports -WhatIf on labelling' {
-        Initialize-TapeCartridge -Barcode VT0002 -Pool Daily -WhatIf -LibraryPath $script:library -CatalogPath $script:catalog
+        $err = $null
+        Initialize-TapeCartridge -Barcode VT0002 -Pool Daily -WhatIf -LibraryPath $script:library -CatalogPath $script:catalog -ErrorVariable err
+        $err | Should -BeNullOrEmpty
         (Get-TapeCartridge -Barcode VT0002 -LibraryPath $script:library -CatalogPath $script:catalog).Pool | Should -BeNullOrEmpty
     }
 }
@@ -60,10 +62,14 @@ Describe 'Media-agent configuration' {
 
 Describe 'Tape objects' {
     It 'lists nothing from a new catalog' {
-        @(Get-TapeObject -CatalogPath $script:catalog).Count | Should -Be 0
+        $err = $null
+        @(Get-TapeObject -CatalogPath $script:catalog -ErrorVariable err).Count | Should -Be 0
+        $err | Should -BeNullOrEmpty
     }
 
     It 'reports retention for an empty catalog' {
-        @(Get-TapeRetention -RequiredCopies 2 -CatalogPath $script:catalog).Count | Should -Be 0
+        $err = $null
+        @(Get-TapeRetention -RequiredCopies 2 -CatalogPath $script:catalog -ErrorVariable err).Count | Should -Be 0
+        $err | Should -BeNullOrEmpty
     }
 }
