@@ -30,10 +30,11 @@ public sealed class ScheduleRegistrationTests(LabFixture lab)
         foreach (var job in enabled)
         {
             var unit = $"clusterbackup-{ExportOptions.Slug(schedule.Name)}-{ExportOptions.Slug(job.Name)}.timer";
-            var state = await guest.CheckAsync($"systemctl is-active {unit}; systemctl show -P NextElapseUSecRealtime --timestamp=unix {unit}");
+            var state = await guest.CheckAsync($"systemctl is-active {unit}; TZ=UTC systemctl show -P NextElapseUSecRealtime {unit}");
             var lines = state.Trim().Split('\n');
             Assert.Equal("active", lines[0]);
-            var next = DateTimeOffset.FromUnixTimeSeconds(long.Parse(lines[1].TrimStart('@'), CultureInfo.InvariantCulture));
+            // "Thu 2031-03-06 06:00:00 UTC"
+            var next = DateTimeOffset.ParseExact(lines[1][4..^4], "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
             var model = occurrences.Where(o => o.JobName == job.Name && o.Start > now).Min(o => o.Start);
             Assert.True(model == next, $"{unit}: systemd's next run {next:u}, the model's {model:u}");
         }
