@@ -14,6 +14,9 @@ public sealed class InMemoryTape(int earlyWarningAfterBlocks, int endAfterBlocks
 
     public int DataBlocks => Records.Count(r => r is not null);
 
+    /// <summary>The data written so far reaches the early-warning mark.</summary>
+    public bool PastEarlyWarning => DataBlocks >= earlyWarningAfterBlocks;
+
     /// <summary>Writes at the position (erasing what followed); returns false past the hard end.</summary>
     public (bool Written, bool EarlyWarning) Write(byte[]? record)
     {
@@ -40,7 +43,7 @@ public sealed class InMemoryTape(int earlyWarningAfterBlocks, int endAfterBlocks
 
 public sealed class FakeLinuxTapeSystem(InMemoryTape tape) : ILinuxTapeSystem
 {
-    private bool _warned;
+    private bool _letNextWriteThrough;
     private bool _afterFileMark;
     public int Open(string path, out int errno) { tape.Calls.Add($"open {path}"); errno = 0; return 7; }
     public void Close(int fd) => tape.Calls.Add("close");
@@ -48,10 +51,13 @@ public sealed class FakeLinuxTapeSystem(InMemoryTape tape) : ILinuxTapeSystem
     public long Write(int fd, ReadOnlySpan<byte> data, out int errno)
     {
         tape.Calls.Add($"write {data.Length}");
-        var (written, early) = tape.Write(data.ToArray());
         errno = 0;
+        // As the st driver does (st.rst, and as the lab saw against the real driver): past the early-warning mark
+        // every other write returns -1 ENOSPC and writes nothing; the one after it writes, until the hard end.
+        if (tape.PastEarlyWarning && !_letNextWriteThrough) { _letNextWriteThrough = true; errno = LinuxStTapeDrive.Enospc; return -1; }
+        _letNextWriteThrough = false;
+        var (written, _) = tape.Write(data.ToArray());
         if (!written) { errno = LinuxStTapeDrive.Enospc; return -1; }
-        if (early && !_warned) { _warned = true; errno = LinuxStTapeDrive.Enospc; return -1; }
         return data.Length;
     }
 
@@ -203,8 +209,9 @@ public class OsTapeDriveTests
         Assert.Equal(TapeWriteOutcome.Written, drive.WriteBlock([block.AsMemory(0, 40), block.AsMemory(40)]));
         Assert.Equal("write 100", tape.Calls[^1]);
         Assert.Equal(TapeWriteOutcome.Written, drive.WriteBlock([block]));
-        Assert.Equal(TapeWriteOutcome.WrittenEarlyWarning, drive.WriteBlock([block]));   // ENOSPC at early warning: written
-        Assert.Throws<TapeEndOfMediumException>(() => drive.WriteBlock([block]));      // ENOSPC again: end of medium
+        Assert.Equal(TapeWriteOutcome.WrittenEarlyWarning, drive.WriteBlock([block]));   // ENOSPC at early warning, the retry writes
+        Assert.Equal(["write 100", "write 100"], tape.Calls[^2..]);
+        Assert.Throws<TapeEndOfMediumException>(() => drive.WriteBlock([block]));      // ENOSPC, and the retry too: end of medium
         drive.WriteFileMark();
         Assert.Equal("MTIOCTOP 5 1", tape.Calls[^1]);
         drive.Rewind();

@@ -160,11 +160,12 @@ public sealed class TapeStreamWriter
     private void SpanToNextVolume()
     {
         var barcode = _volume!.Label.Barcode;
+        var warnedAt = _nextBlock - 1;
         WriteControlBlock(TapeRecordType.EndOfVolume, TapeRecordCodec.EncodeJson(new EndOfVolumeDescriptor(_session.SessionId, _volumeSequence)), mayspan: false);
         FinishVolume(full: true);
         _volumeSequence++;
         MountVolume();
-        _reporter.Verbose($"Agent {_session.Agent}: tape {barcode} reached early warning at block {_nextBlock}; continuing on {_volume!.Label.Barcode}.");
+        _reporter.Verbose($"Agent {_session.Agent}: tape {barcode} reached early warning at block {warnedAt}; continuing on {_volume!.Label.Barcode}.");
         WriteControlBlock(TapeRecordType.SessionContinue, TapeRecordCodec.EncodeJson(_session with { VolumeSequence = _volumeSequence }), mayspan: false);
     }
 

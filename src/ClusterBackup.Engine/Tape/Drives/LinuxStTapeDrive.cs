@@ -6,16 +6,22 @@ namespace ClusterBackup.Engine.Tape.Drives;
 /// <summary>
 /// A SCSI tape drive on Linux through the st driver's no-rewind device (/dev/nstN), in variable-block
 /// mode (MTSETBLK 0), so one write is one tape block of our fixed block size. Early warning follows
-/// the st driver's documented behaviour: a write that meets the early-warning mark completes and
-/// returns -1 with ENOSPC; we take that as "written, early warning", and a further ENOSPC (or EIO) as the
-/// end of the medium with the block not written. Unverified on real hardware: only the call sequence is
-/// tested, against a recording fake of the OS calls.
+/// the st driver (Documentation/scsi/st.rst, "EOM behaviour when writing"): past the early-warning mark
+/// a write returns -1 with ENOSPC and writes nothing, and the next write is let through so a trailer can
+/// be written; so an ENOSPC is retried once, a retry that writes is "written, early warning", and a retry
+/// that fails too (ENOSPC or EIO) is the end of the medium with the block not written. A read larger than
+/// the drive's maximum block size is refused by st with EINVAL; the request is made smaller until it is taken.
+/// Tested against the real st driver in the lab (tgt's tape emulation over iSCSI, see README "Lab tier");
+/// unverified on real tape hardware.
 /// </summary>
 public sealed class LinuxStTapeDrive(string devicePath, ILinuxTapeSystem system) : ITapeDrive
 {
     public const short MtFsf = 1, MtFsr = 3, MtWeof = 5, MtRew = 6, MtOffl = 7, MtEom = 12, MtSetBlk = 20, MtLoad = 30;
-    public const int Enospc = 28, Eio = 5, Enomem = 12;
+    public const int Enospc = 28, Eio = 5, Enomem = 12, Einval = 22;
     private int _fd = -1;
+    // st refuses, with EINVAL and before touching the tape, a variable-block read larger than the drive's maximum
+    // block size (READ BLOCK LIMITS; 1 MiB in the lab's emulated drive). The largest request it accepted is kept.
+    private int _maxReadLength = int.MaxValue;
     private readonly BlockGatherBuffer _gather = new();
     private bool _earlyWarningSeen;
 
@@ -57,21 +63,39 @@ public sealed class LinuxStTapeDrive(string devicePath, ILinuxTapeSystem system)
         var written = system.Write(Fd, block, out var errno);
         if (written == length)
             return TapeWriteOutcome.Written;
-        if (written < 0 && errno == Enospc && !_earlyWarningSeen)
+        if (written < 0 && errno == Enospc)
         {
+            // Nothing was written; st lets the next write through past the early-warning mark.
             _earlyWarningSeen = true;
-            return TapeWriteOutcome.WrittenEarlyWarning;
+            written = system.Write(Fd, block, out errno);
+            if (written == length)
+                return TapeWriteOutcome.WrittenEarlyWarning;
         }
         if (written < 0 && errno is Enospc or Eio)
             throw new TapeEndOfMediumException(devicePath, $"Tape drive {devicePath} is at the end of the medium; the block was not written (errno {errno}).");
+        if (written < 0 && errno == Einval)
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, devicePath,
+                $"Tape drive {devicePath} refuses {length}-byte blocks (EINVAL): they are larger than the drive's maximum block size. Use a smaller block size for its pool.");
         throw Error(ErrorKind.WriteError, $"write of a {length}-byte block (wrote {written})", errno);
     }
+
+    /// <summary>The smallest read request worth retrying with: the tape format's smallest block.</summary>
+    private const int MinimumReadLength = 64 * 1024;
 
     public void WriteFileMark() => Op(MtWeof, 1, "write file mark");
 
     public TapeReadResult ReadBlock(Span<byte> buffer)
     {
-        var read = system.Read(Fd, buffer, out var errno);
+        var request = Math.Min(buffer.Length, _maxReadLength);
+        var read = system.Read(Fd, buffer[..request], out var errno);
+        while (read < 0 && errno == Einval && request > MinimumReadLength)
+        {
+            // Too large a request for this drive: retry with the next smaller power of two.
+            request = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)request) / 2;
+            read = system.Read(Fd, buffer[..request], out errno);
+            if (read >= 0 || errno != Einval)
+                _maxReadLength = request;
+        }
         if (read > 0)
             return new TapeReadResult(TapeReadKind.Block, (int)read);
         if (read == 0)
@@ -81,7 +105,7 @@ public sealed class LinuxStTapeDrive(string devicePath, ILinuxTapeSystem system)
             return new TapeReadResult(!status.Has(LinuxTapeStatus.GmtEof) && status.Has(LinuxTapeStatus.GmtEod) ? TapeReadKind.EndOfData : TapeReadKind.FileMark, 0);
         }
         if (errno == Enomem)
-            throw new ClusterBackupException(ErrorKind.ReadError, devicePath, $"Tape drive {devicePath}: the block is larger than the {buffer.Length}-byte read buffer.");
+            throw new ClusterBackupException(ErrorKind.ReadError, devicePath, $"Tape drive {devicePath}: the block is larger than the {request}-byte read buffer.");
         if (errno == Eio && Status().Has(LinuxTapeStatus.GmtEod))
             return new TapeReadResult(TapeReadKind.EndOfData, 0);
         throw Error(ErrorKind.ReadError, "read", errno);
