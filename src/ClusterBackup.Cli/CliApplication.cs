@@ -14,6 +14,8 @@ public static class CliApplication
         var root = BuildRoot(context);
         var parse = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error };
+        if (parse.Errors.Count > 0)
+            return ReportUsageErrors(parse, context);
         try
         {
             return parse.Invoke(configuration);
@@ -22,6 +24,15 @@ public static class CliApplication
         {
             return context.Fail(ex);
         }
+    }
+
+    /// <summary>Bad command lines are bad input: exit code 2, as for every other bad input (README).</summary>
+    private static int ReportUsageErrors(ParseResult parse, CliContext context)
+    {
+        foreach (var error in parse.Errors)
+            context.Error.WriteLine($"clusterbackup: error: {error.Message}");
+        context.Error.WriteLine("Run 'clusterbackup --help' for the commands and their options.");
+        return 2;
     }
 
     public static RootCommand BuildRoot(CliContext context)

@@ -6,7 +6,8 @@ public class CliApplicationTests
     [Fact]
     public void UnknownCommandIsAUsageError()
     {
-        var (code, _, _) = CliHarness.Run("no-such-command");
-        Assert.NotEqual(0, code);
+        var (code, _, error) = CliHarness.Run("no-such-command");
+        Assert.Equal(2, code);
+        Assert.Contains("no-such-command", error);
     }
 }
