@@ -9,11 +9,18 @@ public static class CatalogLocation
 {
     public const string EnvironmentVariable = "CLUSTERBACKUP_CATALOG";
 
-    public static string Resolve(string? explicitPath = null)
+    /// <summary>The explicit path, else <c>CLUSTERBACKUP_CATALOG</c>, else the default.</summary>
+    /// <param name="explicitPath">The path the admin passed, if any.</param>
+    public static string Resolve(string? explicitPath = null) => Resolve(explicitPath, Environment.GetEnvironmentVariable);
+
+    /// <summary>As <see cref="Resolve(string?)"/>, reading the environment through <paramref name="readEnvironment"/>.</summary>
+    /// <param name="explicitPath">The path the admin passed, if any.</param>
+    /// <param name="readEnvironment">Reads one environment variable; tests pass their own environment.</param>
+    public static string Resolve(string? explicitPath, Func<string, string?> readEnvironment)
     {
         if (!string.IsNullOrWhiteSpace(explicitPath))
             return Path.GetFullPath(explicitPath);
-        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var fromEnvironment = readEnvironment(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
             return Path.GetFullPath(fromEnvironment);
         return DefaultPath;

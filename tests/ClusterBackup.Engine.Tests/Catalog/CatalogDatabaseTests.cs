@@ -57,6 +57,10 @@ public class CatalogDatabaseTests
     public void ExplicitPathWinsOverEnvironment()
     {
         var explicitPath = Path.Combine(Path.GetTempPath(), "explicit.db");
-        Assert.Equal(explicitPath, CatalogLocation.Resolve(explicitPath));
+        var fromEnvironment = Path.Combine(Path.GetTempPath(), "environment.db");
+        string? Environment(string name) => name == CatalogLocation.EnvironmentVariable ? fromEnvironment : null;
+        Assert.Equal(explicitPath, CatalogLocation.Resolve(explicitPath, Environment));
+        Assert.Equal(fromEnvironment, CatalogLocation.Resolve(null, Environment));
+        Assert.Equal(CatalogLocation.DefaultPath, CatalogLocation.Resolve(null, _ => null));
     }
 }

@@ -222,9 +222,14 @@ public sealed class RunScheduledJobTests : IDisposable
             {
                 var first = new ScheduleGuard(_catalog).Holders().Single().Expires;
                 clock.Now += TimeSpan.FromHours(1);
-                // Wait (without a deadline on the assertion) until a heartbeat has renewed the lease from the moved clock.
+                // Wait until a heartbeat has renewed the lease from the moved clock. The lease is 300 ms, so a
+                // heartbeat is due every 100 ms; a minute without one is a broken heartbeat, not a slow machine.
+                var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
                 while (new ScheduleGuard(_catalog).Holders().Single().Expires <= first)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "no heartbeat renewed the lease within a minute");
                     await Task.Delay(20);
+                }
                 expiresAfterBeats = new ScheduleGuard(_catalog).Holders().Single().Expires;
             },
         };
