@@ -66,7 +66,7 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
         {
             case ClusterBackupException cb:
                 Error.WriteLine($"clusterbackup: error: {cb.Message}");
-                return cb.Kind is ErrorKind.InvalidArgument or ErrorKind.ObjectNotFound ? ExitUsage : ExitFailed;
+                return cb.Kind is ErrorKind.InvalidArgument or ErrorKind.ObjectNotFound or ErrorKind.InvalidConfiguration ? ExitUsage : ExitFailed;
             case OperationCanceledException:
                 Error.WriteLine("clusterbackup: stopped.");
                 return ExitFailed;

@@ -84,6 +84,7 @@ public abstract class ClusterBackupCmdlet : PSCmdlet
         ErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
         ErrorKind.ConnectionError => ErrorCategory.ConnectionError,
         ErrorKind.InvalidData => ErrorCategory.InvalidData,
+        ErrorKind.InvalidConfiguration => ErrorCategory.InvalidData,
         ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
         ErrorKind.PermissionDenied => ErrorCategory.PermissionDenied,
         ErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,

@@ -171,7 +171,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
         command.SetAction(parse => context.Execute(() =>
         {
             var schedule = ReadSchedule(parse);
-            var files = ScheduleExporters.For(Kind(parse.GetValue(SchedulerOption)!)).Export(schedule, Options(parse, o));
+            var files = ScheduleExporters.Export(Kind(parse.GetValue(SchedulerOption)!), schedule, Options(parse, o));
             var written = ScheduleRegistration.WriteFiles(files, parse.GetValue(output)!);
             WriteFiles(context, parse, written);
             return CliContext.ExitOk;

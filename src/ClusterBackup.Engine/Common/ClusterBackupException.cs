@@ -18,6 +18,9 @@ public enum ErrorKind
     ReadError,
     NotImplemented,
     OperationStopped,
+    /// <summary>A file the admin writes (configuration, schedule, media-agent configuration, topology) is not usable:
+    /// bad input, like a bad argument (CLI exit code 2), reported against the file and the field.</summary>
+    InvalidConfiguration,
 }
 
 /// <summary>

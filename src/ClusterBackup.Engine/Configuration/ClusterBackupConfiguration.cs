@@ -31,15 +31,15 @@ public sealed class ClusterBackupConfiguration
         _clusters = new Dictionary<string, ClusterDefinition>(StringComparer.OrdinalIgnoreCase);
         foreach (var cluster in clusters)
             if (!_clusters.TryAdd(cluster.Name, cluster))
-                throw new ClusterBackupException(ErrorKind.InvalidData, path, $"Configuration '{path}' names cluster '{cluster.Name}' twice.");
+                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, path, $"Configuration '{path}' names cluster '{cluster.Name}' twice.");
         _servers = new Dictionary<string, ServerDefinition>(StringComparer.OrdinalIgnoreCase);
         foreach (var server in servers)
         {
             if (!_clusters.ContainsKey(server.Cluster))
-                throw new ClusterBackupException(ErrorKind.InvalidData, server.Name,
+                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, server.Name,
                     $"Configuration '{path}': server '{server.Name}' names cluster '{server.Cluster}', which is not configured (clusters: {Names(_clusters.Keys)}).");
             if (!_servers.TryAdd(server.Name, server))
-                throw new ClusterBackupException(ErrorKind.InvalidData, path, $"Configuration '{path}' names server '{server.Name}' twice.");
+                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, path, $"Configuration '{path}' names server '{server.Name}' twice.");
         }
     }
 
@@ -110,14 +110,14 @@ public sealed class ClusterBackupConfiguration
         }
         catch (JsonReaderException ex)
         {
-            throw new ClusterBackupException(ErrorKind.InvalidData, path,
+            throw new ClusterBackupException(ErrorKind.InvalidConfiguration, path,
                 $"The configuration file '{path}' is not valid JSON (line {ex.LineNumber}, position {ex.LinePosition}): {ex.Message}", ex);
         }
         var version = root["version"];
         if (version is not { Type: JTokenType.Integer })
             throw Malformed(path, "has no integer 'version' field");
-        if (version.Value<int>() != CurrentVersion)
-            throw Malformed(path, $"has version {version.Value<int>()}; this release reads version {CurrentVersion}");
+        if (!JsonNumber.TryGetInt32(version, out var number) || number != CurrentVersion)
+            throw Malformed(path, $"has version {version}; this release reads version {CurrentVersion}");
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".";
 
         var clusters = Array(root, "clusters", path).Select((item, i) =>
@@ -167,7 +167,7 @@ public sealed class ClusterBackupConfiguration
     }
 
     private static ClusterBackupException Malformed(string path, string what) =>
-        new(ErrorKind.InvalidData, path, $"The configuration file '{path}' {what}. See docs/configuration.md.");
+        new(ErrorKind.InvalidConfiguration, path, $"The configuration file '{path}' {what}. See docs/configuration.md.");
 
     private static string Names(IEnumerable<string> names)
     {

@@ -13,9 +13,10 @@ public static class SettingsReader
     {
         if (!settings.TryGetValue(key, StringComparison.OrdinalIgnoreCase, out var token) || token.Type == JTokenType.Null)
             return null;
-        return token.Type == JTokenType.Integer || (token.Type == JTokenType.String && int.TryParse(token.ToString(), out _))
-            ? int.Parse(token.ToString())
-            : throw new ClusterBackupException(ErrorKind.InvalidData, owner, $"Setting '{key}' of '{owner}' must be a whole number, not '{token}'.");
+        return JsonNumber.TryGetInt32(token, out var value, allowString: true)
+            ? value
+            : throw new ClusterBackupException(ErrorKind.InvalidConfiguration, owner,
+                $"Setting '{key}' of '{owner}' must be a whole number from {int.MinValue} to {int.MaxValue}, not '{token}'.");
     }
 
     public static bool? GetBool(this JObject settings, string key, string owner)
@@ -24,7 +25,7 @@ public static class SettingsReader
             return null;
         return token.Type == JTokenType.Boolean || (token.Type == JTokenType.String && bool.TryParse(token.ToString(), out _))
             ? bool.Parse(token.ToString())
-            : throw new ClusterBackupException(ErrorKind.InvalidData, owner, $"Setting '{key}' of '{owner}' must be true or false, not '{token}'.");
+            : throw new ClusterBackupException(ErrorKind.InvalidConfiguration, owner, $"Setting '{key}' of '{owner}' must be true or false, not '{token}'.");
     }
 
     /// <summary>A path setting; a relative path is taken relative to the configuration file's folder.</summary>

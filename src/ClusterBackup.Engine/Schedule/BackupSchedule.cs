@@ -54,26 +54,30 @@ public sealed record BackupSchedule
     /// <summary>Checks what JSON alone cannot: unique names, sensible recurrences, a known time zone.</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(Name))
-            throw new ClusterBackupException(ErrorKind.InvalidData, Path ?? "schedule", "The schedule has no name.");
+        var where = Path is null ? "the schedule" : $"'{Path}'";
+        ObjectName.Check(ObjectNameKind.Schedule, Name, where);
         ResolveTimeZone();
-        var duplicate = Jobs.GroupBy(j => j.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw new ClusterBackupException(ErrorKind.InvalidData, duplicate.Key, $"Schedule '{Name}' has {duplicate.Count()} jobs named '{duplicate.Key}'; job names must be unique.");
+        foreach (var job in Jobs)
+            ObjectName.Check(ObjectNameKind.ScheduledJob, job.Name, $"schedule '{Name}'");
+        // Names that differ only in case or punctuation become the same unit and task name when exported;
+        // one of them would never be scheduled, so such a schedule is refused.
+        var clash = Jobs.GroupBy(j => Export.ExportOptions.Slug(j.Name), StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (clash is not null)
+            throw new ClusterBackupException(ErrorKind.InvalidConfiguration, clash.First().Name,
+                $"Schedule '{Name}' has jobs {string.Join(", ", clash.Select(j => $"'{j.Name}'"))} whose names differ only in case or punctuation; "
+                + $"they would all be exported as '{clash.Key}'. Rename all but one.");
         foreach (var job in Jobs)
         {
-            if (string.IsNullOrWhiteSpace(job.Name) || job.Name.Any(c => !(char.IsLetterOrDigit(c) || c is '-' or '_' or '.')))
-                throw new ClusterBackupException(ErrorKind.InvalidData, job.Name ?? "", $"Job name '{job.Name}' in schedule '{Name}' may hold only letters, digits, '-', '_' and '.', because it becomes a task and unit name.");
             if (job.Recurrence.At.Second != 0 || job.Recurrence.At.Millisecond != 0 || job.Recurrence.Until is { Second: not 0 })
-                throw new ClusterBackupException(ErrorKind.InvalidData, job.Name, $"Job '{job.Name}': times are whole minutes.");
+                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, job.Name, $"Job '{job.Name}': times are whole minutes.");
             if (job.Recurrence.EveryHours is { } hours && (hours < 1 || hours > 23))
-                throw new ClusterBackupException(ErrorKind.InvalidData, job.Name, $"Job '{job.Name}': everyHours must be between 1 and 23, not {hours}.");
+                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, job.Name, $"Job '{job.Name}': everyHours must be between 1 and 23, not {hours}.");
             if (job.Enabled && job.Recurrence.Days.Count == 0)
-                throw new ClusterBackupException(ErrorKind.InvalidData, job.Name, $"Job '{job.Name}' is enabled but names no days.");
+                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, job.Name, $"Job '{job.Name}' is enabled but names no days.");
             if (job.ExpectedDuration <= TimeSpan.Zero || job.ExpectedDuration > TimeSpan.FromDays(7))
-                throw new ClusterBackupException(ErrorKind.InvalidData, job.Name, $"Job '{job.Name}': expectedMinutes must be between 1 and 10080.");
+                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, job.Name, $"Job '{job.Name}': expectedMinutes must be between 1 and 10080.");
             if (job.Category == JobCategory.DatabaseToShare && job.Databases.Count == 0)
-                throw new ClusterBackupException(ErrorKind.InvalidData, job.Name, $"Job '{job.Name}' ({job.TypeName}) names no database.");
+                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, job.Name, $"Job '{job.Name}' ({job.TypeName}) names no database.");
         }
     }
 }

@@ -37,22 +37,22 @@ public static class ScheduleFile
         }
         catch (JsonReaderException ex)
         {
-            throw new ClusterBackupException(ErrorKind.InvalidData, source, $"The schedule '{source}' is not valid JSON: {ex.Message}", ex);
+            throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source, $"The schedule '{source}' is not valid JSON: {ex.Message}", ex);
         }
         var version = root["formatVersion"];
         if (version is not { Type: JTokenType.Integer })
-            throw new ClusterBackupException(ErrorKind.InvalidData, source, $"The schedule '{source}' has no integer 'formatVersion'; it is not a ClusterBackup schedule.");
-        if ((int)version != BackupSchedule.CurrentFormatVersion)
-            throw new ClusterBackupException(ErrorKind.InvalidData, source,
-                $"The schedule '{source}' is format version {(int)version}; this ClusterBackup reads version {BackupSchedule.CurrentFormatVersion}.");
+            throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source, $"The schedule '{source}' has no integer 'formatVersion'; it is not a ClusterBackup schedule.");
+        if (!JsonNumber.TryGetInt32(version, out var number) || number != BackupSchedule.CurrentFormatVersion)
+            throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source,
+                $"The schedule '{source}' is format version {version}; this ClusterBackup reads version {BackupSchedule.CurrentFormatVersion}.");
         var reader = new FieldReader(source);
         var jobs = new List<ScheduledJob>();
         if (root["jobs"] is not JArray jobArray)
-            throw new ClusterBackupException(ErrorKind.InvalidData, source, $"The schedule '{source}' has no 'jobs' array.");
+            throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source, $"The schedule '{source}' has no 'jobs' array.");
         for (var i = 0; i < jobArray.Count; i++)
         {
             if (jobArray[i] is not JObject job)
-                throw new ClusterBackupException(ErrorKind.InvalidData, source, $"The schedule '{source}': jobs[{i}] is not an object.");
+                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source, $"The schedule '{source}': jobs[{i}] is not an object.");
             jobs.Add(ReadJob(job, reader.For($"jobs[{i}]")));
         }
         var schedule = new BackupSchedule
@@ -177,7 +177,7 @@ public static class ScheduleFile
         public FieldReader For(string part) => new(source, where.Length == 0 ? part : $"{where} {part}");
 
         public ClusterBackupException Error(string field, string problem) =>
-            new(ErrorKind.InvalidData, source, $"The schedule '{source}': {(where.Length == 0 ? "" : where + ": ")}'{field}' {problem}.");
+            new(ErrorKind.InvalidConfiguration, source, $"The schedule '{source}': {(where.Length == 0 ? "" : where + ": ")}'{field}' {problem}.");
 
         public string RequiredString(JObject o, string field) =>
             OptionalString(o, field) is { Length: > 0 } value ? value : throw Error(field, "is missing or empty");
@@ -192,7 +192,7 @@ public static class ScheduleFile
         public int? OptionalInt(JObject o, string field) => o[field] switch
         {
             null or { Type: JTokenType.Null } => null,
-            { Type: JTokenType.Integer } token => (int)token,
+            { Type: JTokenType.Integer } token => JsonNumber.TryGetInt32(token, out var value) ? value : throw Error(field, $"{token} is out of range"),
             _ => throw Error(field, "is not an integer"),
         };
 

@@ -30,7 +30,7 @@ public sealed class ExportClusterBackupScheduleCommand : ScheduleExportCmdlet
     {
         var schedule = ReadSchedule();
         var options = CreateExportOptions(CatalogPath);
-        var files = ScheduleExporters.For(Scheduler).Export(schedule, options);
+        var files = ScheduleExporters.Export(Scheduler, schedule, options);
         var destination = ResolvePath(Destination);
         if (!ShouldProcess(destination, $"Write {files.Count} {Scheduler} file(s) for schedule '{schedule.Name}'"))
             return;

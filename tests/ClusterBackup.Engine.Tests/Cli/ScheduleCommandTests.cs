@@ -28,6 +28,30 @@ public sealed class ScheduleCommandTests : IDisposable
         Assert.Contains("pass --force", error);
     }
 
+    [Theory]
+    [InlineData("\"name\": \"weekly\"", "\"name\": \"weekly\\n* * * * * root sh\"", "Schedule name 'weekly\\u000a* * * * * root sh'")]
+    [InlineData("\"expectedMinutes\": 75", "\"expectedMinutes\": 99999999999999", "'expectedMinutes' 99999999999999 is out of range")]
+    [InlineData("\"formatVersion\": 1", "\"formatVersion\": 1e400", "formatVersion")]
+    public void ABadScheduleIsBadInputThatNamesTheFileAndTheField(string find, string replace, string expected)
+    {
+        var bad = _temp.Combine("hostile.json");
+        var text = File.ReadAllText(_schedule);
+        Assert.Contains(find, text);
+        File.WriteAllText(bad, text.Replace(find, replace));
+        foreach (var command in new[] { "test", "export" })
+        {
+            var (code, output, error) = command == "test"
+                ? CliHarness.Run("schedule", "test", "--schedule", bad, "--from", "2026-11-23")
+                : CliHarness.Run("schedule", "export", "--schedule", bad, "--scheduler", "cron", "--out", _temp.Combine("out"));
+            Assert.Equal(2, code);
+            Assert.Contains(expected, error);
+            Assert.Contains("hostile.json", error);
+            Assert.DoesNotContain("Exception", error);
+            Assert.Equal("", output);
+        }
+        Assert.False(Directory.Exists(_temp.Combine("out")) && Directory.EnumerateFiles(_temp.Combine("out")).Any());
+    }
+
     [Fact]
     public void TestProvesTheWeeklyTemplateAndFailsOnAConflict()
     {

@@ -86,7 +86,7 @@ public class StaticClusterServiceTests
     public void MalformedTopologiesAreRefused(string text, string expected)
     {
         var ex = Assert.Throws<ClusterBackupException>(() => StaticTopology.Parse(text, "/t.json"));
-        Assert.Equal(ErrorKind.InvalidData, ex.Kind);
+        Assert.Equal(ErrorKind.InvalidConfiguration, ex.Kind);
         Assert.Contains(expected, ex.Message);
     }
 

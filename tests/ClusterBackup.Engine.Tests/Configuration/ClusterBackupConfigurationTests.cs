@@ -30,6 +30,7 @@ public class ClusterBackupConfigurationTests
     [InlineData("{ not json", "not valid JSON")]
     [InlineData("""{ "clusters": [] }""", "no integer 'version'")]
     [InlineData("""{ "version": 7 }""", "version 7")]
+    [InlineData("""{ "version": 99999999999999999999999 }""", "version 99999999999999999999999")]
     [InlineData("""{ "version": 1, "clusters": [ { "provider": "Static" } ] }""", "clusters[0] without a 'name'")]
     [InlineData("""{ "version": 1, "clusters": {} }""", "'clusters' that is not a list")]
     [InlineData("""{ "version": 1, "servers": [ { "name": "vs", "cluster": "nowhere", "engine": "PostgreSql" } ] }""", "cluster 'nowhere'")]
@@ -37,9 +38,22 @@ public class ClusterBackupConfigurationTests
     public void MalformedFilesNameTheFileAndTheFault(string text, string expected)
     {
         var ex = Assert.Throws<ClusterBackupException>(() => ClusterBackupConfiguration.Parse(text, "/cfg/bad.json"));
-        Assert.Equal(ErrorKind.InvalidData, ex.Kind);
+        Assert.Equal(ErrorKind.InvalidConfiguration, ex.Kind);
         Assert.Contains(expected, ex.Message);
         Assert.Contains("/cfg/bad.json", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("99999999999")]
+    [InlineData("\"99999999999999999999999\"")]
+    [InlineData("\"5433x\"")]
+    public void ASettingOutOfRangeNamesTheServerAndTheSetting(string port)
+    {
+        var configuration = ClusterBackupConfiguration.Parse(Valid.Replace("5433", port), "/c.json");
+        var server = configuration.GetServer("pgvs");
+        var ex = Assert.Throws<ClusterBackupException>(() => server.Settings.GetInt("port", server.Name));
+        Assert.Equal(ErrorKind.InvalidConfiguration, ex.Kind);
+        Assert.Contains("Setting 'port' of 'pgvs'", ex.Message);
     }
 
     [Fact]

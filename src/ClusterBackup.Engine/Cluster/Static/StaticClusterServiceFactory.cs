@@ -10,6 +10,6 @@ internal sealed class StaticClusterServiceFactory : IClusterServiceFactory
 
     public IClusterService Create(ClusterDefinition definition) =>
         new StaticClusterService(definition.Name, definition.Settings.GetPath("topologyFile")
-            ?? throw new ClusterBackupException(ErrorKind.InvalidData, definition.Name,
+            ?? throw new ClusterBackupException(ErrorKind.InvalidConfiguration, definition.Name,
                 $"Cluster '{definition.Name}' uses the Static provider but its settings have no 'topologyFile'."));
 }

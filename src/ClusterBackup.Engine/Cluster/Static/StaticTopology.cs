@@ -42,8 +42,8 @@ public sealed record StaticTopology(string? Cluster, IReadOnlyList<ClusterNode> 
         }
         if (root["version"] is not { Type: JTokenType.Integer } version)
             throw Malformed(path, "has no integer 'version' field");
-        if (version.Value<int>() != CurrentVersion)
-            throw Malformed(path, $"has version {version.Value<int>()}; this release reads version {CurrentVersion}");
+        if (!JsonNumber.TryGetInt32(version, out var number) || number != CurrentVersion)
+            throw Malformed(path, $"has version {version}; this release reads version {CurrentVersion}");
 
         var nodes = new List<ClusterNode>();
         foreach (var (item, i) in Objects(root, "nodes", path))
@@ -92,5 +92,5 @@ public sealed record StaticTopology(string? Cluster, IReadOnlyList<ClusterNode> 
     }
 
     private static ClusterBackupException Malformed(string path, string what) =>
-        new(ErrorKind.InvalidData, path, $"The cluster topology file '{path}' {what}.");
+        new(ErrorKind.InvalidConfiguration, path, $"The cluster topology file '{path}' {what}.");
 }

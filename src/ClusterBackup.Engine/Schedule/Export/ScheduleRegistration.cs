@@ -15,8 +15,7 @@ public sealed class ScheduleRegistration(ISystemCommands? commands = null)
 
     public IReadOnlyList<ScheduleExportFile> Register(BackupSchedule schedule, SchedulerKind scheduler, ExportOptions options, string? directory, IOperationReporter reporter)
     {
-        schedule.Validate();
-        var files = ScheduleExporters.For(scheduler).Export(schedule, options);
+        var files = ScheduleExporters.Export(scheduler, schedule, options);
         return Installers.Value[scheduler].Install(schedule, files, options, new InstallTarget(_commands, directory, reporter));
     }
 

@@ -61,16 +61,16 @@ public sealed class MediaAgentConfiguration
         {
             var token = JToken.Parse(json);
             if (token is not JObject)
-                throw new ClusterBackupException(ErrorKind.InvalidData, source, $"The media-agent configuration '{source}' must be a JSON object.");
+                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source, $"The media-agent configuration '{source}' must be a JSON object.");
             var configuration = token.ToObject<MediaAgentConfiguration>(JsonSerializer.Create(new JsonSerializerSettings { MissingMemberHandling = MissingMemberHandling.Error }))!;
             if (configuration.FormatVersion != CurrentFormatVersion)
-                throw new ClusterBackupException(ErrorKind.InvalidData, source, $"The media-agent configuration '{source}' has formatVersion {configuration.FormatVersion}; this version reads {CurrentFormatVersion}.");
+                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source, $"The media-agent configuration '{source}' has formatVersion {configuration.FormatVersion}; this version reads {CurrentFormatVersion}.");
             configuration.Agents ??= [];
             return configuration;
         }
         catch (JsonException ex)
         {
-            throw new ClusterBackupException(ErrorKind.InvalidData, source, $"The media-agent configuration '{source}' is not valid JSON for this schema: {ex.Message}", ex);
+            throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source, $"The media-agent configuration '{source}' is not valid JSON for this schema: {ex.Message}", ex);
         }
     }
 
