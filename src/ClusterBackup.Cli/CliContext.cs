@@ -58,6 +58,16 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
 
     public Task<int> ExecuteAsync(Func<Task<int>> body) => ExecuteAsyncCore(body);
 
+    /// <summary>
+    /// The exit code of a command whose items each succeed or fail on their own: every error is written, then 0 when
+    /// there was none, 2 when every error was bad input, else 1.
+    /// </summary>
+    public int ExitCodeFor(IEnumerable<ClusterBackupException> errors)
+    {
+        var codes = errors.Select(Fail).ToList();
+        return codes.Count == 0 ? ExitOk : codes.All(c => c == ExitUsage) ? ExitUsage : ExitFailed;
+    }
+
     public int Fail(Exception exception)
     {
         if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate)

@@ -54,9 +54,9 @@ public sealed class BackupCommands : ICliCommandGroup
             var catalog = context.OpenCatalog(parse);
             var request = new BackupDatabaseRequest(parse.GetValue(share)!, parse.GetValue(database) ?? [], parse.GetValue(type), parse.GetValue(server), parse.GetValue(cluster),
                 parse.GetValue(init), parse.GetValue(verify), parse.GetValue(checksum), parse.GetValue(copyOnly), Credential(parse.GetValue(user)));
-            var sets = await new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token).ConfigureAwait(false);
-            WriteSets(context.Output(parse), sets);
-            return sets.All(s => !parse.GetValue(verify) || s.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
+            var outcomes = await new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token).ConfigureAwait(false);
+            WriteSets(context.Output(parse), outcomes.Where(o => o.BackupSet is not null).Select(o => o.BackupSet!).ToList());
+            return context.ExitCodeFor(outcomes.Where(o => o.Error is not null).Select(o => o.Error!));
         }));
         return command;
     }

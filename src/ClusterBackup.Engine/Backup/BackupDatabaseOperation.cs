@@ -17,30 +17,54 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
 {
     private readonly BackupSetCatalog _catalog = new(catalogDatabase);
 
-    public async Task<IReadOnlyList<BackupSet>> RunAsync(BackupDatabaseRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Backs up each database of the request on the server resolved once for the whole request. Bad parameters, an
+    /// unusable share or no active server end the request with an error; a database that cannot be backed up gets
+    /// an outcome with its error, and the others go on.
+    /// </summary>
+    public async Task<IReadOnlyList<DatabaseBackupOutcome>> RunAsync(BackupDatabaseRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         if (request.Databases.Count == 0 || request.Databases.Any(string.IsNullOrWhiteSpace))
             throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Server ?? request.Cluster ?? "", "Name at least one database to back up.");
         var server = SelectServer(request);
         var share = CheckShare(request.Share);
+        var databases = request.Databases.Distinct(StringComparer.Ordinal).ToList();
+        var resolution = await ServerResolver.ResolveAsync(configuration, server, databases, reporter, cancellationToken).ConfigureAwait(false);
 
-        // Resolve and check every database before writing anything.
-        var plans = new List<(ResolvedServer Resolved, string Database, BackupSet? Previous)>();
-        foreach (var database in request.Databases.Distinct(StringComparer.Ordinal))
+        // Check every database before writing anything.
+        var outcomes = new List<DatabaseBackupOutcome>();
+        var plans = new List<(string Database, BackupSet? Previous)>();
+        foreach (var database in databases)
         {
-            var resolved = await ServerResolver.ResolveAsync(configuration, server, database, reporter, cancellationToken).ConfigureAwait(false);
+            if (resolution.DatabaseErrors.TryGetValue(database, out var notThere))
+            {
+                outcomes.Add(new DatabaseBackupOutcome(database, null, notThere));
+                continue;
+            }
             var chain = BackupChain.ChainSets(_catalog, server.Name, database);
             var previous = BackupChain.PreviousFor(chain, request.Type, request.Initialize);
             if (request.Type == BackupType.Log && previous is null)
-                throw new ClusterBackupException(ErrorKind.InvalidOperation, database,
-                    $"Cannot take a log backup of '{database}' on '{server.Name}': the catalog holds no full backup of it. Take a full backup first.");
-            plans.Add((resolved, database, previous));
+            {
+                outcomes.Add(new DatabaseBackupOutcome(database, null, new ClusterBackupException(ErrorKind.InvalidOperation, database,
+                    $"Cannot take a log backup of '{database}' on '{server.Name}': the catalog holds no full backup of it. Take a full backup first.")));
+                continue;
+            }
+            plans.Add((database, previous));
         }
 
-        var results = new List<BackupSet>();
-        foreach (var (resolved, database, previous) in plans)
-            results.Add(await BackupOneAsync(request, share, resolved, database, previous, reporter, cancellationToken).ConfigureAwait(false));
-        return results;
+        foreach (var (database, previous) in plans)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                outcomes.Add(await BackupOneAsync(request, share, resolution.Server!, database, previous, reporter, cancellationToken).ConfigureAwait(false));
+            }
+            catch (ClusterBackupException ex) when (ex.Kind != ErrorKind.OperationStopped)
+            {
+                outcomes.Add(new DatabaseBackupOutcome(database, null, ex));
+            }
+        }
+        return databases.Select(d => outcomes.Single(o => o.Database == d)).ToList();
     }
 
     private ServerDefinition SelectServer(BackupDatabaseRequest request)
@@ -92,7 +116,7 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         return full;
     }
 
-    private async Task<BackupSet> BackupOneAsync(BackupDatabaseRequest request, string share, ResolvedServer resolved, string database, BackupSet? previous,
+    private async Task<DatabaseBackupOutcome> BackupOneAsync(BackupDatabaseRequest request, string share, ResolvedServer resolved, string database, BackupSet? previous,
         IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var virtualServer = resolved.Definition.Name;
@@ -148,11 +172,10 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             var recorded = _catalog.RecordCompleted(set, new MediaSet(mediaSetId, virtualServer, database, request.Type, directory, now, MediaSetStatus.Active));
             reporter.Verbose($"Recorded backup set {recorded.BackupSetId} at position {recorded.Position} of media set {recorded.MediaSetId}.");
             if (!request.Verify)
-                return recorded;
+                return new DatabaseBackupOutcome(database, recorded, null);
             var verification = await new VerifyBackupSetOperation(catalogDatabase, configuration).VerifySetAsync(recorded, resolved.Engine, reporter, cancellationToken).ConfigureAwait(false);
-            if (!verification.Verified)
-                reporter.Warning($"Verification of backup set {recorded.BackupSetId} of '{database}' failed: {string.Join("; ", verification.Problems)}");
-            return _catalog.GetBackupSets(new BackupSetQuery(BackupSetId: recorded.BackupSetId)).Single();
+            var verified = _catalog.GetBackupSets(new BackupSetQuery(BackupSetId: recorded.BackupSetId)).Single();
+            return new DatabaseBackupOutcome(database, verified, verification.Verified ? null : VerifyBackupSetOperation.VerificationFailed(verification));
         }
         catch (Exception) when (result is not null && !IsRecorded(backupSetId))
         {

@@ -8,13 +8,22 @@ namespace ClusterBackup.Engine.Backup;
 public sealed record ResolvedServer(ClusterDefinition Cluster, ServerDefinition Definition, IDatabaseEngine Engine, DatabaseServer Active);
 
 /// <summary>
-/// Cluster -> owner node -> the engine's active server. The cluster provider names the owner; the engine
-/// confirms it is the active server (for PostgreSQL: not in recovery) and otherwise finds the one that is
-/// among the other nodes, so a stale owner (a Static topology not updated after a failover) still works.
+/// One request's answer to "where does this virtual server run, and which of its databases are there": the server
+/// (null when none of the databases exists there) and the databases that do not, each with its error.
+/// </summary>
+public sealed record ServerResolution(ResolvedServer? Server, IReadOnlyDictionary<string, ClusterBackupException> DatabaseErrors);
+
+/// <summary>
+/// Cluster -> owner node -> the engine's active server, once per request. The cluster provider names the owner; the
+/// engine confirms it is the active server (for PostgreSQL: not in recovery) and otherwise finds the one that is
+/// among the other nodes, so a stale owner (a Static topology not updated after a failover) still works. The cluster
+/// is asked once and the active server found once; every further database is checked on that same server only, so
+/// a failover in the middle of a request can never send its databases to different nodes: a database whose check
+/// fails there gets its own error instead.
 /// </summary>
 public static class ServerResolver
 {
-    public static async Task<ResolvedServer> ResolveAsync(ClusterBackupConfiguration configuration, ServerDefinition server, string database,
+    public static async Task<ServerResolution> ResolveAsync(ClusterBackupConfiguration configuration, ServerDefinition server, IReadOnlyList<string> databases,
         IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var cluster = configuration.GetCluster(server.Cluster);
@@ -42,10 +51,47 @@ public static class ServerResolver
             byAddress.TryAdd(address, node.Name);
             candidates.Add(address);
         }
-        var active = await engine.FindActiveServerAsync(server.Name, candidates, database, cancellationToken).ConfigureAwait(false);
-        if (byAddress.TryGetValue(active.Node, out var nodeName))
-            active = active with { Node = nodeName };
-        reporter.Verbose($"Active server of '{server.Name}': node {active.Node} ({active.ConnectionTarget}).");
-        return new ResolvedServer(cluster, server, engine, active);
+
+        ResolvedServer? resolved = null;
+        string? activeCandidate = null;
+        var errors = new Dictionary<string, ClusterBackupException>(StringComparer.Ordinal);
+        foreach (var database in databases)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (resolved is null)
+            {
+                try
+                {
+                    var active = await engine.FindActiveServerAsync(server.Name, candidates, database, cancellationToken).ConfigureAwait(false);
+                    activeCandidate = active.Node;
+                    if (byAddress.TryGetValue(active.Node, out var nodeName))
+                        active = active with { Node = nodeName };
+                    reporter.Verbose($"Active server of '{server.Name}': node {active.Node} ({active.ConnectionTarget}).");
+                    resolved = new ResolvedServer(cluster, server, engine, active);
+                }
+                catch (ClusterBackupException ex) when (IsAboutTheDatabase(ex, database, server.Name))
+                {
+                    errors[database] = ex;
+                }
+                continue;
+            }
+            try
+            {
+                // The same node only: a database that is not there now is an error of its own, never a second resolution.
+                await engine.FindActiveServerAsync(server.Name, [activeCandidate!], database, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClusterBackupException ex)
+            {
+                errors[database] = IsAboutTheDatabase(ex, database, server.Name)
+                    ? ex
+                    : new ClusterBackupException(ex.Kind, database,
+                        $"Database '{database}' was not backed up: node {resolved.Active.Node}, which this request found active for '{server.Name}', no longer answers as the active server: {ex.Message}", ex);
+            }
+        }
+        return new ServerResolution(resolved, errors);
     }
+
+    /// <summary>An engine error about one database (missing, offline, not backupable) rather than about the server.</summary>
+    private static bool IsAboutTheDatabase(ClusterBackupException ex, string database, string server) =>
+        string.Equals(ex.Target, database, StringComparison.Ordinal) && !string.Equals(ex.Target, server, StringComparison.OrdinalIgnoreCase);
 }

@@ -31,6 +31,15 @@ public sealed class VerifyBackupSetOperation(CatalogDatabase catalogDatabase, Cl
         return results;
     }
 
+    /// <summary>
+    /// The error both front ends report for a backup set that did not verify: an ErrorRecord in PowerShell and exit code
+    /// 1 in the CLI, beside the verification result itself. It names the backup set and every problem found.
+    /// </summary>
+    public static ClusterBackupException VerificationFailed(BackupVerification verification) =>
+        new(ErrorKind.InvalidData, verification.BackupSetId.ToString(),
+            $"Backup set {verification.BackupSetId} ({verification.Type} backup of '{verification.Database}' on '{verification.VirtualServer}', media set {verification.MediaSetId} position {verification.Position}) "
+            + $"did not verify: {string.Join("; ", verification.Problems)}");
+
     private IReadOnlyList<BackupSet> Select(VerifyBackupSetRequest request)
     {
         if (request.BackupSetId is { } id)

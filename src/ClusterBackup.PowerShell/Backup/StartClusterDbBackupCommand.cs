@@ -87,14 +87,21 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
         {
             var request = new BackupDatabaseRequest(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination), Database, Type, Server, Cluster, Initialize, Verify, Checksum, CopyOnly,
                 Credential?.GetNetworkCredential());
-            var sets = RunEngine((token, reporter) =>
+            var outcomes = RunEngine((token, reporter) =>
             {
                 var catalog = Engine.Catalog.CatalogDatabase.Open(CatalogPath, reporter);
                 var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
                 return new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token);
             });
-            foreach (var set in sets)
-                WriteObject(set);
+            // One outcome per database: the backup set, its error (the database at fault as target), or both for a set
+            // that was recorded but did not verify.
+            foreach (var outcome in outcomes)
+            {
+                if (outcome.BackupSet is { } set)
+                    WriteObject(set);
+                if (outcome.Error is { } error)
+                    WriteEngineError(error, outcome.BackupSet is null ? outcome.Database : outcome.BackupSet);
+            }
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

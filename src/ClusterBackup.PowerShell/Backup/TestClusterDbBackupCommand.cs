@@ -17,7 +17,9 @@ namespace ClusterBackup.PowerShell.Backup;
 /// <para>Verifies every catalogued backup of SALES.</para>
 /// </example>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "ClusterDbBackup", DefaultParameterSetName = "ByDatabase")]
+// ById is the default so that a piped BackupSet, which also carries VirtualServer and Database, binds by its id: each piped set
+// is verified, not the latest set of its database once per set.
+[Cmdlet(VerbsDiagnostic.Test, "ClusterDbBackup", DefaultParameterSetName = "ById")]
 [OutputType(typeof(BackupVerification))]
 public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
 {
@@ -64,7 +66,12 @@ public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
                 return new VerifyBackupSetOperation(catalog, configuration).RunAsync(request, reporter, token);
             });
             foreach (var result in results)
+            {
                 WriteObject(result);
+                // A set that did not verify is an error, as in the CLI (exit code 1); the result still shows its problems.
+                if (!result.Verified)
+                    WriteEngineError(VerifyBackupSetOperation.VerificationFailed(result), result);
+            }
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

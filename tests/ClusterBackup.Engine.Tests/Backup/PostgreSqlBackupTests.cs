@@ -34,7 +34,18 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
 
     private static async Task<ClusterBackupException> FailsCleanly(Scene scene, BackupDatabaseRequest request, ErrorKind kind, string named)
     {
-        var ex = await Assert.ThrowsAsync<ClusterBackupException>(() => scene.Operation.RunAsync(request, NullOperationReporter.Instance, default));
+        // Bad parameters end the request; a database at fault is the error of its own outcome.
+        ClusterBackupException ex;
+        try
+        {
+            var outcome = Assert.Single(await scene.Operation.RunAsync(request, NullOperationReporter.Instance, default));
+            Assert.Null(outcome.BackupSet);
+            ex = Assert.IsType<ClusterBackupException>(outcome.Error);
+        }
+        catch (ClusterBackupException thrown)
+        {
+            ex = thrown;
+        }
         Assert.Equal(kind, ex.Kind);
         Assert.Contains(named, ex.Message);
         var catalog = new BackupSetCatalog(scene.Catalog);
@@ -53,6 +64,28 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
 
     [Fact]
     public async Task UnknownDatabase() { using var s = NewScene(); await FailsCleanly(s, Request(s.Share, database: "nosuchdb"), ErrorKind.ObjectNotFound, "nosuchdb"); }
+
+    [Fact]
+    public async Task EachDatabaseHasItsOwnOutcomeAndOneThatFailsDoesNotStopTheOthers()
+    {
+        using var s = NewScene();
+        var request = new BackupDatabaseRequest(s.Share, ["nosuchdb", PostgreSqlPair.Database], BackupType.Full, PostgreSqlPair.VirtualServer, Initialize: true);
+        var outcomes = await s.Operation.RunAsync(request, NullOperationReporter.Instance, default);
+        Assert.Equal(["nosuchdb", PostgreSqlPair.Database], outcomes.Select(o => o.Database));
+        Assert.Null(outcomes[0].BackupSet);
+        Assert.Equal(ErrorKind.ObjectNotFound, outcomes[0].Error!.Kind);
+        Assert.Equal("nosuchdb", outcomes[0].Error!.Target);
+        Assert.True(outcomes[1].Succeeded, outcomes[1].Error?.Message);
+        Assert.Equal([outcomes[1].BackupSet!.BackupSetId], new BackupSetCatalog(s.Catalog).GetBackupSets().Select(b => b.BackupSetId));
+
+        // A log backup of a database with a full backup and of one without: the first is taken, the second refused by name.
+        var logs = await s.Operation.RunAsync(new BackupDatabaseRequest(s.Share, [PostgreSqlPair.Database, "postgres"], BackupType.Log, PostgreSqlPair.VirtualServer),
+            NullOperationReporter.Instance, default);
+        Assert.True(logs[0].Succeeded, logs[0].Error?.Message);
+        Assert.Equal(outcomes[1].BackupSet!.Node, logs[0].BackupSet!.Node);
+        Assert.Equal("postgres", logs[1].Error!.Target);
+        Assert.Contains("no full backup", logs[1].Error!.Message);
+    }
 
     [Fact]
     public async Task UnreachableShare()
@@ -99,7 +132,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         PostgreSqlPair.Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small);
         try
         {
-            var resolved = await ServerResolver.ResolveAsync(s.Configuration, s.Configuration.GetServer(PostgreSqlPair.VirtualServer),
+            var resolved = await BackupOutcomes.ResolveOneAsync(s.Configuration, s.Configuration.GetServer(PostgreSqlPair.VirtualServer),
                 PostgreSqlPair.Database, NullOperationReporter.Instance, default);
             var request = new global::ClusterBackup.Engine.Databases.EngineBackupRequest(resolved.Active, PostgreSqlPair.Database, BackupType.Full, small, "full", true, false, false, null);
             var ex = await Assert.ThrowsAsync<ClusterBackupException>(() => resolved.Engine.BackupAsync(request, NullOperationReporter.Instance, default));
@@ -130,8 +163,8 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
     public async Task AFailureAfterTheEngineHasWrittenRemovesWhatWasNotCataloguedAndKeepsTheMediaSet()
     {
         using var s = NewScene();
-        var full = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
-        var log1 = (await s.Operation.RunAsync(Request(s.Share, BackupType.Log), NullOperationReporter.Instance, default)).Single();
+        var full = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).SingleSet();
+        var log1 = (await s.Operation.RunAsync(Request(s.Share, BackupType.Log), NullOperationReporter.Instance, default)).SingleSet();
         var before = Directory.GetFiles(s.Share, "*", SearchOption.AllDirectories).Order().ToArray();
         Assert.Equal(full.Files.Concat(log1.Files).Select(f => f.Path).Order(), before);
 
@@ -153,7 +186,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         Assert.Equal(before, Directory.GetFiles(s.Share, "*", SearchOption.AllDirectories).Order().ToArray());
         var catalog = new BackupSetCatalog(s.Catalog);
         Assert.Equal(new[] { full.BackupSetId, log1.BackupSetId }.Order(), catalog.GetBackupSets().Select(b => b.BackupSetId).Order());
-        var log2 = (await s.Operation.RunAsync(Request(s.Share, BackupType.Log), NullOperationReporter.Instance, default)).Single();
+        var log2 = (await s.Operation.RunAsync(Request(s.Share, BackupType.Log), NullOperationReporter.Instance, default)).SingleSet();
         Assert.Equal(log1.MediaSetId, log2.MediaSetId);
         Assert.Equal(2, log2.Position);
     }
@@ -167,7 +200,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         var text = File.ReadAllText(pair.ConfigurationPath).Replace("\"walArchive\"", $"\"virtualAddress\": \"127.0.0.1:{port}\", \"walArchive\"");
         var configuration = ClusterBackupConfiguration.Parse(text, pair.ConfigurationPath);
         var reporter = new RecordingReporter();
-        var resolved = await ServerResolver.ResolveAsync(configuration, configuration.GetServer(PostgreSqlPair.VirtualServer), PostgreSqlPair.Database, reporter, default);
+        var resolved = await BackupOutcomes.ResolveOneAsync(configuration, configuration.GetServer(PostgreSqlPair.VirtualServer), PostgreSqlPair.Database, reporter, default);
         Assert.Equal("node1", resolved.Active.Node);
         Assert.Equal($"127.0.0.1:{pair.PrimaryPort}", resolved.Active.ConnectionTarget);
     }
@@ -189,9 +222,9 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
     public async Task InitStartsANewMediaSetAndKeepsTheSupersededOne()
     {
         using var s = NewScene();
-        var first = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
-        var appended = (await s.Operation.RunAsync(Request(s.Share), NullOperationReporter.Instance, default)).Single();
-        var second = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
+        var first = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).SingleSet();
+        var appended = (await s.Operation.RunAsync(Request(s.Share), NullOperationReporter.Instance, default)).SingleSet();
+        var second = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).SingleSet();
         Assert.Equal(first.MediaSetId, appended.MediaSetId);
         Assert.Equal(2, appended.Position);
         Assert.NotEqual(first.MediaSetId, second.MediaSetId);
@@ -202,7 +235,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         Assert.Empty(Directory.GetDirectories(s.Share, "*.partial", SearchOption.AllDirectories));
 
         // The server's own record of base backups (the *.backup history files it archived) knows them too.
-        var resolved = await ServerResolver.ResolveAsync(s.Configuration, s.Configuration.GetServer(PostgreSqlPair.VirtualServer),
+        var resolved = await BackupOutcomes.ResolveOneAsync(s.Configuration, s.Configuration.GetServer(PostgreSqlPair.VirtualServer),
             PostgreSqlPair.Database, NullOperationReporter.Instance, default);
         var records = await resolved.Engine.ListBackupsAsync(resolved.Active, PostgreSqlPair.Database, default);
         Assert.Contains(records, r => r.FirstLsn == first.FirstLsn && r.Type == BackupType.Full);
@@ -212,7 +245,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
     public async Task VerifyFindsADamagedFile()
     {
         using var s = NewScene();
-        var full = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).Single();
+        var full = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).SingleSet();
         var manifest = full.Files.Single(f => f.Path.EndsWith("backup_manifest")).Path;
         File.AppendAllText(manifest, " ");
         var result = (await new VerifyBackupSetOperation(s.Catalog, s.Configuration).RunAsync(new VerifyBackupSetRequest(full.BackupSetId), NullOperationReporter.Instance, default)).Single();
@@ -252,5 +285,13 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
             "--share", s.Share, "--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path);
         Assert.Equal(1, code);
         Assert.Contains("no full backup", error);
+
+        // One database that does not exist beside one that does: the good one is backed up and shown, the bad one named.
+        (code, var output, error) = CliHarness.Run("backup", "--server", PostgreSqlPair.VirtualServer, "--database", "nosuchdb", "--database", PostgreSqlPair.Database,
+            "--init", "--share", s.Share, "--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path, "--output", "json");
+        Assert.Equal(2, code);
+        Assert.Contains("'nosuchdb' does not exist", error);
+        Assert.Contains($"\"Database\": \"{PostgreSqlPair.Database}\"", output);
+        Assert.Single(new BackupSetCatalog(s.Catalog).GetBackupSets());
     }
 }

@@ -29,7 +29,7 @@ public sealed class PostgreSqlFailoverTests
         }
 
         PostgreSqlPair.Execute(pair.PrimaryPort, PostgreSqlPair.Database, "CREATE TABLE t (id int PRIMARY KEY)");
-        var full = (await backup.RunAsync(Request(BackupType.Full, init: true, verify: true), NullOperationReporter.Instance, default)).Single();
+        var full = (await backup.RunAsync(Request(BackupType.Full, init: true, verify: true), NullOperationReporter.Instance, default)).SingleSet();
         Assert.Equal("node1", full.Node);
         Assert.True(full.Verified);
         Assert.True(full.Initialize);
@@ -37,9 +37,9 @@ public sealed class PostgreSqlFailoverTests
         Assert.Contains(full.Files, f => f.Path.EndsWith("backup_manifest"));
 
         Insert(pair.PrimaryPort, 1, 2, 3);
-        var log1 = (await backup.RunAsync(Request(BackupType.Log, init: true), NullOperationReporter.Instance, default)).Single();
+        var log1 = (await backup.RunAsync(Request(BackupType.Log, init: true), NullOperationReporter.Instance, default)).SingleSet();
         Insert(pair.PrimaryPort, 4, 5);
-        var log2 = (await backup.RunAsync(Request(BackupType.Log), NullOperationReporter.Instance, default)).Single();
+        var log2 = (await backup.RunAsync(Request(BackupType.Log), NullOperationReporter.Instance, default)).SingleSet();
         Assert.Equal(log1.MediaSetId, log2.MediaSetId);
         Assert.Equal(2, log2.Position);
 
@@ -50,7 +50,7 @@ public sealed class PostgreSqlFailoverTests
         Insert(pair.StandbyPort, 8, 9);
 
         // Nothing was changed by hand: the topology still names node1 as the owner.
-        var log3 = (await backup.RunAsync(Request(BackupType.Log, verify: true), NullOperationReporter.Instance, default)).Single();
+        var log3 = (await backup.RunAsync(Request(BackupType.Log, verify: true), NullOperationReporter.Instance, default)).SingleSet();
         Assert.Equal("node2", log3.Node);
         Assert.Equal(log1.MediaSetId, log3.MediaSetId);
         Assert.Equal(3, log3.Position);

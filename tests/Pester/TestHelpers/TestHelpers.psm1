@@ -182,6 +182,21 @@ function Invoke-TestPostgreSqlFailover {
     Wait-TestCondition { (Invoke-TestPsql -Port $Pair.StandbyPort -Sql 'SELECT pg_is_in_recovery()') -eq 'f' } 'the standby to leave recovery'
 }
 
+function Start-TestRestoredServer {
+    <#
+    .SYNOPSIS
+        Starts a data directory that a restore wrote (a copy of the pair's primary) as a server of the pair on a
+        port of its own, and returns the port. Stop-TestPostgreSqlPair stops it with the others.
+    #>
+    param([Parameter(Mandatory)] $Pair, [Parameter(Mandatory)] [string] $DataDirectory)
+    $port = Get-TestFreePort
+    Add-Content -LiteralPath (Join-Path $DataDirectory 'postgresql.auto.conf') -Value "port = $port"
+    if ((id -u) -eq '0') { chown -R $script:ServerUser $DataDirectory }
+    & chmod 700 $DataDirectory
+    Start-TestServer $Pair $DataDirectory
+    $port
+}
+
 function Stop-TestPostgreSqlPair {
     <# Stops every server of the pair and removes its folder. #>
     param([Parameter(Position = 0)] $Pair)

@@ -30,7 +30,14 @@ internal sealed class DatabaseBackupJobRunner : IScheduledJobRunner
             Cluster: job.Cluster,
             Initialize: job.Type.Initializes(),
             Verify: true);
-        var sets = await new BackupDatabaseOperation(configuration, context.Catalog).RunAsync(request, context.Reporter, cancellationToken).ConfigureAwait(false);
-        return string.Join("; ", sets.Select(s => $"{s.Type} backup of {s.Database} on {s.Node}: {s.SizeBytes} bytes, media set {s.MediaSetId[..8]} position {s.Position}, verified"));
+        var outcomes = await new BackupDatabaseOperation(configuration, context.Catalog).RunAsync(request, context.Reporter, cancellationToken).ConfigureAwait(false);
+        var done = string.Join("; ", outcomes.Where(o => o.Succeeded).Select(o => o.BackupSet!)
+            .Select(s => $"{s.Type} backup of {s.Database} on {s.Node}: {s.SizeBytes} bytes, media set {s.MediaSetId[..8]} position {s.Position}, verified"));
+        var failed = outcomes.Where(o => !o.Succeeded).ToList();
+        if (failed.Count == 0)
+            return done;
+        // The run fails when any database failed; the message keeps what did succeed, so the history shows both.
+        throw new ClusterBackupException(failed[0].Error!.Kind, job.Name,
+            $"Job '{job.Name}': {string.Join("; ", failed.Select(o => $"{o.Database}: {o.Error!.Message}"))}{(done.Length == 0 ? "" : $". Succeeded: {done}")}");
     }
 }
