@@ -93,7 +93,7 @@ public sealed class BackupCommands : ICliCommandGroup
         var server = new Option<string>("--server", "-s") { Description = "Virtual server the backups were taken from.", Required = true };
         var database = new Option<string>("--database", "-d") { Description = "Database to restore.", Required = true };
         var target = new Option<string>("--target") { Description = "New location: an absent or empty data directory (PostgreSQL), a file folder (SQL Server).", Required = true };
-        var pointInTime = new Option<string?>("--point-in-time") { Description = "Stop at this time (ISO 8601, e.g. 2026-11-21T20:15:00Z); default: all the chain holds." };
+        var pointInTime = new Option<string?>("--point-in-time") { Description = "Stop at this time (ISO 8601: 2026-11-21T20:15:00Z, or without a zone in local time); default: all the chain holds." };
         var targetDatabase = new Option<string?>("--target-database") { Description = "SQL Server: the new database name." };
         var command = new Command("restore", "Restore a full backup and its log backups into a new location, up to a point in time (Restore-ClusterDbBackup).")
         {
@@ -103,7 +103,7 @@ public sealed class BackupCommands : ICliCommandGroup
         {
             DateTimeOffset? at = null;
             if (parse.GetValue(pointInTime) is { } text)
-                at = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                at = AdminTime.TryParse(text, out var parsed)
                     ? parsed
                     : throw new ClusterBackupException(ErrorKind.InvalidArgument, text, $"'{text}' is not a point in time; use ISO 8601, e.g. 2026-11-21T20:15:00Z.");
             var catalog = context.OpenCatalog(parse);

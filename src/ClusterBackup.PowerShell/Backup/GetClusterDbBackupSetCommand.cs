@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Catalog;
 
 namespace ClusterBackup.PowerShell.Backup;
@@ -42,7 +43,7 @@ public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
         try
         {
             var catalog = new BackupSetCatalog(OpenCatalog(CatalogPath));
-            var query = new BackupSetQuery(Server, Database, Type, Since: Since is { } s ? new DateTimeOffset(s.ToUniversalTime()) : null);
+            var query = new BackupSetQuery(Server, Database, Type, Since: Since is { } s ? AdminTime.FromDateTime(s) : null);
             foreach (var set in catalog.GetBackupSets(query))
                 WriteObject(set);
         }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
 
 namespace ClusterBackup.PowerShell.Backup;
@@ -34,7 +35,7 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
     [Alias("TargetLocation", "DataDirectory")]
     public string Target { get; set; } = "";
 
-    /// <summary>Stop at this time; without it everything the chain holds is restored.</summary>
+    /// <summary>Stop at this time; without it everything the chain holds is restored. A time without a zone is local time.</summary>
     [Parameter]
     public DateTime? PointInTime { get; set; }
 
@@ -56,7 +57,7 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
             return;
         try
         {
-            DateTimeOffset? at = PointInTime is { } p ? new DateTimeOffset(p.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(p, DateTimeKind.Local) : p) : null;
+            DateTimeOffset? at = PointInTime is { } p ? AdminTime.FromDateTime(p) : null;
             var request = new RestoreDatabaseRequest(Server, Database, SessionState.Path.GetUnresolvedProviderPathFromPSPath(Target), at, TargetDatabase);
             var result = RunEngine((token, reporter) =>
             {
