@@ -67,6 +67,13 @@ Describe 'A clustered PostgreSQL database backed up, failed over and restored wi
         (Get-ClusterDbBackupSet -Server $pair.VirtualServer -Type Log -CatalogPath $pair.CatalogPath).BackupSetId | Should -Be @($log1.BackupSetId, $log2.BackupSetId)
     }
 
+    It 'lists the latest chain with -Last, the latest full with -LastFull and the latest log with -LastLog' {
+        (Get-ClusterDbBackupSet -Server $pair.VirtualServer -Last -CatalogPath $pair.CatalogPath).BackupSetId | Should -Be @($full.BackupSetId, $log1.BackupSetId, $log2.BackupSetId)
+        (Get-ClusterDbBackupSet -Server $pair.VirtualServer -LastFull -CatalogPath $pair.CatalogPath).BackupSetId | Should -Be $full.BackupSetId
+        (Get-ClusterDbBackupSet -Server $pair.VirtualServer -LastLog -CatalogPath $pair.CatalogPath).BackupSetId | Should -Be $log2.BackupSetId
+        { Get-ClusterDbBackupSet -Last -LastLog -CatalogPath $pair.CatalogPath } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
+    }
+
     It 'verifies each backup set piped from Get-ClusterDbBackupSet, each once' {
         $results = Get-ClusterDbBackupSet -Server $pair.VirtualServer -Database $pair.Database -CatalogPath $pair.CatalogPath |
             Test-ClusterDbBackup @common -ErrorVariable verifyErrors
@@ -106,6 +113,10 @@ Describe 'A clustered PostgreSQL database backed up, failed over and restored wi
 }
 
 Describe 'Start-ClusterDbBackup with several databases' {
+    It 'takes -SqlCredential as dbatools does' {
+        (Get-Command Start-ClusterDbBackup).Parameters['Credential'].Aliases | Should -Contain 'SqlCredential'
+    }
+
     It 'backs up the databases that exist and writes one error naming each that does not' {
         $sets = Start-ClusterDbBackup -Server $pair.VirtualServer -Database 'nosuchdb', $pair.Database -Type Full -Destination $pair.Share @common `
             -ErrorVariable errors -ErrorAction SilentlyContinue

@@ -126,11 +126,25 @@ public sealed class BackupCommands : ICliCommandGroup
         var server = new Option<string?>("--server") { Description = "Virtual server the backups were taken from." };
         var database = new Option<string?>("--database") { Description = "Database name." };
         var type = new Option<BackupType?>("--type") { Description = "Full or Log." };
-        var list = new Command("list", "List backup sets, oldest first.") { server, database, type };
-        list.SetAction(parse => context.Execute(() =>
+        var since = new Option<string?>("--since") { Description = "Only backups started at or after this time (ISO 8601; without a zone, local time)." };
+        var last = new Option<bool>("--last") { Description = "For each database, its latest full backup and the log backups after it." };
+        var lastFull = new Option<bool>("--last-full") { Description = "For each database, its latest full backup." };
+        var lastLog = new Option<bool>("--last-log") { Description = "For each database, its latest log backup." };
+        var list = new Command("list", "List backup sets, oldest first (Get-ClusterDbBackupSet).") { server, database, type, since, last, lastFull, lastLog };
+        list.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var sets = new BackupSetCatalog(context.OpenCatalog(parse))
-                .GetBackupSets(new BackupSetQuery(parse.GetValue(server), parse.GetValue(database), parse.GetValue(type)));
+            var chosen = new[] { (parse.GetValue(last), LatestBackups.Chain), (parse.GetValue(lastFull), LatestBackups.Full), (parse.GetValue(lastLog), LatestBackups.Log) }
+                .Where(c => c.Item1).Select(c => c.Item2).ToList();
+            if (chosen.Count > 1)
+                throw new ClusterBackupException(ErrorKind.InvalidArgument, "--last", "Choose one of --last, --last-full and --last-log.");
+            DateTimeOffset? from = null;
+            if (parse.GetValue(since) is { } text)
+                from = AdminTime.TryParse(text, out var parsed)
+                    ? parsed
+                    : throw new ClusterBackupException(ErrorKind.InvalidArgument, text, $"'{text}' is not a time; use ISO 8601, e.g. 2026-11-21T20:15:00Z.");
+            var request = new ListBackupSetRequest(parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), from,
+                chosen.Count == 0 ? LatestBackups.All : chosen[0]);
+            var sets = await new ListBackupSetOperation(context.OpenCatalog(parse)).RunAsync(request, context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(sets,
                 ("Started", s => s.Started), ("Server", s => s.VirtualServer), ("Node", s => s.Node), ("Database", s => s.Database),
                 ("Type", s => s.Type), ("Init", s => s.Initialize), ("MediaSet", s => s.MediaSetId[..8]), ("Pos", s => s.Position),

@@ -1,6 +1,7 @@
 using System.Management.Automation;
-using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.PowerShell.Backup;
 
@@ -12,8 +13,12 @@ namespace ClusterBackup.PowerShell.Backup;
 /// <code>Get-ClusterDbBackupSet -SqlInstance SQLVS1 -Database SALES -Type Log -Since (Get-Date).AddDays(-1)</code>
 /// <para>Lists yesterday's log backups of SALES on the virtual server SQLVS1.</para>
 /// </example>
+/// <example>
+/// <code>Get-ClusterDbBackupSet -Server SQLVS1 -Last | Test-ClusterDbBackup</code>
+/// <para>Verifies, for every database of SQLVS1, the latest full backup and the log backups after it: what a restore to now would use.</para>
+/// </example>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ClusterDbBackupSet")]
+[Cmdlet(VerbsCommon.Get, "ClusterDbBackupSet", DefaultParameterSetName = "All")]
 [OutputType(typeof(BackupSet))]
 public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
 {
@@ -27,8 +32,20 @@ public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
     public string? Database { get; set; }
 
     /// <summary>Only backups of this type: Full or Log.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = "All")]
     public BackupType? Type { get; set; }
+
+    /// <summary>For each database, its latest full backup and the log backups after it: the chain a restore to now uses.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Last")]
+    public SwitchParameter Last { get; set; }
+
+    /// <summary>For each database, its latest full backup.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LastFull")]
+    public SwitchParameter LastFull { get; set; }
+
+    /// <summary>For each database, its latest log backup.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LastLog")]
+    public SwitchParameter LastLog { get; set; }
 
     /// <summary>Only backups started at or after this time.</summary>
     [Parameter]
@@ -42,9 +59,10 @@ public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
     {
         try
         {
-            var catalog = new BackupSetCatalog(OpenCatalog(CatalogPath));
-            var query = new BackupSetQuery(Server, Database, Type, Since: Since is { } s ? AdminTime.FromDateTime(s) : null);
-            foreach (var set in catalog.GetBackupSets(query))
+            var latest = Last ? LatestBackups.Chain : LastFull ? LatestBackups.Full : LastLog ? LatestBackups.Log : LatestBackups.All;
+            var request = new ListBackupSetRequest(Server, Database, Type, Since is { } s ? AdminTime.FromDateTime(s) : null, latest);
+            var sets = RunEngine((token, reporter) => new ListBackupSetOperation(CatalogDatabase.Open(CatalogPath, reporter)).RunAsync(request, reporter, token));
+            foreach (var set in sets)
                 WriteObject(set);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -73,9 +73,10 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
     [Parameter]
     public string? CatalogPath { get; set; }
 
-    /// <summary>The database login to use instead of integrated or trust authentication.</summary>
+    /// <summary>The database login to use instead of integrated or trust authentication (alias -SqlCredential, as in dbatools).</summary>
     [Parameter]
     [Credential]
+    [Alias("SqlCredential")]
     public PSCredential? Credential { get; set; }
 
     protected override void ProcessRecord()
