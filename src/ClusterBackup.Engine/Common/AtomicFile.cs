@@ -11,6 +11,8 @@ public static class AtomicFile
 {
     private static readonly Encoding Utf8NoBom = new UTF8Encoding(false);
 
+    /// <param name="path">The file to replace or create; its folder must exist.</param>
+    /// <param name="content">The whole new content.</param>
     /// <param name="what">What the file is, for the error message ("the schedule", "the library state").</param>
     /// <param name="encoding">Defaults to UTF-8 without a byte order mark.</param>
     public static void WriteAllText(string path, string content, string what = "the file", Encoding? encoding = null)
