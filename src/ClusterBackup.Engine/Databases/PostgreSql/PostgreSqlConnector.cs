@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
@@ -11,11 +12,21 @@ namespace ClusterBackup.Engine.Databases.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlConnector(ServerDefinition definition, PostgreSqlSettings settings)
 {
-    private PostgreSqlTools? _tools;
+    private readonly ConcurrentDictionary<string, PostgreSqlTools> _tools = new(StringComparer.Ordinal);
 
     public PostgreSqlSettings Settings => settings;
 
-    public PostgreSqlTools Tools => _tools ??= PostgreSqlTools.Locate(settings.ToolDirectory, definition.Name);
+    /// <summary>The server's tools of one major version ("15"), found once.</summary>
+    public PostgreSqlTools ToolsFor(string majorVersion) =>
+        _tools.GetOrAdd(majorVersion, major => PostgreSqlTools.Locate(settings.ToolDirectory, definition.Name, major));
+
+    /// <summary>The tools of the major version the connected server runs.</summary>
+    public async Task<PostgreSqlTools> ToolsForServerAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        ToolsFor(PostgreSqlTools.MajorOfVersionNumber(
+            await ScalarAsync<int>(connection, "SELECT current_setting('server_version_num')::int", cancellationToken).ConfigureAwait(false)));
+
+    /// <summary>The tools of the major version a data directory (or an unpacked base backup) belongs to.</summary>
+    public PostgreSqlTools ToolsForDataDirectory(string dataDirectory) => ToolsFor(PostgreSqlTools.MajorOfDataDirectory(dataDirectory));
 
     public string? Password => definition.Credential?.Password is { Length: > 0 } p ? p : null;
 

@@ -17,6 +17,9 @@ internal sealed class PostgreSqlFullBackup(PostgreSqlConnector postgres)
         var partial = Path.Combine(request.Directory, request.FileStem + ".partial");
         var final = Path.Combine(request.Directory, request.FileStem);
         var activity = $"Full backup of {request.Database} on {request.Server.VirtualServer} ({request.Server.Node})";
+        PostgreSqlTools tools;
+        await using (var connection = await postgres.OpenAsync(request.Server.ConnectionTarget, postgres.Settings.MaintenanceDatabase, cancellationToken).ConfigureAwait(false))
+            tools = await postgres.ToolsForServerAsync(connection, cancellationToken).ConfigureAwait(false);
         DeleteDirectory(partial);
         try
         {
@@ -28,7 +31,7 @@ internal sealed class PostgreSqlFullBackup(PostgreSqlConnector postgres)
                 "--manifest-checksums=" + (request.Checksum ? "SHA256" : "CRC32C"),
             };
             reporter.Verbose($"pg_basebackup {string.Join(' ', arguments)}");
-            var result = await postgres.Tools.RunAsync("pg_basebackup", arguments, request.Server.VirtualServer, cancellationToken, postgres.Password,
+            var result = await tools.RunAsync("pg_basebackup", arguments, request.Server.VirtualServer, cancellationToken, postgres.Password,
                 line => ReportBaseBackupProgress(line, activity, reporter),
                 environment: new Dictionary<string, string> { ["PGCONNECT_TIMEOUT"] = postgres.Settings.ConnectTimeoutSeconds.ToString(CultureInfo.InvariantCulture) }).ConfigureAwait(false);
             if (result.ExitCode != 0)

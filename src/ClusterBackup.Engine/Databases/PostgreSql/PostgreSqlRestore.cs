@@ -120,8 +120,9 @@ internal sealed class PostgreSqlRestore(PostgreSqlConnector postgres)
     {
         var port = FreePort();
         var log = Path.Combine(runtime, "recovery.log");
+        var tools = postgres.ToolsForDataDirectory(target);
         var options = $"-c port={port} -c listen_addresses='' -c unix_socket_directories='{runtime}' -c archive_mode=off -c hot_standby=on";
-        var start = await postgres.Tools.RunAsync("pg_ctl", ["-D", target, "-l", log, "-w", "-t", postgres.Settings.RecoveryTimeoutSeconds.ToString(CultureInfo.InvariantCulture), "-o", options, "start"],
+        var start = await tools.RunAsync("pg_ctl", ["-D", target, "-l", log, "-w", "-t", postgres.Settings.RecoveryTimeoutSeconds.ToString(CultureInfo.InvariantCulture), "-o", options, "start"],
             target, cancellationToken, runAs: serverUser).ConfigureAwait(false);
         try
         {
@@ -158,7 +159,7 @@ internal sealed class PostgreSqlRestore(PostgreSqlConnector postgres)
         }
         finally
         {
-            await postgres.Tools.RunAsync("pg_ctl", ["-D", target, "-m", "fast", "-w", "stop"], target, CancellationToken.None, runAs: serverUser).ConfigureAwait(false);
+            await tools.RunAsync("pg_ctl", ["-D", target, "-m", "fast", "-w", "stop"], target, CancellationToken.None, runAs: serverUser).ConfigureAwait(false);
         }
     }
 

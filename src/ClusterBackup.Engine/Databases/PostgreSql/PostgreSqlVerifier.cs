@@ -36,13 +36,18 @@ internal sealed class PostgreSqlVerifier(PostgreSqlConnector postgres)
                 await ExtractAsync(walPath, Path.Combine(scratch, "pg_wal"), cancellationToken).ConfigureAwait(false);
             File.Copy(manifest, Path.Combine(scratch, Manifest), overwrite: true);
             reporter.Progress($"Verifying {set.Database} full backup", "pg_verifybackup", -1);
-            var result = await postgres.Tools.RunAsync("pg_verifybackup", ["--quiet", scratch], set.Database, cancellationToken).ConfigureAwait(false);
+            var result = await postgres.ToolsForDataDirectory(scratch).RunAsync("pg_verifybackup", ["--quiet", scratch], set.Database, cancellationToken).ConfigureAwait(false);
             reporter.Completed($"Verifying {set.Database} full backup");
             return result.ExitCode == 0 ? [] : result.ErrorLines.Select(l => "pg_verifybackup: " + l.Replace(scratch, "<backup>")).DefaultIfEmpty($"pg_verifybackup exited with {result.ExitCode}.").ToList();
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or FormatException)
         {
             return [$"Cannot unpack the full backup {set.BackupSetId}: {ex.Message}"];
+        }
+        catch (ClusterBackupException ex) when (ex.Kind == ErrorKind.InvalidData)
+        {
+            // The unpacked backup names no PostgreSQL version (PG_VERSION), so it is not a complete base backup.
+            return [$"The full backup {set.BackupSetId} is not a PostgreSQL base backup: {ex.Message}"];
         }
         finally
         {
