@@ -30,21 +30,7 @@ public static class ScheduleFile
 
     public static BackupSchedule Parse(string json, string source = "schedule")
     {
-        JObject root;
-        try
-        {
-            root = JObject.Parse(json);
-        }
-        catch (JsonReaderException ex)
-        {
-            throw new ClusterBackupException(ErrorKind.InvalidData, source, $"The schedule '{source}' is not valid JSON: {ex.Message}", ex);
-        }
-        var version = root["formatVersion"];
-        if (version is not { Type: JTokenType.Integer })
-            throw new ClusterBackupException(ErrorKind.InvalidData, source, $"The schedule '{source}' has no integer 'formatVersion'; it is not a ClusterBackup schedule.");
-        if ((int)version != BackupSchedule.CurrentFormatVersion)
-            throw new ClusterBackupException(ErrorKind.InvalidData, source,
-                $"The schedule '{source}' is format version {(int)version}; this ClusterBackup reads version {BackupSchedule.CurrentFormatVersion}.");
+        var root = VersionedJson.Parse(json, source, "schedule", "formatVersion", BackupSchedule.CurrentFormatVersion);
         var reader = new FieldReader(source);
         var jobs = new List<ScheduledJob>();
         if (root["jobs"] is not JArray jobArray)

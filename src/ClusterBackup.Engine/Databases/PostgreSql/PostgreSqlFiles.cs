@@ -30,27 +30,14 @@ internal static class PostgreSqlFiles
         {
             File.Copy(source, destination, overwrite: false);
         }
-        catch (IOException ex) when (IsDiskFull(ex))
+        catch (IOException ex) when (StorageErrors.IsDiskFull(ex))
         {
             throw ShareFull(share, ex.Message);
         }
     }
 
-    internal static bool IsDiskFull(IOException ex) =>
-        ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || (ex.HResult & 0xFFFF) is 28 or 39 or 112;
-
     internal static ClusterBackupException ShareFull(string directory, string detail) =>
         new(ErrorKind.ResourceUnavailable, directory, $"The backup share is full at '{directory}': {detail}");
-
-    public static void DeleteDirectory(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path))
-                Directory.Delete(path, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
-    }
 
     public static int FreePort()
     {

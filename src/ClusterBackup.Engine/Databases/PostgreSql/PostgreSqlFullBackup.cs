@@ -20,7 +20,7 @@ internal sealed class PostgreSqlFullBackup(PostgreSqlConnector postgres)
         PostgreSqlTools tools;
         await using (var connection = await postgres.OpenAsync(request.Server.ConnectionTarget, postgres.Settings.MaintenanceDatabase, cancellationToken).ConfigureAwait(false))
             tools = await postgres.ToolsForServerAsync(connection, cancellationToken).ConfigureAwait(false);
-        DeleteDirectory(partial);
+        TryDelete.Directory(partial);
         try
         {
             var arguments = new List<string>
@@ -52,7 +52,7 @@ internal sealed class PostgreSqlFullBackup(PostgreSqlConnector postgres)
         }
         catch
         {
-            DeleteDirectory(partial);
+            TryDelete.Directory(partial);
             throw;
         }
     }

@@ -63,7 +63,7 @@ internal sealed class PostgreSqlLogBackup(PostgreSqlConnector postgres)
 
         var partial = Path.Combine(request.Directory, request.FileStem + ".partial");
         var final = Path.Combine(request.Directory, request.FileStem);
-        DeleteDirectory(partial);
+        TryDelete.Directory(partial);
         try
         {
             Directory.CreateDirectory(partial);
@@ -77,7 +77,7 @@ internal sealed class PostgreSqlLogBackup(PostgreSqlConnector postgres)
         }
         catch
         {
-            DeleteDirectory(partial);
+            TryDelete.Directory(partial);
             throw;
         }
         reporter.Completed(activity);

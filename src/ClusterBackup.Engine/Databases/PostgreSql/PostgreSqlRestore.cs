@@ -102,16 +102,16 @@ internal sealed class PostgreSqlRestore(PostgreSqlConnector postgres)
         }
         finally
         {
-            DeleteDirectory(spool);
-            DeleteDirectory(runtime);
+            TryDelete.Directory(spool);
+            TryDelete.Directory(runtime);
             // A half-restored data directory must not be mistaken for a restored one.
             if (!completed)
             {
                 if (targetExisted)
                     foreach (var entry in Directory.Exists(target) ? Directory.GetFileSystemEntries(target) : [])
-                        if (Directory.Exists(entry)) DeleteDirectory(entry); else File.Delete(entry);
+                        if (Directory.Exists(entry)) TryDelete.Directory(entry); else File.Delete(entry);
                 else
-                    DeleteDirectory(target);
+                    TryDelete.Directory(target);
             }
         }
     }

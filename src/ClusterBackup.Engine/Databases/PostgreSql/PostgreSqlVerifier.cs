@@ -51,7 +51,7 @@ internal sealed class PostgreSqlVerifier(PostgreSqlConnector postgres)
         }
         finally
         {
-            DeleteDirectory(scratch);
+            TryDelete.Directory(scratch);
         }
     }
 
