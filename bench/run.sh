@@ -8,6 +8,7 @@ SECTIONS=(
   backup-overhead
   tape
   digests
+  hashes
 )
 selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=("${SECTIONS[@]}")

@@ -149,7 +149,7 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             {
                 result = await resolved.Engine.BackupAsync(engineRequest, reporter, cancellationToken).ConfigureAwait(false);
             }
-            catch (IOException ex) when (IsDiskFull(ex))
+            catch (IOException ex) when (StorageErrors.IsDiskFull(ex))
             {
                 throw new ClusterBackupException(ErrorKind.ResourceUnavailable, share, $"The backup share '{share}' ran out of space writing the backup of '{database}': {ex.Message}", ex);
             }
@@ -181,17 +181,17 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         {
             // Written but not catalogued: remove it so nothing uncatalogued looks like a finished backup.
             foreach (var file in result.Files)
-                TryDeleteFile(file);
+                TryDelete.File(file);
             foreach (var folder in result.Files.Select(Path.GetDirectoryName).Distinct())
                 if (!string.Equals(folder, directory, StringComparison.Ordinal))
-                    TryDeleteIfEmpty(folder!);
+                    TryDelete.DirectoryIfEmpty(folder!);
             if (createdDirectory)
-                TryDeleteIfEmpty(directory);
+                TryDelete.DirectoryIfEmpty(directory);
             throw;
         }
         catch (Exception) when (createdDirectory)
         {
-            TryDeleteIfEmpty(directory);
+            TryDelete.DirectoryIfEmpty(directory);
             throw;
         }
     }
@@ -221,18 +221,4 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         }
     }
 
-    internal static bool IsDiskFull(IOException ex) =>
-        ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || (ex.HResult & 0xFFFF) is 28 or 39 or 112;
-
-    private static void TryDeleteFile(string path)
-    {
-        try { File.Delete(path); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
-    }
-
-    private static void TryDeleteIfEmpty(string directory)
-    {
-        try { if (Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any()) Directory.Delete(directory); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
-    }
 }

@@ -17,7 +17,11 @@ public enum LatestBackups
 }
 
 /// <summary>The backup sets to list: filters, and which of each database's backups to keep.</summary>
+/// <param name="Server">Only backups of this virtual server.</param>
+/// <param name="Database">Only backups of this database.</param>
+/// <param name="Type">Only Full or only Log backups; not with <paramref name="Latest"/>.</param>
 /// <param name="Since">Only backups started at or after this instant.</param>
+/// <param name="Latest">Which of each database's backups to keep.</param>
 public sealed record ListBackupSetRequest(string? Server = null, string? Database = null, BackupType? Type = null, DateTimeOffset? Since = null,
     LatestBackups Latest = LatestBackups.All);
 

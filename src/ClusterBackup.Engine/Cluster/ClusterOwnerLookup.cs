@@ -9,6 +9,9 @@ namespace ClusterBackup.Engine.Cluster;
 /// </summary>
 public static class ClusterOwnerLookup
 {
+    /// <param name="cluster">The cluster's name, for error messages.</param>
+    /// <param name="virtualServer">The virtual server to find: a group name or a resource name.</param>
+    /// <param name="groups">The cluster's groups as the provider read them.</param>
     /// <param name="nodes">When given, the owner's address is taken from the node list.</param>
     public static ClusterOwner Find(string cluster, string virtualServer, IReadOnlyList<ClusterGroup> groups, IReadOnlyList<ClusterNode>? nodes)
     {

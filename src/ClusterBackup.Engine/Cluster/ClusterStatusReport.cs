@@ -10,6 +10,11 @@ public sealed record ClusterGroupStatus(string Cluster, string Name, string? Own
 }
 
 /// <summary>Who owns what in one cluster at one moment.</summary>
+/// <param name="Cluster">The cluster's configured name.</param>
+/// <param name="Provider">The provider that answered ("Static", "Pacemaker", "Wsfc").</param>
+/// <param name="ReadAt">When the status was read.</param>
+/// <param name="Nodes">Every node and the groups it owns.</param>
+/// <param name="Groups">Every group and the node that runs it.</param>
 /// <param name="Owner">The owner of the virtual server that was asked about, if one was.</param>
 public sealed record ClusterStatusReport(
     string Cluster,

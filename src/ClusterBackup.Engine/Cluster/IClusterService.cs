@@ -7,6 +7,7 @@ public enum ClusterNodeState { Online, Offline, Standby, Paused, Unknown }
 public enum ClusterGroupState { Online, Offline, Failed, Pending, PartialOnline, Unknown }
 
 /// <param name="Name">Node name as the cluster knows it.</param>
+/// <param name="State">The node's state as the cluster reports it.</param>
 /// <param name="Address">An address the node can be reached on, when the provider knows one.</param>
 public sealed record ClusterNode(string Name, ClusterNodeState State, string? Address = null)
 {
@@ -15,7 +16,9 @@ public sealed record ClusterNode(string Name, ClusterNodeState State, string? Ad
 
 /// <param name="Name">Resource id (Pacemaker) or name (WSFC).</param>
 /// <param name="Type">Resource type, e.g. "ocf:heartbeat:IPaddr2" or "SQL Server".</param>
+/// <param name="Group">The group the resource belongs to; null when it stands alone.</param>
 /// <param name="OwnerNode">The node the resource runs on now; null when stopped.</param>
+/// <param name="State">The resource's state in the provider's own words (e.g. "Started", "Online").</param>
 public sealed record ClusterResource(string Name, string Type, string? Group, string? OwnerNode, string State);
 
 /// <summary>A resource group (WSFC role, Pacemaker group) that moves between nodes as one.</summary>

@@ -4,6 +4,8 @@ using System.Text;
 namespace ClusterBackup.Engine.Common;
 
 /// <summary>A program to run: arguments are passed one by one (never through a shell, so nothing needs quoting).</summary>
+/// <param name="FileName">The program: a path, or a name looked up on PATH.</param>
+/// <param name="Arguments">Its arguments, one element each.</param>
 /// <param name="Target">The object the run is about, named in errors (a server, a cluster, a unit file).</param>
 /// <param name="Environment">Variables added to the child's environment (secrets go here, never in arguments).</param>
 /// <param name="Input">Written to the child's standard input, which is then closed; null closes it at once.</param>

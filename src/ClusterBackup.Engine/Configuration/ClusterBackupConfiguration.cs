@@ -103,21 +103,7 @@ public sealed class ClusterBackupConfiguration
     /// <summary>Parses configuration text; <paramref name="path"/> names it in errors and anchors relative paths.</summary>
     public static ClusterBackupConfiguration Parse(string text, string path, NetworkCredential? credential = null)
     {
-        JObject root;
-        try
-        {
-            root = JObject.Parse(text);
-        }
-        catch (JsonReaderException ex)
-        {
-            throw new ClusterBackupException(ErrorKind.InvalidConfiguration, path,
-                $"The configuration file '{path}' is not valid JSON (line {ex.LineNumber}, position {ex.LinePosition}): {ex.Message}", ex);
-        }
-        var version = root["version"];
-        if (version is not { Type: JTokenType.Integer })
-            throw Malformed(path, "has no integer 'version' field");
-        if (!JsonNumber.TryGetInt32(version, out var number) || number != CurrentVersion)
-            throw Malformed(path, $"has version {version}; this release reads version {CurrentVersion}");
+        var root = VersionedJson.Parse(text, path, "configuration file", "version", CurrentVersion, ErrorKind.InvalidConfiguration);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".";
 
         var clusters = Array(root, "clusters", path).Select((item, i) =>

@@ -10,9 +10,14 @@ namespace ClusterBackup.Engine.Databases;
 public sealed record DatabaseServer(string VirtualServer, string Node, string ConnectionTarget);
 
 /// <summary>One backup to take.</summary>
+/// <param name="Server">The server to back up, with the node active now.</param>
+/// <param name="Database">The database to back up.</param>
+/// <param name="Type">Full, differential or log.</param>
 /// <param name="Directory">The media-set folder on the share the engine writes into (already created).</param>
 /// <param name="FileStem">File name without extension, unique for this backup set; the engine adds its own extensions.</param>
 /// <param name="Initialize">WITH INIT: this backup starts a new media set.</param>
+/// <param name="CopyOnly">Outside the chain: later log backups do not follow it.</param>
+/// <param name="Checksum">Ask the engine for its strongest checksums.</param>
 /// <param name="PreviousInChain">The last completed backup of this database (any type) from the catalog, for chaining logs.</param>
 public sealed record EngineBackupRequest(
     DatabaseServer Server,
@@ -40,6 +45,7 @@ public sealed record VerifyResult(bool Succeeded, IReadOnlyList<string> Problems
 /// <param name="Chain">A full backup and the log backups after it, in order.</param>
 /// <param name="TargetLocation">A new data directory (PostgreSQL) or a new database name plus file folder (SQL Server).</param>
 /// <param name="PointInTime">Stop here; null restores everything in the chain.</param>
+/// <param name="TargetDatabase">SQL Server: the new database name. PostgreSQL restores the whole server and ignores it.</param>
 public sealed record RestoreRequest(IReadOnlyList<BackupSet> Chain, string TargetLocation, DateTimeOffset? PointInTime, string? TargetDatabase = null);
 
 /// <summary>

@@ -49,23 +49,12 @@ public static class DigestFile
         TrailerMagic.CopyTo(trailer);
         checksum.GetHashAndReset().CopyTo(trailer, 8);
 
-        var temporary = full + $".tmp-{Guid.NewGuid():N}";
-        try
+        AtomicFile.Write(full, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                stream.Write(header);
-                stream.Write(digests.Digests);
-                stream.Write(trailer);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temporary);
-            throw new ClusterBackupException(ErrorKind.WriteError, full, $"Cannot write the digest file '{full}': {ex.Message}", ex);
-        }
+            stream.Write(header);
+            stream.Write(digests.Digests);
+            stream.Write(trailer);
+        }, "the digest file");
     }
 
     /// <summary>Reads and validates a digest file; any defect is an InvalidData error that names the file and the field.</summary>
@@ -128,12 +117,5 @@ public static class DigestFile
         var created = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(content.AsSpan(40)));
         var digests = content.AsSpan(headerLength, (int)(blockCount * digestLength)).ToArray();
         return new BlockDigestList(algorithm, (int)blockSize, deviceSize, digests, created);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 }

@@ -53,8 +53,8 @@ public sealed class RestoreChangedBlockOperation(CatalogDatabase catalog)
         if (File.Exists(destination) && !request.Force)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, destination, $"'{destination}' exists; pass -Force (--force) to replace it.");
 
-        var temporary = destination + $".restoring-{Guid.NewGuid():N}";
-        try
+        // Rebuilt under a temporary name and renamed only once it matches the backup map.
+        AtomicFile.WriteThrough(destination, temporary =>
         {
             using (var output = BlockStorage.OpenWrite(temporary, create: true))
             {
@@ -75,14 +75,7 @@ public sealed class RestoreChangedBlockOperation(CatalogDatabase catalog)
                     throw new ClusterBackupException(ErrorKind.InvalidData, store,
                         $"The rebuilt generation {wanted} does not match its backup map ({differing.Count} blocks differ{(rebuilt.DeviceSize != map.DeviceSize ? $", size {rebuilt.DeviceSize} instead of {map.DeviceSize}" : "")}); the store is damaged.");
             }
-            File.Move(temporary, destination, overwrite: request.Force);
-        }
-        catch
-        {
-            try { File.Delete(temporary); }
-            catch (IOException) { }
-            throw;
-        }
+        }, "the restored file", overwrite: request.Force);
         return new RestoreChangedBlockResult
         {
             StorePath = store,

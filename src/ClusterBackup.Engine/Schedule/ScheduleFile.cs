@@ -30,21 +30,7 @@ public static class ScheduleFile
 
     public static BackupSchedule Parse(string json, string source = "schedule")
     {
-        JObject root;
-        try
-        {
-            root = JObject.Parse(json);
-        }
-        catch (JsonReaderException ex)
-        {
-            throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source, $"The schedule '{source}' is not valid JSON: {ex.Message}", ex);
-        }
-        var version = root["formatVersion"];
-        if (version is not { Type: JTokenType.Integer })
-            throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source, $"The schedule '{source}' has no integer 'formatVersion'; it is not a ClusterBackup schedule.");
-        if (!JsonNumber.TryGetInt32(version, out var number) || number != BackupSchedule.CurrentFormatVersion)
-            throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source,
-                $"The schedule '{source}' is format version {version}; this ClusterBackup reads version {BackupSchedule.CurrentFormatVersion}.");
+        var root = VersionedJson.Parse(json, source, "schedule", "formatVersion", BackupSchedule.CurrentFormatVersion, ErrorKind.InvalidConfiguration);
         var reader = new FieldReader(source);
         var jobs = new List<ScheduledJob>();
         if (root["jobs"] is not JArray jobArray)
@@ -192,7 +178,7 @@ public static class ScheduleFile
         public int? OptionalInt(JObject o, string field) => o[field] switch
         {
             null or { Type: JTokenType.Null } => null,
-            { Type: JTokenType.Integer } token => JsonNumber.TryGetInt32(token, out var value) ? value : throw Error(field, $"{token} is out of range"),
+            { Type: JTokenType.Integer } token => (int)token,
             _ => throw Error(field, "is not an integer"),
         };
 

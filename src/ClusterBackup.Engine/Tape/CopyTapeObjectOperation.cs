@@ -45,7 +45,15 @@ public sealed record CopyTapeObjectRequest
     public int MaxObjectsPerPass { get; init; } = 16;
 }
 
+/// <summary>One tape object copied to new cartridges.</summary>
+/// <param name="ObjectId">The object copied.</param>
+/// <param name="Name">The object's name.</param>
+/// <param name="Length">The object's length in bytes.</param>
+/// <param name="Sha256">The object's SHA-256, checked on the new copy.</param>
+/// <param name="FromBarcodes">The cartridges it was read from.</param>
 /// <param name="ToBarcodes">The cartridges of the new copy.</param>
+/// <param name="SessionId">The tape session that wrote the copy.</param>
+/// <param name="Mode">How the copy was made.</param>
 /// <param name="MirrorBarcodes">The cartridges of its mirror copies, level by level; empty without mirrors.</param>
 public sealed record CopyTapeObjectResult(Guid ObjectId, string Name, long Length, string Sha256, string FromBarcodes, string ToBarcodes, Guid SessionId, TapeCopyMode Mode,
     string MirrorBarcodes = "");

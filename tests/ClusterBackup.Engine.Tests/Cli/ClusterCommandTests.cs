@@ -11,6 +11,9 @@ public class ClusterCommandTests
         File.WriteAllText(temp.Combine("status.xml"), CrmMonStatusParserTests.Recorded(recording));
         var script = temp.Combine("crm_mon");
         File.WriteAllText(script, $"#!/bin/sh\nexec cat '{temp.Combine("status.xml")}'\n");
+        // The stand-in is a shell script: these tests run where crm_mon runs, never on Windows.
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("The crm_mon stand-in is a POSIX shell script.");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return script;
     }

@@ -40,4 +40,64 @@ public class AtomicFileTests
         Assert.Equal("old", File.ReadAllText(path));
         Assert.DoesNotContain(Directory.GetFiles(dir.Path), f => f.EndsWith(".tmp", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void BinaryContentIsWrittenWholeThroughTheStream()
+    {
+        using var dir = new TempDirectory("atomic");
+        var path = dir.Combine("a.bin");
+        AtomicFile.WriteAllBytes(path, [1, 2, 3]);
+        var length = AtomicFile.Write(path, stream => { stream.Write([4, 5]); return stream.Length; });
+        Assert.Equal(2, length);
+        Assert.Equal([4, 5], File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public void AWriterThatFailsLeavesTheTargetAsItWasAndNoTemporaryFile()
+    {
+        using var dir = new TempDirectory("atomic");
+        var path = dir.Combine("a.bin");
+        AtomicFile.WriteAllBytes(path, [1, 2, 3]);
+        var error = Assert.Throws<ClusterBackupException>(() => AtomicFile.Write(path, stream =>
+        {
+            stream.Write([9, 9]);
+            throw new ClusterBackupException(ErrorKind.ReadError, "source", "the source ended early");
+        }));
+        Assert.Equal(ErrorKind.ReadError, error.Kind);
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public void WithoutOverwriteAnExistingTargetIsKeptAndNamed()
+    {
+        using var dir = new TempDirectory("atomic");
+        var path = dir.Combine("gen1.cbblocks");
+        AtomicFile.WriteAllBytes(path, [1]);
+        var error = Assert.Throws<ClusterBackupException>(() => AtomicFile.Write(path, stream => stream.Write([2]), "the changed-block file", overwrite: false));
+        Assert.Equal(ErrorKind.WriteError, error.Kind);
+        Assert.Contains("the changed-block file", error.Message);
+        Assert.Contains(path, error.Message);
+        Assert.Equal([1], File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFiles(dir.Path));
+    }
+
+    [Fact]
+    public void AWriterThatOpensTheFileItselfGetsATemporaryPathInTheSameFolder()
+    {
+        using var dir = new TempDirectory("atomic");
+        var path = dir.Combine("restored.img");
+        string? seen = null;
+        AtomicFile.WriteThrough(path, temporary =>
+        {
+            seen = temporary;
+            Assert.False(File.Exists(path));
+            File.WriteAllBytes(temporary, [7, 7]);
+        });
+        Assert.Equal(dir.Path, Path.GetDirectoryName(seen));
+        Assert.NotEqual(path, seen);
+        Assert.Equal([7, 7], File.ReadAllBytes(path));
+        Assert.Equal([path], Directory.GetFiles(dir.Path));
+    }
 }

@@ -107,7 +107,7 @@ public class ChangedBlockBackupTests
         Assert.Equal(ErrorKind.InvalidData, error.Kind);
         Assert.Contains("checksum", error.Message);
         Assert.False(File.Exists(dir.Combine("out")));
-        Assert.Empty(Directory.GetFiles(dir.Path, "out.restoring-*"));
+        Assert.Empty(Directory.GetFiles(dir.Path, ".out.*.tmp"));
     }
 
     [RootLoopTheory]

@@ -29,7 +29,7 @@ public class DigestFileTests
             Assert.Equal(74, read.BlockCount);
             Assert.Equal(digests.Digests, read.Digests);
             Assert.Equal(digests.Created.ToUnixTimeMilliseconds(), read.Created.ToUnixTimeMilliseconds());
-            Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp-*"));
+            Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
         }
     }
 

@@ -116,7 +116,7 @@ public class RecurrenceTests
     }
 
     [Theory]
-    [InlineData("{\"formatVersion\": 2, \"name\": \"x\", \"timeZone\": \"UTC\", \"jobs\": []}", "format version 2")]
+    [InlineData("{\"formatVersion\": 2, \"name\": \"x\", \"timeZone\": \"UTC\", \"jobs\": []}", "formatVersion 2")]
     [InlineData("{\"name\": \"x\", \"timeZone\": \"UTC\", \"jobs\": []}", "no integer 'formatVersion'")]
     [InlineData("{\"formatVersion\": 1, \"name\": \"x\", \"timeZone\": \"Mars/Olympus\", \"jobs\": []}", "Mars/Olympus")]
     [InlineData("{\"formatVersion\": 1, \"name\": \"x\", \"timeZone\": \"UTC\", \"jobs\": [{\"name\": \"a\", \"type\": \"Nightly\", \"recurrence\": {\"at\": \"01:00\"}, \"expectedMinutes\": 5}]}", "job 'a': 'type' 'Nightly' is not one of")]

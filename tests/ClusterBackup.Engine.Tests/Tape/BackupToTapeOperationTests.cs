@@ -85,6 +85,6 @@ public class BackupToTapeOperationTests
         var configuration = await MirroredConfigurationAsync(kit);
         var error = await Assert.ThrowsAnyAsync<ClusterBackupException>(() => BackupToTapeAsync(kit, new BackupToTapeRequest { ConfigurationPath = configuration }));
         Assert.Contains("changed", error.Message);
-        Assert.Empty(kit.Catalog.GetObjects().Where(o => o.Copies.Count > 0));
+        Assert.DoesNotContain(kit.Catalog.GetObjects(), o => o.Copies.Count > 0);
     }
 }

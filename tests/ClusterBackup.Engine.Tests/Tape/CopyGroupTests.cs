@@ -97,7 +97,7 @@ public class CopyGroupTests
         foreach (var barcode in mirrors.Prepend(newCopy))
         {
             var onMedia = await ReadMedia(kit, barcode);
-            Assert.Equal(objects.Select(o => (o.ObjectId, o.Sha256)).Order(), onMedia.Select(o => (o.ObjectId, o.Sha256)).Order());
+            Assert.Equal(objects.Select(o => (o.ObjectId, (string?)o.Sha256)).Order(), onMedia.Select(o => (o.ObjectId, o.Sha256)).Order());
             Assert.All(onMedia, o => Assert.True(o.Complete));
         }
         foreach (var o in objects)

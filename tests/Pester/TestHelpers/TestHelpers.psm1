@@ -11,7 +11,18 @@
 
 Set-StrictMode -Version Latest
 
-$script:PostgreSqlBin = '/usr/lib/postgresql/15/bin'
+# The installed server's binaries: pg_config --bindir, else the newest /usr/lib/postgresql/N/bin.
+$script:PostgreSqlBin = & {
+    $pgConfig = Get-Command pg_config -CommandType Application -ErrorAction Ignore | Select-Object -First 1
+    if ($pgConfig) {
+        $bindir = (& $pgConfig.Source --bindir) -join ''
+        if ($LASTEXITCODE -eq 0 -and (Test-Path -LiteralPath (Join-Path $bindir 'initdb'))) { return $bindir.Trim() }
+    }
+    Get-ChildItem -Path '/usr/lib/postgresql' -Directory -ErrorAction Ignore |
+        Where-Object { $_.Name -as [decimal] -and (Test-Path -LiteralPath (Join-Path $_.FullName 'bin/initdb')) } |
+        Sort-Object { [decimal]$_.Name } -Descending | Select-Object -First 1 | ForEach-Object { Join-Path $_.FullName 'bin' }
+}
+if (-not $script:PostgreSqlBin) { $script:PostgreSqlBin = '/usr/lib/postgresql/(none found)/bin' }
 $script:ServerUser = 'postgres'
 
 function Get-TestModuleManifest {

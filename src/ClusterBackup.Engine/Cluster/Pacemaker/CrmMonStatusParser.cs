@@ -28,6 +28,7 @@ public static class CrmMonStatusParser
     private static readonly HashSet<string> PromotedRoles = new(StringComparer.OrdinalIgnoreCase) { "Promoted", "Master" };
     private static readonly HashSet<string> TransitionRoles = new(StringComparer.OrdinalIgnoreCase) { "Starting", "Stopping", "Migrating", "Promoting", "Demoting" };
 
+    /// <param name="xml">The output of <c>crm_mon --output-as=xml</c>.</param>
     /// <param name="source">Names the command or file in error messages.</param>
     public static PacemakerStatus Parse(string xml, string source)
     {

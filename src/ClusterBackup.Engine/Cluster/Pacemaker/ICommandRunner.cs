@@ -7,5 +7,7 @@ public sealed record CommandOutput(int ExitCode, string StandardOutput, string S
 public interface ICommandRunner
 {
     /// <param name="commandLine">Program first, then its arguments (never passed through a shell).</param>
+    /// <param name="timeout">Past it the program is killed and the run fails.</param>
+    /// <param name="cancellationToken">Kills the program when cancelled.</param>
     Task<CommandOutput> RunAsync(IReadOnlyList<string> commandLine, TimeSpan timeout, CancellationToken cancellationToken);
 }

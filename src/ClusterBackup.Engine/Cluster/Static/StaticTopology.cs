@@ -31,19 +31,7 @@ public sealed record StaticTopology(string? Cluster, IReadOnlyList<ClusterNode> 
 
     public static StaticTopology Parse(string text, string path)
     {
-        JObject root;
-        try
-        {
-            root = JObject.Parse(text);
-        }
-        catch (JsonReaderException ex)
-        {
-            throw Malformed(path, $"is not valid JSON (line {ex.LineNumber}, position {ex.LinePosition}): {ex.Message}");
-        }
-        if (root["version"] is not { Type: JTokenType.Integer } version)
-            throw Malformed(path, "has no integer 'version' field");
-        if (!JsonNumber.TryGetInt32(version, out var number) || number != CurrentVersion)
-            throw Malformed(path, $"has version {version}; this release reads version {CurrentVersion}");
+        var root = VersionedJson.Parse(text, path, "cluster topology file", "version", CurrentVersion, ErrorKind.InvalidConfiguration);
 
         var nodes = new List<ClusterNode>();
         foreach (var (item, i) in Objects(root, "nodes", path))

@@ -18,8 +18,12 @@ public sealed class WmiCimSource(string computerName, TimeSpan timeout) : ICimSo
         if (!OperatingSystem.IsWindows())
             throw new ClusterBackupException(ErrorKind.NotImplemented, ComputerName,
                 $"The Wsfc provider reads root\\MSCluster through WMI, which exists only on Windows; cluster '{ComputerName}' cannot be read from this machine.");
-        return Task.Run(() => Query(className, properties), cancellationToken);
+        return QueryOnWorkerAsync(className, properties, cancellationToken);
     }
+
+    [SupportedOSPlatform("windows")]
+    private Task<IReadOnlyList<CimInstanceData>> QueryOnWorkerAsync(string className, IReadOnlyList<string> properties, CancellationToken cancellationToken) =>
+        Task.Run(() => Query(className, properties), cancellationToken);
 
     [SupportedOSPlatform("windows")]
     private IReadOnlyList<CimInstanceData> Query(string className, IReadOnlyList<string> properties)

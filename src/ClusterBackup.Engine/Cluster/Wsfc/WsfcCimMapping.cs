@@ -4,6 +4,8 @@ using ClusterBackup.Engine.Common;
 namespace ClusterBackup.Engine.Cluster.Wsfc;
 
 /// <summary>The cluster as read from root\MSCluster, in ClusterBackup's model, plus the DNS names clients use.</summary>
+/// <param name="Nodes">The cluster's nodes (MSCluster_Node).</param>
+/// <param name="Groups">The cluster's groups with their resources (MSCluster_ResourceGroup).</param>
 /// <param name="NetworkNames">Network Name resources' DNS names (the virtual server names) and the group each lives in.</param>
 public sealed record WsfcStatus(IReadOnlyList<ClusterNode> Nodes, IReadOnlyList<ClusterGroup> Groups, IReadOnlyDictionary<string, string> NetworkNames);
 

@@ -11,6 +11,8 @@ public interface ISqlServerSession : IAsyncDisposable
 
     Task<object?> ScalarAsync(SqlStatement statement, CancellationToken cancellationToken);
 
+    /// <param name="statement">The statement and its parameters.</param>
     /// <param name="onMessage">Called with (message number, text) for each informational message, on any thread.</param>
+    /// <param name="cancellationToken">Cancels the statement on the server.</param>
     Task ExecuteAsync(SqlStatement statement, Action<int, string> onMessage, CancellationToken cancellationToken);
 }

@@ -78,13 +78,13 @@ public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnec
         }
         catch (SqlServerCommandException ex) when (ex.Number == SqlServerResults.NoCurrentDatabaseBackupError)
         {
-            TryDelete(partialPath);
+            TryDelete.File(partialPath);
             throw new ClusterBackupException(ErrorKind.InvalidOperation, request.Database,
                 $"Database '{request.Database}' on {server} has no full backup that starts a log chain; take a full backup before a log backup.", ex);
         }
         catch (Exception ex) when (ex is SqlServerCommandException or OperationCanceledException)
         {
-            TryDelete(partialPath);
+            TryDelete.File(partialPath);
             if (ex is SqlServerCommandException sql)
                 throw new ClusterBackupException(ErrorKind.WriteError, request.Database,
                     $"{(request.Type == BackupType.Full ? "BACKUP DATABASE" : "BACKUP LOG")} of '{request.Database}' on {server} to {serverPath} failed: {sql.Message}", sql);
@@ -208,11 +208,4 @@ public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnec
 
     private static bool SameHost(string a, string b) =>
         string.Equals(a.Split('.')[0], b.Split('.')[0], StringComparison.OrdinalIgnoreCase);
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
 }

@@ -13,6 +13,8 @@ public sealed record SqlServerRestoreStep(BackupSet BackupSet, string File, Date
 /// </summary>
 public static class SqlServerRestorePlan
 {
+    /// <param name="chain">A full backup and the log backups after it, in order.</param>
+    /// <param name="pointInTime">Stop here; null applies every log of the chain.</param>
     /// <param name="serverOffset">The restoring server's offset from UTC: STOPAT is read in its local time.</param>
     public static IReadOnlyList<SqlServerRestoreStep> Build(IReadOnlyList<BackupSet> chain, DateTimeOffset? pointInTime, TimeSpan serverOffset)
     {

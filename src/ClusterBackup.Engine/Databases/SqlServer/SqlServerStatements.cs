@@ -7,6 +7,7 @@ namespace ClusterBackup.Engine.Databases.SqlServer;
 
 /// <summary>One file of a backup as RESTORE FILELISTONLY lists it, and where a restore puts it.</summary>
 /// <param name="LogicalName">LogicalName column.</param>
+/// <param name="PhysicalName">PhysicalName column: where the file was when it was backed up.</param>
 /// <param name="Type">Type column: D data, L log, F full-text catalog, S FILESTREAM/memory-optimized container.</param>
 public sealed record BackupFileEntry(string LogicalName, string PhysicalName, char Type);
 
@@ -104,6 +105,9 @@ public static class SqlServerStatements
     }
 
     /// <summary><c>RESTORE LOG @database FROM DISK = @path WITH FILE = @file, NORECOVERY [, STOPAT = @stopat]</c>.</summary>
+    /// <param name="database">The database being restored.</param>
+    /// <param name="path">The backup file.</param>
+    /// <param name="file">The backup's position in the file (FILE =).</param>
     /// <param name="stopAt">The point in time in the server's local time (STOPAT has no time zone).</param>
     public static SqlStatement RestoreLog(string database, string path, int file, DateTime? stopAt)
     {

@@ -21,53 +21,35 @@ public static class ChangedBlockFile
     /// <summary>Writes the blocks atomically and returns (bytes written, SHA-256 hex of the file body).</summary>
     public static (long Bytes, string Sha256) Write(string path, int generation, BlockStorage source, int blockSize, IReadOnlyList<long> blocks, CancellationToken token)
     {
-        var temporary = path + $".tmp-{Guid.NewGuid():N}";
-        try
+        using var checksum = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        return AtomicFile.Write(path, stream =>
         {
-            using var checksum = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long written;
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            var header = new byte[HeaderLength];
+            HeaderMagic.CopyTo(header);
+            BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), FormatVersion);
+            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), generation);
+            BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), blockSize);
+            BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(24), source.Length);
+            BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(32), blocks.Count);
+            Emit(stream, checksum, header);
+            var index = new byte[blocks.Count * 8L];
+            for (var i = 0; i < blocks.Count; i++)
+                BinaryPrimitives.WriteInt64LittleEndian(index.AsSpan(i * 8), blocks[i]);
+            Emit(stream, checksum, index);
+            var buffer = new byte[blockSize];
+            foreach (var block in blocks)
             {
-                var header = new byte[HeaderLength];
-                HeaderMagic.CopyTo(header);
-                BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(8), FormatVersion);
-                BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(12), generation);
-                BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), blockSize);
-                BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(24), source.Length);
-                BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(32), blocks.Count);
-                Emit(stream, checksum, header);
-                var index = new byte[blocks.Count * 8L];
-                for (var i = 0; i < blocks.Count; i++)
-                    BinaryPrimitives.WriteInt64LittleEndian(index.AsSpan(i * 8), blocks[i]);
-                Emit(stream, checksum, index);
-                var buffer = new byte[blockSize];
-                foreach (var block in blocks)
-                {
-                    token.ThrowIfCancellationRequested();
-                    var length = (int)Math.Min(blockSize, source.Length - block * blockSize);
-                    if (source.ReadAt(block * blockSize, buffer.AsSpan(0, length)) != length)
-                        throw new ClusterBackupException(ErrorKind.ReadError, source.Path, $"'{source.Path}' ended early at block {block}.");
-                    Emit(stream, checksum, buffer.AsSpan(0, length));
-                }
-                var hash = checksum.GetHashAndReset();
-                stream.Write(TrailerMagic);
-                stream.Write(hash);
-                stream.Flush(flushToDisk: true);
-                written = stream.Length;
-                File.Move(temporary, path, overwrite: false);
-                return (written, Convert.ToHexString(hash).ToLowerInvariant());
+                token.ThrowIfCancellationRequested();
+                var length = (int)Math.Min(blockSize, source.Length - block * blockSize);
+                if (source.ReadAt(block * blockSize, buffer.AsSpan(0, length)) != length)
+                    throw new ClusterBackupException(ErrorKind.ReadError, source.Path, $"'{source.Path}' ended early at block {block}.");
+                Emit(stream, checksum, buffer.AsSpan(0, length));
             }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temporary);
-            throw new ClusterBackupException(ErrorKind.WriteError, path, $"Cannot write the changed-block file '{path}': {ex.Message}", ex);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
+            var hash = checksum.GetHashAndReset();
+            stream.Write(TrailerMagic);
+            stream.Write(hash);
+            return (stream.Length, Convert.ToHexString(hash).ToLowerInvariant());
+        }, "the changed-block file", overwrite: false);
     }
 
     /// <summary>
@@ -140,12 +122,5 @@ public static class ChangedBlockFile
     {
         stream.Write(data);
         checksum.AppendData(data);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 }

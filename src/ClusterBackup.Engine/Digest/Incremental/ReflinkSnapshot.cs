@@ -45,12 +45,12 @@ public sealed class ReflinkSnapshot : IDisposable
         }
         catch (Exception ex) when (ex is not ClusterBackupException)
         {
-            TryDelete(clone);
+            Common.TryDelete.File(clone);
             throw new ClusterBackupException(ErrorKind.WriteError, full, $"Cannot create the snapshot next to '{full}': {ex.Message}", ex);
         }
         catch
         {
-            TryDelete(clone);
+            Common.TryDelete.File(clone);
             throw;
         }
         return new ReflinkSnapshot(clone);
@@ -65,14 +65,7 @@ public sealed class ReflinkSnapshot : IDisposable
         _ => $"errno {errno}",
     };
 
-    public void Dispose() => TryDelete(Path);
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => Common.TryDelete.File(Path);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int ioctl(int fd, ulong request, int argument);

@@ -18,8 +18,14 @@ internal static class DigestSession
 {
     private const int ChunkBytes = 1024 * 1024;
 
+    /// <param name="channel">The authenticated connection to the backup endpoint.</param>
+    /// <param name="primary">The primary's own data.</param>
+    /// <param name="request">Block size, group size, algorithm and repair choice.</param>
+    /// <param name="backupName">The backup copy's name, for messages.</param>
     /// <param name="backupStartedIt">True when the backup side started the comparison: its user gets the full result,
     /// differing ranges included; otherwise the backup endpoint only logs a summary, so the ranges are not sent.</param>
+    /// <param name="reporter">Receives progress.</param>
+    /// <param name="token">Stops the comparison.</param>
     public static async Task<BlockDigestComparison> RunPrimaryAsync(DigestChannel channel, BlockStorage primary, DigestSessionRequest request,
         string backupName, bool backupStartedIt, IOperationReporter reporter, CancellationToken token)
     {

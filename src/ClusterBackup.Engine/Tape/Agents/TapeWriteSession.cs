@@ -107,6 +107,9 @@ public static class TapeWriteSession
 
         foreach (var thread in feederThreads.Concat(agentThreads))
             thread.Join();
+        // Every feeder and agent has finished: no chunk is in use, so the pools' native buffers can go.
+        foreach (var pool in pools.Values)
+            pool.Dispose();
         reporter.Completed(activity);
         token.ThrowIfCancellationRequested();
         errors.TryDequeue(out var error);

@@ -59,12 +59,8 @@ public sealed class MediaAgentConfiguration
     {
         try
         {
-            var token = JToken.Parse(json);
-            if (token is not JObject)
-                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source, $"The media-agent configuration '{source}' must be a JSON object.");
-            var configuration = token.ToObject<MediaAgentConfiguration>(JsonSerializer.Create(new JsonSerializerSettings { MissingMemberHandling = MissingMemberHandling.Error }))!;
-            if (configuration.FormatVersion != CurrentFormatVersion)
-                throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source, $"The media-agent configuration '{source}' has formatVersion {configuration.FormatVersion}; this version reads {CurrentFormatVersion}.");
+            var root = VersionedJson.Parse(json, source, "media-agent configuration", "formatVersion", CurrentFormatVersion, ErrorKind.InvalidConfiguration);
+            var configuration = root.ToObject<MediaAgentConfiguration>(JsonSerializer.Create(new JsonSerializerSettings { MissingMemberHandling = MissingMemberHandling.Error }))!;
             configuration.Agents ??= [];
             return configuration;
         }

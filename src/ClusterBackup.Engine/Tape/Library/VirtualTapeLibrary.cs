@@ -256,11 +256,8 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
     {
         try
         {
-            var state = JsonConvert.DeserializeObject<LibraryState>(File.ReadAllText(StatePath))
-                        ?? throw new JsonException("empty file");
-            if (state.FormatVersion != 1)
-                throw new ClusterBackupException(ErrorKind.InvalidData, StatePath, $"Library state '{StatePath}' has format version {state.FormatVersion}; this version knows 1.");
-            return state;
+            var root = VersionedJson.Parse(File.ReadAllText(StatePath), StatePath, "library state", "FormatVersion", LibraryState.CurrentFormatVersion);
+            return root.ToObject<LibraryState>() ?? throw new JsonException("empty file");
         }
         catch (JsonException ex)
         {
@@ -275,7 +272,8 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
 
     private sealed class LibraryState
     {
-        public int FormatVersion { get; set; } = 1;
+        public const int CurrentFormatVersion = 1;
+        public int FormatVersion { get; set; } = CurrentFormatVersion;
         public int Slots { get; set; }
         public List<DriveState> Drives { get; set; } = [];
         public List<CartridgeState> Cartridges { get; set; } = [];

@@ -17,7 +17,10 @@ public sealed class PostgreSqlPair : IDisposable
     public const string Cluster = "pgclu";
     public const string VirtualServer = "pgvs";
     public const string Database = "appdb";
-    public static readonly string BinDirectory = "/usr/lib/postgresql/15/bin";
+    /// <summary>The installed server's binaries (initdb, postgres): <c>pg_config --bindir</c>, else the newest
+    /// /usr/lib/postgresql/N/bin. The configuration names no toolDirectory, so the engine finds its tools from the
+    /// server's version as it does for a user.</summary>
+    public static readonly string BinDirectory = FindServerBinaries();
     private const string ServerUser = "postgres";
     private readonly List<string> _running = [];
 
@@ -93,7 +96,7 @@ public sealed class PostgreSqlPair : IDisposable
             ["servers"] = new JArray(new JObject
             {
                 ["name"] = VirtualServer, ["cluster"] = Cluster, ["engine"] = "PostgreSql",
-                ["settings"] = new JObject { ["walArchive"] = "wal-archive", ["toolDirectory"] = BinDirectory, ["archiveWaitSeconds"] = 30 },
+                ["settings"] = new JObject { ["walArchive"] = "wal-archive", ["archiveWaitSeconds"] = 30 },
             }),
         }.ToString());
     }
@@ -156,6 +159,30 @@ public sealed class PostgreSqlPair : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindServerBinaries()
+    {
+        try
+        {
+            var start = new ProcessStartInfo("pg_config", "--bindir") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            using var process = Process.Start(start)!;
+            var bindir = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            if (process.ExitCode == 0 && File.Exists(Path.Combine(bindir, "initdb")))
+                return bindir;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No pg_config on PATH: look where the distribution's packages put the server.
+        }
+        var installed = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(d => (Bin: Path.Combine(d, "bin"), Version: decimal.TryParse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : -1))
+                .Where(x => x.Version > 0 && File.Exists(Path.Combine(x.Bin, "initdb")))
+                .OrderByDescending(x => x.Version).Select(x => x.Bin).FirstOrDefault()
+            : null;
+        return installed ?? throw new InvalidOperationException("No PostgreSQL server binaries (initdb): no pg_config on PATH and nothing under /usr/lib/postgresql (apt-get install postgresql).");
     }
 
     public static void Chown(string path) => Run("chown", "-R", ServerUser, path);

@@ -45,7 +45,7 @@ public sealed class WalChainVerificationTests : IDisposable
         var full = Set(BackupType.Full, 0, At(2, 0x28), At(2, 0x100));
         var log1 = Set(BackupType.Log, 1, At(2), At(3, 0x500), Segment(2), Segment(3));
         var log2 = Set(BackupType.Log, 2, At(4), At(5, 0x40), Segment(4), Segment(5));
-        Assert.Empty(PostgreSqlEngine.VerifyWalChain(log2, [full, log1, log2]));
+        Assert.Empty(PostgreSqlVerifier.VerifyWalChain(log2, [full, log1, log2]));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class WalChainVerificationTests : IDisposable
         var full = Set(BackupType.Full, 0, At(2, 0x28), At(2, 0x100));
         var log1 = Set(BackupType.Log, 1, At(2), At(3, 0x500), Segment(2), Segment(3));
         var log2 = Set(BackupType.Log, 2, At(5), At(5, 0x40), Segment(5));
-        var problems = PostgreSqlEngine.VerifyWalChain(log2, [full, log1, log2]);
+        var problems = PostgreSqlVerifier.VerifyWalChain(log2, [full, log1, log2]);
         Assert.Contains(problems, p => p.Contains("missing"));
     }
 
@@ -63,7 +63,7 @@ public sealed class WalChainVerificationTests : IDisposable
     {
         var full = Set(BackupType.Full, 0, At(2, 0x28), At(2, 0x100));
         var log = Set(BackupType.Log, 1, At(2), At(5, 0x10), Segment(2), Segment(3, pageAddress: At(7)), Segment(5, systemId: 7));
-        var problems = PostgreSqlEngine.VerifyWalChain(log, [full, log]);
+        var problems = PostgreSqlVerifier.VerifyWalChain(log, [full, log]);
         Assert.Contains(problems, p => p.Contains("lacks WAL segment") && p.Contains(WalLocation.SegmentFileName(1, 4, Seg)));
         Assert.Contains(problems, p => p.Contains("starts at"));
         Assert.Contains(problems, p => p.Contains("database system"));
@@ -71,5 +71,5 @@ public sealed class WalChainVerificationTests : IDisposable
 
     [Fact]
     public void ALogWithoutAFullBeforeItIsReported() =>
-        Assert.Contains("no full backup", PostgreSqlEngine.VerifyWalChain(Set(BackupType.Log, 1, At(2), At(3), Segment(2)), [])[0]);
+        Assert.Contains("no full backup", PostgreSqlVerifier.VerifyWalChain(Set(BackupType.Log, 1, At(2), At(3), Segment(2)), [])[0]);
 }
