@@ -82,6 +82,19 @@ Describe 'A clustered PostgreSQL database backed up, failed over and restored wi
         $results | ForEach-Object { $_.Verified | Should -BeTrue -Because ($_.Problems -join '; ') }
     }
 
+    It 'tests a restore of the latest full backup with -Restore: the copy started, passed pg_amcheck and was removed' {
+        $scratch = Join-Path $pair.Root 'restore-tests'
+        $result = Get-ClusterDbBackupSet -Server $pair.VirtualServer -LastFull -CatalogPath $pair.CatalogPath |
+            Test-ClusterDbBackup -Restore -ScratchPath $scratch @common -ErrorVariable restoreTestErrors
+        $restoreTestErrors | Should -BeNullOrEmpty
+        $result.BackupSetId | Should -Be $full.BackupSetId
+        $result.Verified | Should -BeTrue -Because ($result.Problems -join '; ')
+        $result.RestoreTest.Succeeded | Should -BeTrue
+        $result.RestoreTest.CopyRemoved | Should -BeTrue
+        $result.RestoreTest.ScratchPath | Should -BeLike "$scratch*"
+        @(Get-ChildItem -LiteralPath $scratch -Force) | Should -HaveCount 0
+    }
+
     It 'writes an error naming the backup set when a file on the share was damaged, and shows the result' {
         $manifest = ($full.Files | Where-Object Path -Like '*backup_manifest').Path
         $saved = [IO.File]::ReadAllBytes($manifest)

@@ -69,19 +69,24 @@ public sealed class BackupCommands : ICliCommandGroup
         var database = new Option<string?>("--database", "-d") { Description = "Database whose backups to verify." };
         var type = new Option<BackupType?>("--type", "-t") { Description = "Only Full or only Log backups." };
         var all = new Option<bool>("--all") { Description = "Every completed backup, not only the latest." };
+        var restore = new Option<bool>("--restore") { Description = "Also restore into a scratch location, start the copy, run the engine's consistency check, remove the copy and record the test." };
+        var scratch = new Option<string?>("--scratch") { Description = "Where --restore puts its copies. Default: clusterbackup-restore-tests in the temporary folder." };
         var command = new Command("verify", "Verify backups on the share: SHA-256 of every file, then the engine's own check (Test-ClusterDbBackup).")
         {
-            config, id, server, database, type, all,
+            config, id, server, database, type, all, restore, scratch,
         };
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var catalog = context.OpenCatalog(parse);
             var results = await new VerifyBackupSetOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
-                .RunAsync(new VerifyBackupSetRequest(parse.GetValue(id), parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), parse.GetValue(all)),
+                .RunAsync(new VerifyBackupSetRequest(parse.GetValue(id), parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), parse.GetValue(all),
+                        parse.GetValue(restore), parse.GetValue(scratch)),
                     context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(results,
                 ("BackupSet", r => r.BackupSetId.ToString()[..8]), ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Type", r => r.Type),
-                ("MediaSet", r => r.MediaSetId), ("Pos", r => r.Position), ("Verified", r => r.Verified), ("Problems", r => string.Join("; ", r.Problems)));
+                ("MediaSet", r => r.MediaSetId), ("Pos", r => r.Position), ("Verified", r => r.Verified),
+                ("RestoreTest", r => r.RestoreTest is { } t ? (t.Succeeded ? $"passed {t.Duration.TotalSeconds:0} s" : "failed") : ""),
+                ("Problems", r => string.Join("; ", r.Problems)));
             return results.All(r => r.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
         }));
         return command;

@@ -178,7 +178,7 @@ public static class ScheduleFile
         public int? OptionalInt(JObject o, string field) => o[field] switch
         {
             null or { Type: JTokenType.Null } => null,
-            { Type: JTokenType.Integer } token => (int)token,
+            { Type: JTokenType.Integer } token => JsonNumber.TryGetInt32(token, out var value) ? value : throw Error(field, $"{token} is out of range"),
             _ => throw Error(field, "is not an integer"),
         };
 

@@ -16,6 +16,10 @@ namespace ClusterBackup.PowerShell.Backup;
 /// <code>Get-ClusterDbBackupSet -Server SQLVS1 -Database SALES | Test-ClusterDbBackup</code>
 /// <para>Verifies every catalogued backup of SALES.</para>
 /// </example>
+/// <example>
+/// <code>Get-ClusterDbBackupSet -Server PGVS1 -LastFull | Test-ClusterDbBackup -Restore -ScratchPath /srv/restore-tests</code>
+/// <para>Restores the latest full backup of each database of PGVS1 into /srv/restore-tests, starts the copy, runs pg_amcheck, removes the copy and records the result.</para>
+/// </example>
 /// </summary>
 // ById is the default so that a piped BackupSet, which also carries VirtualServer and Database, binds by its id: each piped set
 // is verified, not the latest set of its database once per set.
@@ -44,6 +48,17 @@ public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
     [Parameter(ParameterSetName = "ByDatabase")]
     public SwitchParameter All { get; set; }
 
+    /// <summary>Also restore each set's chain into a scratch location, start the copy, run the engine's consistency check
+    /// (PostgreSQL: pg_amcheck; SQL Server: DBCC CHECKDB), remove the copy and record the test in the catalog, as
+    /// dbatools' Test-DbaLastBackup does.</summary>
+    [Parameter]
+    public SwitchParameter Restore { get; set; }
+
+    /// <summary>Where -Restore puts its copies: for PostgreSQL a folder on this machine, for SQL Server a folder on the server.
+    /// Default: clusterbackup-restore-tests in the system's temporary folder.</summary>
+    [Parameter]
+    public string? ScratchPath { get; set; }
+
     /// <summary>The configuration file (tool folders, accounts); optional for verification.</summary>
     [Parameter]
     public string? ConfigurationPath { get; set; }
@@ -57,7 +72,10 @@ public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
         var byId = ParameterSetName == "ById";
         try
         {
-            var request = byId ? new VerifyBackupSetRequest(BackupSetId) : new VerifyBackupSetRequest(null, Server, Database, Type, All);
+            var scratch = ScratchPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ScratchPath);
+            var request = byId
+                ? new VerifyBackupSetRequest(BackupSetId, Restore: Restore, ScratchPath: scratch)
+                : new VerifyBackupSetRequest(null, Server, Database, Type, All, Restore, scratch);
             var results = RunEngine((token, reporter) =>
             {
                 var catalog = CatalogDatabase.Open(CatalogPath, reporter);

@@ -88,6 +88,37 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
     }
 
     [Fact]
+    public async Task ARestoreTestRestoresStartsAndChecksTheCopyThenRemovesItAndRecordsTheResult()
+    {
+        using var s = NewScene();
+        (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).SingleSet();
+        var log = (await s.Operation.RunAsync(Request(s.Share, BackupType.Log), NullOperationReporter.Instance, default)).SingleSet();
+        var scratch = Path.Combine(s.Root, "scratch");
+        var reporter = new RecordingReporter();
+        var result = Assert.Single(await new VerifyBackupSetOperation(s.Catalog, s.Configuration)
+            .RunAsync(new VerifyBackupSetRequest(log.BackupSetId, Restore: true, ScratchPath: scratch), reporter, default));
+        Assert.True(result.Verified, string.Join("; ", result.Problems));
+        var test = Assert.IsType<RestoreTest>(result.RestoreTest);
+        Assert.True(test.Succeeded);
+        Assert.True(test.CopyRemoved);
+        Assert.StartsWith(scratch, test.ScratchPath);
+        Assert.Empty(Directory.GetFileSystemEntries(scratch));
+        Assert.Contains(reporter.Messages, m => m.Contains("pg_amcheck found no corruption"));
+        var recorded = Assert.Single(new RestoreTestCatalog(s.Catalog).ForBackupSet(log.BackupSetId));
+        Assert.Equal(test.TestId, recorded.TestId);
+        Assert.True(recorded.Succeeded);
+        Assert.Empty(recorded.Problems);
+
+        // The CLI runs the same test and shows it.
+        var (code, output, error) = CliHarness.Run("verify", "--id", log.BackupSetId.ToString(), "--restore", "--scratch", scratch,
+            "--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path, "--output", "json");
+        Assert.True(code == 0, error);
+        Assert.Contains("\"RestoreTest\": {", output);
+        Assert.Contains("\"CopyRemoved\": true", output);
+        Assert.Equal(2, new RestoreTestCatalog(s.Catalog).ForBackupSet(log.BackupSetId).Count);
+    }
+
+    [Fact]
     public async Task UnreachableShare()
     {
         using var s = NewScene();

@@ -25,7 +25,7 @@ namespace ClusterBackup.Engine.Databases.PostgreSql;
 /// </list>
 /// Verified here on real PostgreSQL 15 (primary + streaming standby, promotion).
 /// </summary>
-public sealed class PostgreSqlEngine(ServerDefinition definition, PostgreSqlSettings settings) : IDatabaseEngine, IBackupSizeEstimator
+public sealed class PostgreSqlEngine(ServerDefinition definition, PostgreSqlSettings settings) : IDatabaseEngine, IBackupSizeEstimator, IRestoredCopyChecker
 {
     private readonly PostgreSqlConnector _postgres = new(definition, settings);
 
@@ -61,4 +61,15 @@ public sealed class PostgreSqlEngine(ServerDefinition definition, PostgreSqlSett
 
     public Task RestoreAsync(RestoreRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
         new PostgreSqlRestore(_postgres).RunAsync(request, reporter, cancellationToken);
+
+    /// <summary>Starts the restored data directory on a private socket, runs pg_amcheck on the database and stops it.</summary>
+    public Task<VerifyResult> CheckRestoredCopyAsync(RestoreRequest restore, string database, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        new PostgreSqlRestoredCopyCheck(_postgres).RunAsync(Path.GetFullPath(restore.TargetLocation), database, reporter, cancellationToken);
+
+    /// <summary>Removes the restored data directory.</summary>
+    public Task<bool> RemoveRestoredCopyAsync(RestoreRequest restore, CancellationToken cancellationToken)
+    {
+        TryDelete.Directory(restore.TargetLocation);
+        return Task.FromResult(!Directory.Exists(restore.TargetLocation));
+    }
 }

@@ -17,7 +17,7 @@ namespace ClusterBackup.Engine.Databases.SqlServer;
 /// behaviour, the sequence of statements against a scripted <see cref="ISqlServerConnector"/>; SqlServerIntegrationTests
 /// run when CLUSTERBACKUP_TEST_SQLSERVER holds a connection string.</para>
 /// </summary>
-public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnector? connector = null) : IDatabaseEngine
+public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnector? connector = null) : IDatabaseEngine, IRestoredCopyChecker
 {
     private readonly ISqlServerConnector _connector = connector ?? new SqlClientConnector(settings);
 
@@ -169,6 +169,47 @@ public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnec
             throw;
         }
         reporter.Completed($"Restoring {target} on {server}");
+    }
+
+    /// <summary>
+    /// DBCC CHECKDB of the restored database (the restore's target database), as Test-DbaLastBackup does. Every message
+    /// it sends with NO_INFOMSGS is a finding. Tested against a scripted server only: unverified against a live SQL Server.
+    /// </summary>
+    public async Task<VerifyResult> CheckRestoredCopyAsync(RestoreRequest restore, string database, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        var copy = restore.TargetDatabase ?? throw new ClusterBackupException(ErrorKind.InvalidArgument, restore.TargetLocation, "A SQL Server restore test needs the restored database's name.");
+        var server = restore.Chain.FirstOrDefault()?.VirtualServer ?? Settings.DataSource;
+        await using var connection = await OpenAsync(Settings.DataSource, server, cancellationToken).ConfigureAwait(false);
+        var findings = new List<string>();
+        var statement = SqlServerStatements.CheckDatabase(copy);
+        reporter.Verbose($"{server}: {statement.ToScript()}");
+        try
+        {
+            await connection.ExecuteAsync(statement, (number, message) => findings.Add($"DBCC CHECKDB ({copy}): Msg {number}: {message}"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqlServerCommandException ex)
+        {
+            findings.Add($"DBCC CHECKDB ({copy}) failed: Msg {ex.Number}: {ex.Message}");
+        }
+        return new VerifyResult(findings.Count == 0, findings);
+    }
+
+    /// <summary>Drops the restored database. Tested against a scripted server only.</summary>
+    public async Task<bool> RemoveRestoredCopyAsync(RestoreRequest restore, CancellationToken cancellationToken)
+    {
+        if (restore.TargetDatabase is not { } copy)
+            return true;
+        var server = restore.Chain.FirstOrDefault()?.VirtualServer ?? Settings.DataSource;
+        try
+        {
+            await using var connection = await OpenAsync(Settings.DataSource, server, cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(SqlServerStatements.DropRestoredDatabase(copy), (_, _) => { }, cancellationToken).ConfigureAwait(false);
+            return Convert.ToInt32(await ScalarAsync(connection, SqlServerStatements.DatabaseExists(copy), cancellationToken).ConfigureAwait(false)) == 0;
+        }
+        catch (Exception ex) when (ex is SqlServerCommandException or ClusterBackupException)
+        {
+            return false;
+        }
     }
 
     private Task<ISqlServerSession> OpenAsync(string dataSource, string server, CancellationToken cancellationToken) =>

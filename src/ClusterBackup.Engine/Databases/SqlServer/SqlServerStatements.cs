@@ -123,6 +123,19 @@ public static class SqlServerStatements
         return new SqlStatement(text + $", STATS = {StatsPercent};", parameters);
     }
 
+    /// <summary>
+    /// <c>DBCC CHECKDB</c> of a restored copy, every error reported (ALL_ERRORMSGS) and informational messages left out
+    /// (NO_INFOMSGS), so any message it sends is a finding. The name travels as a parameter and is quoted by the server.
+    /// </summary>
+    public static SqlStatement CheckDatabase(string database) => new(
+        "DECLARE @sql nvarchar(400) = N'DBCC CHECKDB (' + QUOTENAME(@database) + N') WITH NO_INFOMSGS, ALL_ERRORMSGS'; EXEC (@sql);",
+        [new SqlStatementParameter("@database", SqlDbType.NVarChar, database, TSql.MaxIdentifierLength)]);
+
+    /// <summary>Drops a database ClusterBackup restored, if it exists; connections to it are closed first.</summary>
+    public static SqlStatement DropRestoredDatabase(string database) => new(
+        "IF DB_ID(@database) IS NOT NULL BEGIN DECLARE @sql nvarchar(600) = N'ALTER DATABASE ' + QUOTENAME(@database) + N' SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE ' + QUOTENAME(@database); EXEC (@sql); END;",
+        [new SqlStatementParameter("@database", SqlDbType.NVarChar, database, TSql.MaxIdentifierLength)]);
+
     /// <summary><c>RESTORE DATABASE @database WITH RECOVERY</c>: brings the restored database online.</summary>
     public static SqlStatement Recover(string database) => new("RESTORE DATABASE @database WITH RECOVERY;", [Name("@database", database)]);
 

@@ -250,4 +250,34 @@ public class SqlServerEngineTests
         Assert.Equal("SALES_copy", failing.Statements[^1]["@database"]);
         Assert.Contains("QUOTENAME(@database)", failing.Statements[^1].Text);
     }
+
+    private static RestoreRequest RestoreTest(string copy = "SALES_restoretest_1a2b3c4d") => new([], @"D:\RestoreTests\SALES", null, copy);
+
+    [Fact]
+    public async Task ARestoredCopyIsCheckedWithDbccCheckdbAndAnyMessageIsAFinding()
+    {
+        var clean = Sql().On("DECLARE @sql nvarchar(400) = N'DBCC CHECKDB");
+        var result = await new SqlServerEngine(Settings, clean).CheckRestoredCopyAsync(RestoreTest(), "SALES", new Reporter(), default);
+        Assert.True(result.Succeeded);
+        var check = clean.Statements.Single();
+        Assert.Equal("SALES_restoretest_1a2b3c4d", check["@database"]);
+        Assert.Contains("QUOTENAME(@database) + N') WITH NO_INFOMSGS, ALL_ERRORMSGS'", check.Text);
+
+        var corrupt = Sql().On("DECLARE @sql nvarchar(400) = N'DBCC CHECKDB", messages: [(8928, "Object ID 2105058535, index ID 0: Page (1:94299) could not be processed.")]);
+        result = await new SqlServerEngine(Settings, corrupt).CheckRestoredCopyAsync(RestoreTest(), "SALES", new Reporter(), default);
+        Assert.False(result.Succeeded);
+        Assert.Contains("Msg 8928", Assert.Single(result.Problems));
+    }
+
+    [Fact]
+    public async Task ARestoredCopyIsDroppedAndTheDropIsChecked()
+    {
+        var sql = Sql().On("IF DB_ID(@database) IS NOT NULL BEGIN DECLARE @sql nvarchar(600)").On("SELECT COUNT(*) FROM sys.databases", scalar: 0);
+        Assert.True(await new SqlServerEngine(Settings, sql).RemoveRestoredCopyAsync(RestoreTest(), default));
+        Assert.Contains("SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE", sql.Statements[0].Text);
+        Assert.Equal("SALES_restoretest_1a2b3c4d", sql.Statements[0]["@database"]);
+
+        var stuck = Sql().On("IF DB_ID(@database) IS NOT NULL BEGIN DECLARE @sql nvarchar(600)").On("SELECT COUNT(*) FROM sys.databases", scalar: 1);
+        Assert.False(await new SqlServerEngine(Settings, stuck).RemoveRestoredCopyAsync(RestoreTest(), default));
+    }
 }

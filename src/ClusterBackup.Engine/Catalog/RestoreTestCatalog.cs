@@ -1,0 +1,34 @@
+namespace ClusterBackup.Engine.Catalog;
+
+/// <summary>The restore tests recorded in the catalog (table restore_tests, docs/catalog.md).</summary>
+public sealed class RestoreTestCatalog(CatalogDatabase catalog)
+{
+    /// <summary>Records one test in one transaction.</summary>
+    public void Record(RestoreTest test) =>
+        catalog.Write((c, t) => CatalogDatabase.Execute(c, t, """
+            INSERT INTO restore_tests(test_id, backup_set_id, started_utc, finished_utc, host, scratch_path, succeeded, copy_removed, problems)
+            VALUES ($id, $set, $start, $end, $host, $path, $ok, $removed, $problems)
+            """,
+            ("$id", test.TestId.ToString()), ("$set", test.BackupSetId.ToString()), ("$start", CatalogTime.Format(test.Started)),
+            ("$end", CatalogTime.Format(test.Finished)), ("$host", test.Host), ("$path", test.ScratchPath), ("$ok", test.Succeeded ? 1 : 0),
+            ("$removed", test.CopyRemoved ? 1 : 0), ("$problems", test.Problems.Count == 0 ? null : string.Join("\n", test.Problems))));
+
+    /// <summary>The tests of one backup set, oldest first.</summary>
+    public IReadOnlyList<RestoreTest> ForBackupSet(Guid backupSetId) =>
+        catalog.Read(c =>
+        {
+            using var command = c.CreateCommand();
+            command.CommandText = """
+                SELECT test_id, backup_set_id, started_utc, finished_utc, host, scratch_path, succeeded, copy_removed, problems
+                FROM restore_tests WHERE backup_set_id = $set ORDER BY started_utc
+                """;
+            command.Parameters.AddWithValue("$set", backupSetId.ToString());
+            using var reader = command.ExecuteReader();
+            var tests = new List<RestoreTest>();
+            while (reader.Read())
+                tests.Add(new RestoreTest(Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1)), CatalogTime.Parse(reader.GetString(2)),
+                    CatalogTime.Parse(reader.GetString(3)), reader.GetString(4), reader.GetString(5), reader.GetInt64(6) != 0, reader.GetInt64(7) != 0,
+                    reader.IsDBNull(8) ? [] : reader.GetString(8).Split('\n')));
+            return tests;
+        });
+}
