@@ -29,8 +29,8 @@ public sealed class CimInstanceData(string className, IReadOnlyDictionary<string
 }
 
 /// <summary>
-/// Where the WSFC provider reads root\MSCluster from: WMI through System.Management on Windows
-/// (<see cref="WmiCimSource"/>), or recorded instances in tests. Kept this small so the mapping from CIM classes to
+/// Where the WSFC provider reads root/MSCluster from: a CimSession on Windows (<see cref="CimSessionSource"/>), or
+/// recorded instances in tests. Kept this small so the mapping from CIM classes to
 /// ClusterBackup's model is tested without a cluster.
 /// </summary>
 public interface ICimSource

@@ -5,7 +5,7 @@ namespace ClusterBackup.Engine.Cluster.Wsfc;
 /// MSCluster_ResourceGroup for roles (OwnerNode, State), MSCluster_Resource (and MSCluster_ResourceGroupToResource) for
 /// resources and the group each belongs to. Every question reads the classes afresh.
 /// <para>Unverified on a live cluster: the mapping is tested against recorded instances written from Microsoft's
-/// documented properties and state values; <see cref="WmiCimSource"/> has not run against a real cluster.</para>
+/// documented properties and state values; <see cref="CimSessionSource"/> has not run against a real cluster.</para>
 /// </summary>
 public sealed class WsfcClusterService(string clusterName, ICimSource source) : IClusterService
 {

@@ -10,6 +10,6 @@ public sealed class WsfcClusterServiceFactory : IClusterServiceFactory
     public IClusterService Create(ClusterDefinition definition)
     {
         var settings = WsfcSettings.FromDefinition(definition);
-        return new WsfcClusterService(definition.Name, new WmiCimSource(settings.ComputerName, settings.Timeout));
+        return new WsfcClusterService(definition.Name, new CimSessionSource(settings.ComputerName, settings.Timeout));
     }
 }

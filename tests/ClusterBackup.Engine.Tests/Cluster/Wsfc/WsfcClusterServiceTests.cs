@@ -148,7 +148,7 @@ public class WsfcClusterServiceTests
     }
 
     [Fact]
-    public async Task FactoryBuildsTheWmiSourceWhichNeedsWindows()
+    public async Task FactoryBuildsTheCimSessionSourceWhichNeedsWindows()
     {
         var service = ProviderRegistry.CreateCluster(new ClusterDefinition("WSFC1", "wsfc", new JObject { ["computerName"] = "NODE1", ["timeoutSeconds"] = 10 }));
 
@@ -158,6 +158,7 @@ public class WsfcClusterServiceTests
             var error = await Assert.ThrowsAsync<ClusterBackupException>(() => service.GetNodesAsync());
             Assert.Equal(ErrorKind.NotImplemented, error.Kind);
             Assert.Contains("Windows", error.Message);
+            Assert.Equal("NODE1", error.Target);
         }
     }
 }
