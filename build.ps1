@@ -43,6 +43,8 @@ Invoke-Native 'dotnet publish'
 Copy-Item ClusterBackup.psd1 $stage
 Copy-Item module/*.ps1xml $stage
 if (Test-Path module/en-US) { Copy-Item -Recurse module/en-US $stage }
+# The estate checks Invoke-ClusterBackupEstateCheck runs (Checks/ClusterBackup.Estate.Tests.ps1).
+Copy-Item -Recurse module/Checks $stage
 dotnet publish src/ClusterBackup.Cli -c $Configuration -o (Join-Path $PSScriptRoot 'out/cli') -nologo -clp:ErrorsOnly
 Invoke-Native 'dotnet publish (CLI)'
 

@@ -2,7 +2,9 @@
 # ClusterBackup build for machines without PowerShell (build.ps1 is the same for pwsh).
 #   ./build.sh test     install what the tests need (pinned pwsh and Pester in .tools/ included), build,
 #                       syntax-check PowerShell, run xunit, stage the module and run the Pester suite in pwsh
-#   ./build.sh demo     the main job end to end: PostgreSQL primary + standby -> backup share, failover, verify
+#   ./build.sh demo     the main job end to end in pwsh through the cmdlets (examples/Invoke-MainJobDemo.ps1): PostgreSQL
+#                       primary + standby -> share, failover, tape with cascaded mirrors, retention, restore, estate checks
+#   ./build.sh demo-cli the same job through `clusterbackup` commands only (examples/demo.sh), for shells without PowerShell
 #   ./build.sh bench    benchmarks; figures go to bench/README.md
 #   ./build.sh help     regenerate the MAML help from the cmdlets' doc comments
 #   ./build.sh package  stage the module under out/ClusterBackup/<version>/ and the CLI under out/cli/
@@ -140,6 +142,8 @@ stage_module() {
   cp ClusterBackup.psd1 "$STAGE/"
   cp module/*.ps1xml "$STAGE/"
   [ -d module/en-US ] && cp -r module/en-US "$STAGE/"
+  # The estate checks Invoke-ClusterBackupEstateCheck runs (Checks/ClusterBackup.Estate.Tests.ps1).
+  cp -r module/Checks "$STAGE/"
   return 0
 }
 
@@ -158,6 +162,13 @@ case "${1:-test}" in
     run_tests
     ;;
   demo)
+    ensure_packages
+    ensure_powershell
+    build
+    stage_module
+    exec "$PWSH" -NoProfile -NonInteractive -File examples/Invoke-MainJobDemo.ps1 -Module "$STAGE/ClusterBackup.psd1" -Pester "$PESTER"
+    ;;
+  demo-cli)
     ensure_packages
     build
     exec bash examples/demo.sh
@@ -178,7 +189,7 @@ case "${1:-test}" in
       --filter "FullyQualifiedName~HelpFileTests" --logger "console;verbosity=minimal"
     ;;
   *)
-    echo "usage: $0 test|demo|bench|package|help" >&2
+    echo "usage: $0 test|demo|demo-cli|bench|package|help" >&2
     exit 2
     ;;
 esac

@@ -11,6 +11,7 @@
         'Start-TestPostgreSqlPair'
         'Stop-TestPostgreSqlPair'
         'Invoke-TestPostgreSqlFailover'
+        'Start-TestRestoredServer'
         'Invoke-TestPsql'
         'New-TestTapeLibrary'
         'Get-TestModuleManifest'

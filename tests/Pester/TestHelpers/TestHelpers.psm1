@@ -182,6 +182,21 @@ function Invoke-TestPostgreSqlFailover {
     Wait-TestCondition { (Invoke-TestPsql -Port $Pair.StandbyPort -Sql 'SELECT pg_is_in_recovery()') -eq 'f' } 'the standby to leave recovery'
 }
 
+function Start-TestRestoredServer {
+    <#
+    .SYNOPSIS
+        Starts a restored PostgreSQL data directory on a free loopback port (as the postgres user, which then owns it);
+        Stop-TestPostgreSqlPair stops it with the pair. Returns the port.
+    #>
+    param([Parameter(Mandatory)] $Pair, [Parameter(Mandatory)] [string] $DataDirectory)
+    if ((id -u) -eq '0') { chown -R $script:ServerUser $DataDirectory }
+    $port = Get-TestFreePort
+    Invoke-AsServerUser pg_ctl @('-D', $DataDirectory, '-l', "$DataDirectory.log", '-w', '-t', '120', '-o',
+        "-c port=$port -c listen_addresses='127.0.0.1' -c unix_socket_directories='$($Pair.Sockets)' -c archive_mode=off", 'start')
+    $Pair.Running.Add($DataDirectory)
+    $port
+}
+
 function Stop-TestPostgreSqlPair {
     <# Stops every server of the pair and removes its folder. #>
     param([Parameter(Position = 0)] $Pair)
