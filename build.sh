@@ -25,8 +25,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Debian packages the tests and the demo use, each checked before anything is installed.
 # systemd provides systemd-analyze, which checks the exported timers and units; installing the package
 # where PID 1 is not systemd only adds the tools (nothing is started; see the service loop below).
+# sqlite3 lets the estate-check tests craft a catalog with a gap in its log chain.
 # qemu-system-x86, debootstrap and openssh-client build and reach the lab guest (tests/lab, README "Lab tier").
-APT_PACKAGES=(postgresql pacemaker corosync crmsh iproute2 util-linux xfsprogs btrfs-progs rsync xxhash systemd
+APT_PACKAGES=(postgresql pacemaker corosync crmsh iproute2 util-linux xfsprogs btrfs-progs rsync xxhash systemd sqlite3
   qemu-system-x86 debootstrap openssh-client)
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -6,6 +6,8 @@ using ClusterBackup.Engine.Databases;
 namespace ClusterBackup.Engine.Backup;
 
 /// <summary>A restore of one database's backups into a new location.</summary>
+/// <param name="Server">The virtual server the backups were taken from.</param>
+/// <param name="Database">The database to restore.</param>
 /// <param name="TargetLocation">A new (absent or empty) data directory for PostgreSQL; a file folder for SQL Server.</param>
 /// <param name="PointInTime">Stop here; null restores everything the chain holds.</param>
 /// <param name="TargetDatabase">SQL Server: the new database name. PostgreSQL restores the whole server and ignores it.</param>

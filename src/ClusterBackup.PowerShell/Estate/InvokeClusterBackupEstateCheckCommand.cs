@@ -14,7 +14,7 @@ namespace ClusterBackup.PowerShell.Estate;
 /// (Result, PassedCount, FailedCount, Failed, Tests...); -OutputFile writes NUnit or JUnit XML for a CI dashboard. -Tag and
 /// -ExcludeTag choose checks by tag (FullBackup, LogChain, Verified, Retention, Schedule, JobRun, Cartridge, Drive).
 /// The log-chain check verifies the newest log backup again (Test-ClusterDbBackup), which records the verification in the
-/// catalog; everything else only reads. Requires Pester 5 (Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser).
+/// catalog; everything else only reads (-WhatIf runs nothing). Requires Pester 5 (Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser).
 /// about_ClusterBackup_EstateChecks describes every check.</para>
 /// <example>
 /// <code>Invoke-ClusterBackupEstateCheck -Schedule C:\ClusterBackup\weekly.json -LibraryPath D:\vtl -FullBackupMaxAgeHours 26 -OutputFile C:\ci\estate.xml -OutputFormat JUnitXml</code>
@@ -25,7 +25,7 @@ namespace ClusterBackup.PowerShell.Estate;
 /// <para>Runs only the backup checks quietly and lists what failed and why.</para>
 /// </example>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ClusterBackupEstateCheck")]
+[Cmdlet(VerbsLifecycle.Invoke, "ClusterBackupEstateCheck", SupportsShouldProcess = true)]
 [OutputType(typeof(PSObject))]
 public sealed class InvokeClusterBackupEstateCheckCommand : ClusterBackupCmdlet
 {
@@ -129,6 +129,18 @@ public sealed class InvokeClusterBackupEstateCheckCommand : ClusterBackupCmdlet
 
     protected override void EndProcessing()
     {
+        try
+        {
+            RunChecks();
+        }
+        finally
+        {
+            base.EndProcessing();
+        }
+    }
+
+    private void RunChecks()
+    {
         var paths = Path is { Length: > 0 }
             ? Path.Select(p => ResolveExisting(p, "checks file")).ToArray()
             : [ResolveExisting(System.IO.Path.Combine(ModuleFolder(), "Checks", ChecksFileName), "shipped checks file")];
@@ -145,6 +157,9 @@ public sealed class InvokeClusterBackupEstateCheckCommand : ClusterBackupCmdlet
         if (LibraryPath is not null) data["LibraryPath"] = Resolve(LibraryPath);
         if (Server is { Length: > 0 }) data["Server"] = Server;
         if (Database is { Length: > 0 }) data["Database"] = Database;
+        if (!ShouldProcess(CatalogPath is null ? "the backup estate" : $"the backup estate of catalog '{Resolve(CatalogPath)}'",
+                $"Run the estate checks of {string.Join(", ", paths)} (the log-chain check records its verification in the catalog)"))
+            return;
         var output = InvokeCommand.InvokeScript(RunScript, false, PipelineResultTypes.None, null,
             paths, data, Tag, ExcludeTag, OutputFile is null ? null : Resolve(OutputFile), OutputFormat, Output);
         foreach (var result in output)
@@ -156,7 +171,6 @@ public sealed class InvokeClusterBackupEstateCheckCommand : ClusterBackupCmdlet
                     "PesterNotFound", ErrorCategory.ObjectNotFound, "Pester"));
             WriteObject(result);
         }
-        base.EndProcessing();
     }
 
     private string ModuleFolder() =>
