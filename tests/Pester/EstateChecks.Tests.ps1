@@ -255,6 +255,34 @@ Describe 'Each check fails on an estate built to break it' {
     }
 }
 
+Describe 'Invoke-ClusterBackupEstateCheck -WhatIf and Get-ClusterBackupJobHistory' {
+    It 'runs nothing and writes nothing with -WhatIf' {
+        $err = $null
+        $file = Join-Path $script:pair.Root 'whatif.xml'
+        $out = Invoke-ClusterBackupEstateCheck -CatalogPath $script:pair.CatalogPath -OutputFile $file -WhatIf -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $out | Should -BeNullOrEmpty
+        Test-Path -LiteralPath $file | Should -BeFalse
+    }
+
+    It 'lists the recorded run of the scheduled log backup' {
+        $err = $null
+        $runs = @(Get-ClusterBackupJobHistory -Schedule $script:schedule -CatalogPath $script:pair.CatalogPath -ErrorVariable err)
+        $err | Should -BeNullOrEmpty
+        $runs.Count | Should -Be 1
+        $runs[0].Job | Should -Be 'log-no-init'
+        "$($runs[0].Status)" | Should -Be 'Succeeded'
+        $runs[0].Schedule | Should -Be 'weekly'
+    }
+
+    It 'names a schedule file that does not exist' {
+        $err = $null
+        Get-ClusterBackupJobHistory -Schedule (Join-Path $script:pair.Root 'nosuch.json') -CatalogPath $script:pair.CatalogPath -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].Exception.Message | Should -BeLike '*nosuch.json*'
+    }
+}
+
 Describe 'Invoke-ClusterBackupEstateCheck errors' {
     It 'names Pester 5 and how to install it when Pester is missing' {
         $empty = New-TestDirectory -Name nomodules
