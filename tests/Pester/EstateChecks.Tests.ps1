@@ -256,6 +256,12 @@ Describe 'Each check fails on an estate built to break it' {
 }
 
 Describe 'Invoke-ClusterBackupEstateCheck -WhatIf and Get-ClusterBackupJobHistory' {
+    It 'ships the checks and the about topic in the module folder' {
+        $base = Split-Path -Parent $script:manifest
+        Test-Path -LiteralPath (Join-Path $base 'Checks/ClusterBackup.Estate.Tests.ps1') -PathType Leaf | Should -BeTrue
+        (Get-Help about_ClusterBackup_EstateChecks | Out-String) | Should -BeLike '*LogChain*RequiredTapeCopies*'
+    }
+
     It 'runs nothing and writes nothing with -WhatIf' {
         $err = $null
         $file = Join-Path $script:pair.Root 'whatif.xml'
