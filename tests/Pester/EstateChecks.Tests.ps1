@@ -301,9 +301,15 @@ Describe 'Invoke-ClusterBackupEstateCheck errors' {
         finally { Remove-TestDirectory $empty }
     }
 
-    It 'names a schedule file that does not exist' {
-        $r = Invoke-EstateCheck @{ CatalogPath = $script:pair.CatalogPath; Schedule = (Join-Path $script:pair.Root 'nosuch.json') }
-        $r.ErrorId | Should -BeLike 'ScheduleNotFound,*'
-        $r.Error | Should -BeLike '*nosuch.json*does not exist*'
+    It 'names a schedule file that does not exist, before Pester runs' {
+        # The paths are checked before Invoke-Pester is called, so this runs in this process.
+        # A bad parameter is a terminating error.
+        $record = $null
+        $out = try { Invoke-ClusterBackupEstateCheck -CatalogPath $script:pair.CatalogPath -Schedule (Join-Path $script:pair.Root 'nosuch.json') } catch { $record = $_ }
+        $out | Should -BeNullOrEmpty
+        $record | Should -Not -BeNullOrEmpty
+        $record.FullyQualifiedErrorId | Should -Be 'ScheduleNotFound,ClusterBackup.PowerShell.Estate.InvokeClusterBackupEstateCheckCommand'
+        $record.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $record.Exception.Message | Should -BeLike '*nosuch.json*does not exist*'
     }
 }
