@@ -6,12 +6,17 @@
     tools as ./build.sh test, installed into .tools/ when missing).
 .EXAMPLE
     ./build.ps1 -Test
+.EXAMPLE
+    ./build.ps1 -Demo
+    The main job end to end in the pinned pwsh through the cmdlets (examples/Invoke-MainJobDemo.ps1), as ./build.sh demo.
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
-    [switch] $Test
+    [switch] $Test,
+    # Run the main-job demo (examples/Invoke-MainJobDemo.ps1) against the staged module instead of the tests.
+    [switch] $Demo
 )
 $ErrorActionPreference = 'Stop'
 Set-Location -LiteralPath $PSScriptRoot
@@ -43,10 +48,12 @@ Invoke-Native 'dotnet publish'
 Copy-Item ClusterBackup.psd1 $stage
 Copy-Item module/*.ps1xml $stage
 if (Test-Path module/en-US) { Copy-Item -Recurse module/en-US $stage }
+# The estate checks Invoke-ClusterBackupEstateCheck runs (Checks/ClusterBackup.Estate.Tests.ps1).
+Copy-Item -Recurse module/Checks $stage
 dotnet publish src/ClusterBackup.Cli -c $Configuration -o (Join-Path $PSScriptRoot 'out/cli') -nologo -clp:ErrorsOnly
 Invoke-Native 'dotnet publish (CLI)'
 
-if (-not $Test) { return }
+if (-not $Test -and -not $Demo) { return }
 
 # The pinned pwsh (the .NET tool) and Pester (the NuGet package, whose tools/ folder is the module).
 $installed = if (Test-Path $pwsh) { & $pwsh -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()' }
@@ -60,6 +67,11 @@ if (-not (Test-Path $pester)) {
     Write-Host "==> installing Pester $pesterVersion into .tools/nuget"
     dotnet restore $testTools --packages (Join-Path $PSScriptRoot '.tools/nuget') -nologo -v quiet | Out-Null
     Invoke-Native 'dotnet restore (Pester)'
+}
+
+if ($Demo) {
+    & $pwsh -NoProfile -NonInteractive -File examples/Invoke-MainJobDemo.ps1 -Module (Join-Path $stage 'ClusterBackup.psd1') -Pester $pester
+    exit $LASTEXITCODE
 }
 
 $files = git ls-files -co --exclude-standard -- '*.ps1' '*.psd1' '*.psm1'

@@ -2,7 +2,9 @@
 # ClusterBackup build for machines without PowerShell (build.ps1 is the same for pwsh).
 #   ./build.sh test     install what the tests need (pinned pwsh and Pester in .tools/ included), build,
 #                       syntax-check PowerShell, run xunit, stage the module and run the Pester suite in pwsh
-#   ./build.sh demo     the main job end to end: PostgreSQL primary + standby -> backup share, failover, verify
+#   ./build.sh demo     the main job end to end in pwsh through the cmdlets (examples/Invoke-MainJobDemo.ps1): PostgreSQL
+#                       primary + standby -> share, failover, tape with cascaded mirrors, retention, restore, estate checks
+#   ./build.sh demo-cli the same job through `clusterbackup` commands only (examples/demo.sh), for shells without PowerShell
 #   ./build.sh bench    benchmarks; figures go to bench/README.md
 #   ./build.sh help     regenerate the MAML help from the cmdlets' doc comments
 #   ./build.sh package  stage the module under out/ClusterBackup/<version>/ and the CLI under out/cli/
@@ -23,8 +25,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Debian packages the tests and the demo use, each checked before anything is installed.
 # systemd provides systemd-analyze, which checks the exported timers and units; installing the package
 # where PID 1 is not systemd only adds the tools (nothing is started; see the service loop below).
+# sqlite3 lets the estate-check tests craft a catalog with a gap in its log chain.
 # qemu-system-x86, debootstrap and openssh-client build and reach the lab guest (tests/lab, README "Lab tier").
-APT_PACKAGES=(postgresql pacemaker corosync crmsh iproute2 util-linux xfsprogs btrfs-progs rsync xxhash systemd
+APT_PACKAGES=(postgresql pacemaker corosync crmsh iproute2 util-linux xfsprogs btrfs-progs rsync xxhash systemd sqlite3
   qemu-system-x86 debootstrap openssh-client)
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -140,6 +143,8 @@ stage_module() {
   cp ClusterBackup.psd1 "$STAGE/"
   cp module/*.ps1xml "$STAGE/"
   [ -d module/en-US ] && cp -r module/en-US "$STAGE/"
+  # The estate checks Invoke-ClusterBackupEstateCheck runs (Checks/ClusterBackup.Estate.Tests.ps1).
+  cp -r module/Checks "$STAGE/"
   return 0
 }
 
@@ -158,6 +163,13 @@ case "${1:-test}" in
     run_tests
     ;;
   demo)
+    ensure_packages
+    ensure_powershell
+    build
+    stage_module
+    exec "$PWSH" -NoProfile -NonInteractive -File examples/Invoke-MainJobDemo.ps1 -Module "$STAGE/ClusterBackup.psd1" -Pester "$PESTER"
+    ;;
+  demo-cli)
     ensure_packages
     build
     exec bash examples/demo.sh
@@ -178,7 +190,7 @@ case "${1:-test}" in
       --filter "FullyQualifiedName~HelpFileTests" --logger "console;verbosity=minimal"
     ;;
   *)
-    echo "usage: $0 test|demo|bench|package|help" >&2
+    echo "usage: $0 test|demo|demo-cli|bench|package|help" >&2
     exit 2
     ;;
 esac

@@ -100,9 +100,10 @@ public sealed class BackupCommands : ICliCommandGroup
         var target = new Option<string>("--target") { Description = "New location: an absent or empty data directory (PostgreSQL), a file folder (SQL Server).", Required = true };
         var pointInTime = new Option<string?>("--point-in-time") { Description = "Stop at this time (ISO 8601: 2026-11-21T20:15:00Z, or without a zone in local time); default: all the chain holds." };
         var targetDatabase = new Option<string?>("--target-database") { Description = "SQL Server: the new database name." };
+        var backupPath = new Option<string?>("--backup-path") { Description = "Read the backup files from this folder (e.g. restored from tape) instead of the share; found by name, checked by SHA-256." };
         var command = new Command("restore", "Restore a full backup and its log backups into a new location, up to a point in time (Restore-ClusterDbBackup).")
         {
-            config, server, database, target, pointInTime, targetDatabase,
+            config, server, database, target, pointInTime, targetDatabase, backupPath,
         };
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
@@ -113,7 +114,8 @@ public sealed class BackupCommands : ICliCommandGroup
                     : throw new ClusterBackupException(ErrorKind.InvalidArgument, text, $"'{text}' is not a point in time; use ISO 8601, e.g. 2026-11-21T20:15:00Z.");
             var catalog = context.OpenCatalog(parse);
             var result = await new RestoreDatabaseOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
-                .RunAsync(new RestoreDatabaseRequest(parse.GetValue(server)!, parse.GetValue(database)!, parse.GetValue(target)!, at, parse.GetValue(targetDatabase)),
+                .RunAsync(new RestoreDatabaseRequest(parse.GetValue(server)!, parse.GetValue(database)!, parse.GetValue(target)!, at, parse.GetValue(targetDatabase),
+                    parse.GetValue(backupPath)),
                     context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).WriteOne(result,
                 ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Target", r => r.TargetLocation), ("PointInTime", r => r.PointInTime),

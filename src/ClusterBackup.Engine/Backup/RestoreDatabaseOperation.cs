@@ -5,13 +5,17 @@ using ClusterBackup.Engine.Databases;
 
 namespace ClusterBackup.Engine.Backup;
 
-/// <param name="Server">The virtual server the backups were taken from.</param>
-/// <param name="Database">The database whose backups are restored.</param>
 /// <summary>A restore of one database's backups into a new location.</summary>
+/// <param name="Server">The virtual server the backups were taken from.</param>
+/// <param name="Database">The database to restore.</param>
 /// <param name="TargetLocation">A new (absent or empty) data directory for PostgreSQL; a file folder for SQL Server.</param>
 /// <param name="PointInTime">Stop here; null restores everything the chain holds.</param>
 /// <param name="TargetDatabase">SQL Server: the new database name. PostgreSQL restores the whole server and ignores it.</param>
-public sealed record RestoreDatabaseRequest(string Server, string Database, string TargetLocation, DateTimeOffset? PointInTime = null, string? TargetDatabase = null);
+/// <param name="BackupPath">Read the backup files from this folder instead of the share (files restored from tape, a copy of
+/// the share): each file of the chain is found by its name anywhere under the folder and must have the size and SHA-256
+/// the catalog recorded. Null reads them where the catalog says, on the share.</param>
+public sealed record RestoreDatabaseRequest(string Server, string Database, string TargetLocation, DateTimeOffset? PointInTime = null, string? TargetDatabase = null,
+    string? BackupPath = null);
 
 /// <summary>What a restore used and where it went.</summary>
 public sealed record RestoreDatabaseResult(
@@ -34,6 +38,8 @@ public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, Cl
     {
         var started = DateTimeOffset.UtcNow;
         var chain = SelectChain(request);
+        if (request.BackupPath is { } folder)
+            chain = Relocate(chain, folder, reporter);
         foreach (var set in chain)
         {
             var problems = await FileHasher.CheckAsync(set, reporter, cancellationToken).ConfigureAwait(false);
@@ -46,6 +52,41 @@ public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, Cl
         await engine.RestoreAsync(new RestoreRequest(chain, request.TargetLocation, request.PointInTime, request.TargetDatabase), reporter, cancellationToken).ConfigureAwait(false);
         return new RestoreDatabaseResult(chain[0].VirtualServer, request.Database, Path.GetFullPath(request.TargetLocation), request.PointInTime,
             chain[0].BackupSetId, chain.Count - 1, started, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>
+    /// The chain with every file path moved into <paramref name="folder"/>: each file is the one of the same name and size
+    /// under the folder (Restore-TapeObject writes them under their tape names). A missing or ambiguous file is an error
+    /// naming it; the SHA-256 check that follows proves the content.
+    /// </summary>
+    internal static IReadOnlyList<BackupSet> Relocate(IReadOnlyList<BackupSet> chain, string folder, IOperationReporter reporter)
+    {
+        var root = Path.GetFullPath(folder);
+        if (!Directory.Exists(root))
+            throw new ClusterBackupException(ErrorKind.ObjectNotFound, root, $"The backup folder '{root}' does not exist.");
+        var byName = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .GroupBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var moved = new List<BackupSet>();
+        foreach (var set in chain)
+        {
+            var files = new List<BackupFile>();
+            foreach (var file in set.Files)
+            {
+                var name = Path.GetFileName(file.Path);
+                var candidates = byName.TryGetValue(name, out var list) ? list.Where(f => new FileInfo(f).Length == file.SizeBytes).ToList() : [];
+                if (candidates.Count == 0)
+                    throw new ClusterBackupException(ErrorKind.ObjectNotFound, file.Path,
+                        $"Backup set {set.BackupSetId} ({set.Type}) of '{set.Database}' needs '{name}' ({file.SizeBytes} bytes), which is not under '{root}'.");
+                if (candidates.Count > 1)
+                    throw new ClusterBackupException(ErrorKind.InvalidArgument, file.Path,
+                        $"'{root}' holds {candidates.Count} files named '{name}' of {file.SizeBytes} bytes ({string.Join(", ", candidates)}); restore the backup sets into separate folders.");
+                files.Add(file with { Path = candidates[0] });
+            }
+            moved.Add(set with { Files = files });
+        }
+        reporter.Verbose($"Reading {moved.Sum(s => s.Files.Count)} backup file(s) from '{root}' instead of the share.");
+        return moved;
     }
 
     internal IReadOnlyList<BackupSet> SelectChain(RestoreDatabaseRequest request)

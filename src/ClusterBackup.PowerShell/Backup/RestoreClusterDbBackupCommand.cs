@@ -43,6 +43,11 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
     [Parameter]
     public string? TargetDatabase { get; set; }
 
+    /// <summary>Read the backup files from this folder instead of the share, for example the files Restore-TapeObject brought back
+    /// from tape: each file is found by name under the folder and checked against the SHA-256 the catalog recorded.</summary>
+    [Parameter]
+    public string? BackupPath { get; set; }
+
     /// <summary>The configuration file (tool folders, accounts); optional for a restore.</summary>
     [Parameter]
     public string? ConfigurationPath { get; set; }
@@ -58,7 +63,8 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
         try
         {
             DateTimeOffset? at = PointInTime is { } p ? AdminTime.FromDateTime(p) : null;
-            var request = new RestoreDatabaseRequest(Server, Database, SessionState.Path.GetUnresolvedProviderPathFromPSPath(Target), at, TargetDatabase);
+            var request = new RestoreDatabaseRequest(Server, Database, SessionState.Path.GetUnresolvedProviderPathFromPSPath(Target), at, TargetDatabase,
+                BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath));
             var result = RunEngine((token, reporter) =>
             {
                 var catalog = CatalogDatabase.Open(CatalogPath, reporter);

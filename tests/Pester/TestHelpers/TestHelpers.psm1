@@ -196,15 +196,15 @@ function Invoke-TestPostgreSqlFailover {
 function Start-TestRestoredServer {
     <#
     .SYNOPSIS
-        Starts a data directory that a restore wrote (a copy of the pair's primary) as a server of the pair on a
-        port of its own, and returns the port. Stop-TestPostgreSqlPair stops it with the others.
+        Starts a restored PostgreSQL data directory on a free loopback port (as the postgres user, which then owns it);
+        Stop-TestPostgreSqlPair stops it with the pair. Returns the port.
     #>
     param([Parameter(Mandatory)] $Pair, [Parameter(Mandatory)] [string] $DataDirectory)
-    $port = Get-TestFreePort
-    Add-Content -LiteralPath (Join-Path $DataDirectory 'postgresql.auto.conf') -Value "port = $port"
     if ((id -u) -eq '0') { chown -R $script:ServerUser $DataDirectory }
-    & chmod 700 $DataDirectory
-    Start-TestServer $Pair $DataDirectory
+    $port = Get-TestFreePort
+    Invoke-AsServerUser pg_ctl @('-D', $DataDirectory, '-l', "$DataDirectory.log", '-w', '-t', '120', '-o',
+        "-c port=$port -c listen_addresses='127.0.0.1' -c unix_socket_directories='$($Pair.Sockets)' -c archive_mode=off", 'start')
+    $Pair.Running.Add($DataDirectory)
     $port
 }
 
