@@ -30,7 +30,8 @@ public sealed record BackupToTapeResult(Guid SessionId, string Job, int Objects,
 
 /// <summary>
 /// Backup-TapeBackupSet and `clusterbackup tape backup`: backs up the share to tape by backup set: every file of the chosen completed backup sets that the
-/// catalog does not yet hold on tape (same path and SHA-256) becomes a tape object, routed through the
+/// catalog does not yet hold on tape (same path and SHA-256) becomes a tape object named after its backup set
+/// (<see cref="TapeObjectNames"/>), routed through the
 /// media-agent configuration's chains and written in one session, multiplexed and mirrored in one pass.
 /// Each file's SHA-256 is checked against the one recorded when the backup set was taken.
 /// </summary>
@@ -63,7 +64,7 @@ public sealed class BackupToTapeOperation(CatalogDatabase catalog)
                 if (onTape.Contains((file.Path, file.Sha256.ToLowerInvariant())))
                     skipped++;
                 else
-                    todo.Add((set, file, $"{set.VirtualServer}/{set.Database}/{Path.GetFileName(file.Path)}"));
+                    todo.Add((set, file, TapeObjectNames.For(set, file)));
             }
         var chains = configuration.AssignChains(todo.Select(t => t.Name).ToList());
         try
