@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape.Format;
+using ClusterBackup.Engine.Tape.Library;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -162,10 +163,30 @@ public sealed class MediaAgentConfiguration
         return issues;
     }
 
-    /// <summary>Throws one error listing every issue, or returns when the configuration is valid.</summary>
-    public void EnsureValid(IEnumerable<string> drives, string source)
+    /// <summary>
+    /// Checks the library's cartridges against the agents: an early-warning zone smaller than
+    /// <see cref="TapeFormat.MinimumEarlyWarningBytes"/> for the largest block size an agent writes would run into the end of the medium
+    /// before the writer is warned. Each issue names the cartridge's field (<c>Cartridges[VT0001].EarlyWarningBytes</c> of library.json).
+    /// </summary>
+    public IReadOnlyList<ConfigurationIssue> ValidateCartridges(IEnumerable<LibraryCartridge> cartridges)
     {
-        var issues = Validate(drives);
+        var widest = Agents.Where(a => a.BlockSize is >= TapeFormat.MinBlockSize and <= TapeFormat.MaxBlockSize).OrderByDescending(a => a.BlockSize).FirstOrDefault();
+        if (widest is null)
+            return [];
+        var minimum = TapeFormat.MinimumEarlyWarningBytes(widest.BlockSize);
+        return cartridges.Where(c => c.Location != CartridgeLocation.Exported && c.EarlyWarningBytes < minimum)
+            .Select(c => new ConfigurationIssue($"Cartridges[{c.Barcode}].EarlyWarningBytes",
+                $"Cartridge {c.Barcode}: EarlyWarningBytes ({c.EarlyWarningBytes}) is smaller than {minimum}, the zone two {widest.BlockSize}-byte blocks of agent {widest.Name} need to span onto the next cartridge."))
+            .ToList();
+    }
+
+    /// <summary>Throws one error listing every issue, or returns when the configuration is valid.</summary>
+    /// <param name="drives">The library's drives.</param>
+    /// <param name="source">The configuration file, for the message.</param>
+    /// <param name="cartridges">The library's cartridges, checked with <see cref="ValidateCartridges"/>; null to skip that check.</param>
+    public void EnsureValid(IEnumerable<string> drives, string source, IEnumerable<LibraryCartridge>? cartridges = null)
+    {
+        var issues = Validate(drives).Concat(cartridges is null ? [] : ValidateCartridges(cartridges)).ToList();
         if (issues.Count > 0)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, issues[0].Element,
                 $"The media-agent configuration '{source}' is not valid: {string.Join(" ", issues.Select(i => i.Message))}");

@@ -99,8 +99,17 @@ public sealed class VolumeAllocator(VirtualTapeLibrary library, TapeCatalog cata
                         throw new ClusterBackupException(ErrorKind.InvalidData, barcode,
                             $"Tape {barcode} carries volume id {label.VolumeId}, but the catalog knows it as {known.VolumeId}; it was relabelled elsewhere. Initialize it again before use.");
                 }
+                if (tape is VirtualTapeDrive { TornTailBytes: > 0 } torn)
+                    owner.Reporter.Warning($"Tape {barcode} ends in a record torn by an interrupted write ({torn.TornTailBytes} bytes); its data ends at the last complete block, and the torn bytes are overwritten.");
                 tape.SeekToEndOfData();
                 var position = tape.Position;
+                if (position.BlockInFile > 0)
+                {
+                    // The last session on the tape was interrupted before its file mark: close its tape file, then append a new one.
+                    owner.Reporter.Warning($"Tape {barcode} ends inside an interrupted session (tape file {position.FileNumber}, {position.BlockInFile} blocks, no file mark); closing it with a file mark and appending after it.");
+                    tape.WriteFileMark();
+                    position = tape.Position;
+                }
                 // Block numbers count blocks only; the drive's logical position counts file marks too.
                 var nextBlock = position.LogicalBlock - position.FileNumber;
                 owner.Reporter.Verbose($"Mounted {barcode} ({pool}) in {drive} at file {position.FileNumber}, block {nextBlock}.");
