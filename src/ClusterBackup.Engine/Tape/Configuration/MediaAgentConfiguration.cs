@@ -44,6 +44,12 @@ public sealed class MediaAgentConfiguration
     /// <summary>The tape library directory; the caller may override it.</summary>
     public string? Library { get; set; }
     public List<AgentDefinition> Agents { get; set; } = [];
+    /// <summary>The drives and their kinds; empty: the drives of the virtual library.</summary>
+    public List<DriveDefinition> Drives { get; set; } = [];
+    /// <summary>Drives are written only when named (Json.NET's ShouldSerialize convention).</summary>
+    public bool ShouldSerializeDrives() => Drives.Count > 0;
+    /// <summary>The medium changer of real drives; null: the virtual library.</summary>
+    public ChangerDefinition? Changer { get; set; }
 
     public static MediaAgentConfiguration Load(string path)
     {
@@ -67,6 +73,7 @@ public sealed class MediaAgentConfiguration
             if (configuration.FormatVersion != CurrentFormatVersion)
                 throw new ClusterBackupException(ErrorKind.InvalidData, source, $"The media-agent configuration '{source}' has formatVersion {configuration.FormatVersion}; this version reads {CurrentFormatVersion}.");
             configuration.Agents ??= [];
+            configuration.Drives ??= [];
             return configuration;
         }
         catch (JsonException ex)
@@ -85,8 +92,8 @@ public sealed class MediaAgentConfiguration
     /// <summary>Every problem, each naming the agent or buffer at fault. <paramref name="drives"/> are the drives that exist.</summary>
     public IReadOnlyList<ConfigurationIssue> Validate(IEnumerable<string> drives)
     {
-        var issues = new List<ConfigurationIssue>();
-        var known = drives.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var issues = TapeLibraryFactory.Validate(this).ToList();
+        var known = (Changer is not null ? Drives.Select(d => d.Name) : drives).ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (Agents.Count == 0)
             issues.Add(new("agents", "The configuration defines no agent."));
         foreach (var group in Agents.GroupBy(a => a.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
@@ -170,6 +177,8 @@ public sealed class MediaAgentConfiguration
     /// </summary>
     public IReadOnlyList<ConfigurationIssue> ValidateCartridges(IEnumerable<LibraryCartridge> cartridges)
     {
+        if (Changer is not null)
+            return []; // real drives signal early warning from the medium itself
         var widest = Agents.Where(a => a.BlockSize is >= TapeFormat.MinBlockSize and <= TapeFormat.MaxBlockSize).OrderByDescending(a => a.BlockSize).FirstOrDefault();
         if (widest is null)
             return [];

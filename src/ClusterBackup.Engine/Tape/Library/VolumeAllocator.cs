@@ -12,13 +12,14 @@ namespace ClusterBackup.Engine.Tape.Library;
 /// A cartridge given to one agent is never given to another in the same job, so no object lands twice
 /// on one tape.
 /// </summary>
-public sealed class VolumeAllocator(VirtualTapeLibrary library, TapeCatalog catalog, IOperationReporter reporter)
+public sealed class VolumeAllocator(ITapeLibrary library, TapeCatalog catalog, IOperationReporter reporter)
 {
     private readonly object _gate = new();
     private readonly HashSet<string> _inUse = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _usedByJob = new(StringComparer.OrdinalIgnoreCase);
 
-    public VirtualTapeLibrary Library => library;
+    /// <summary>The library whose cartridges are handed out: virtual, or a changer.</summary>
+    public ITapeLibrary Library => library;
     public TapeCatalog Catalog => catalog;
     public IOperationReporter Reporter => reporter;
 
@@ -52,7 +53,7 @@ public sealed class VolumeAllocator(VirtualTapeLibrary library, TapeCatalog cata
                 _usedByJob.Add(pick.Barcode);
                 return (pick.Barcode, false);
             }
-            var blank = inLibrary.FirstOrDefault(c => !known.ContainsKey(c.Barcode) && c.BytesUsed == 0 && Free(c.Barcode))
+            var blank = inLibrary.FirstOrDefault(c => !known.ContainsKey(c.Barcode) && c.BytesUsed == 0 && Free(c.Barcode)) // a changer reports -1: never labelled on its own
                 ?? throw new ClusterBackupException(ErrorKind.ResourceUnavailable, pool,
                     $"No cartridge is available for pool {pool} in library {library.Name}: add blank cartridges (Add-TapeCartridge) or label scratch ones for the pool (Initialize-TapeCartridge).");
             _inUse.Add(blank.Barcode);
