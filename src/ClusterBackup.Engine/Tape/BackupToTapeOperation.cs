@@ -22,6 +22,15 @@ public sealed record BackupToTapeRequest
 }
 
 /// <summary>What a tape backup did.</summary>
+/// <param name="SessionId">The tape session written; empty when there was nothing to write.</param>
+/// <param name="Job">The job name recorded with the session.</param>
+/// <param name="Objects">Objects written in this session (new ones, and ones given their missing mirror copies).</param>
+/// <param name="Bytes">Bytes of those objects.</param>
+/// <param name="SkippedAlreadyOnTape">Files already on tape with every copy their chain asks for, or whose missing mirror cannot be made.</param>
+/// <param name="Duration">How long the session took.</param>
+/// <param name="Volumes">The cartridges written.</param>
+/// <param name="Copies">Copies written (one per object per agent).</param>
+/// <param name="VerifiedCopies">Copies read back and verified (with Verify).</param>
 /// <param name="MirrorCopiesWritten">Copies written for objects already on tape that lacked a mirror level of their chain.</param>
 /// <param name="MirrorsMissing">Objects that still lack a mirror copy and cannot get one from the share (their file is gone); reported by every run until they have it.</param>
 public sealed record BackupToTapeResult(Guid SessionId, string Job, int Objects, long Bytes, int SkippedAlreadyOnTape, TimeSpan Duration,

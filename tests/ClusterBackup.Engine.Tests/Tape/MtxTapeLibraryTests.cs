@@ -179,7 +179,7 @@ public class MtxTapeLibraryTests
         changer.Calls.Clear();
         library.Unload("lto1");
         Assert.Equal(["status", "unload 1 1"], changer.Calls);
-        Assert.Equal(["A00001L6", "A00002L6", null], changer.Slots);
+        Assert.Equal(new[] { "A00001L6", "A00002L6", null }, changer.Slots);
 
         var missing = Assert.Throws<ClusterBackupException>(() => library.Load("lto0", "NOPE01"));
         Assert.Contains("Cartridge NOPE01 is in no slot of changer /dev/sg3", missing.Message);
