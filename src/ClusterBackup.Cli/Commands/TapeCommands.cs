@@ -96,7 +96,7 @@ public sealed class TapeCommands : ICliCommandGroup
                 LibraryPath = parse.GetValue(LibraryOption), ObjectIds = parse.GetValue(objects)!,
                 Destination = parse.GetValue(destination)!, Force = parse.GetValue(force), Drive = parse.GetValue(drive),
             }, context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(result, ("Name", r => r.Name), ("Path", r => r.Path), ("Bytes", r => r.Length), ("From", r => r.Barcodes), ("Mirror", r => r.MirrorLevel));
+            context.Output(parse).Write(result, ("Name", r => r.Name), ("Path", r => r.Path), ("Bytes", r => r.Length), ("From", r => r.Barcodes), ("Mirror", r => r.MirrorLevel), ("Agent", r => r.Agent));
             return CliContext.ExitOk;
         }));
         return command;
