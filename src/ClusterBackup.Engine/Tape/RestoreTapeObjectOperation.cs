@@ -10,6 +10,8 @@ public sealed record RestoreTapeObjectRequest
 {
     /// <summary>The tape library folder; default $CLUSTERBACKUP_TAPE_LIBRARY.</summary>
     public string? LibraryPath { get; init; }
+    /// <summary>A media-agent configuration whose changer and drives to read with (docs/media-agent-configuration.md); default the virtual library.</summary>
+    public string? ConfigurationPath { get; init; }
     /// <summary>The tape objects to restore.</summary>
     public required IReadOnlyCollection<Guid> ObjectIds { get; init; }
     /// <summary>Folder the objects are restored into, under their catalog names ({VirtualServer}/{Database}/{backup set folder}/{file}).</summary>
@@ -43,7 +45,9 @@ public sealed record RestoreTapeObjectResult(Guid ObjectId, string Name, string 
 /// Objects of different backup sets never share a folder: their catalog names hold the backup set's folder, and two objects that would be
 /// restored to one path are refused before anything is written.
 /// </summary>
-public sealed class RestoreTapeObjectOperation(CatalogDatabase catalog)
+/// <param name="catalog">The catalog.</param>
+/// <param name="openContext">Opens the library for a request; default <see cref="TapeContext.OpenFor"/> (tests pass a changer with recorded drives).</param>
+public sealed class RestoreTapeObjectOperation(CatalogDatabase catalog, Func<RestoreTapeObjectRequest, TapeContext>? openContext = null)
 {
     /// <summary>Restores the objects of <paramref name="request"/>; the result names each object's path and the copy it came from.</summary>
     public Task<IReadOnlyList<RestoreTapeObjectResult>> RunAsync(RestoreTapeObjectRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
@@ -51,7 +55,7 @@ public sealed class RestoreTapeObjectOperation(CatalogDatabase catalog)
 
     private IReadOnlyList<RestoreTapeObjectResult> Run(RestoreTapeObjectRequest request, IOperationReporter reporter, CancellationToken token)
     {
-        var context = TapeContext.Open(catalog, request.LibraryPath);
+        var context = openContext?.Invoke(request) ?? TapeContext.OpenFor(catalog, request.LibraryPath, request.ConfigurationPath);
         var objects = request.ObjectIds.Distinct().Select(id => context.Catalog.GetObjects(objectId: id, includeExpired: true).SingleOrDefault()
             ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, id.ToString(), $"Tape object {id} is not in the catalog.")).ToList();
         var destination = Path.GetFullPath(request.Destination);

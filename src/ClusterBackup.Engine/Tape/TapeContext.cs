@@ -45,6 +45,13 @@ public sealed class TapeContext
     public static TapeContext Open(CatalogDatabase database, string? libraryPath, MediaAgentConfiguration? configuration = null) =>
         new(database, configuration?.Changer is not null ? TapeLibraryFactory.Open(configuration) : VirtualTapeLibrary.Open(ResolveLibraryPath(libraryPath, configuration)));
 
+    /// <summary>
+    /// Opens the library the media-agent configuration file <paramref name="configurationPath"/> names (its changer and drives, or its
+    /// virtual library); without a file, the virtual library of <paramref name="libraryPath"/>.
+    /// </summary>
+    public static TapeContext OpenFor(CatalogDatabase database, string? libraryPath, string? configurationPath) =>
+        Open(database, libraryPath, configurationPath is null ? null : MediaAgentConfiguration.Load(configurationPath));
+
     /// <summary>A drive of the library that holds no cartridge, other than <paramref name="except"/>, for reading.</summary>
     public string FreeDrive(params string?[] except)
     {

@@ -256,5 +256,15 @@ public class MtxTapeLibraryTests
         Assert.Equal(2, verified.Count(v => v.Verified));
         Assert.Contains("load 1 1", changer.Calls);
         Assert.Matches(new Regex("^unload 1 1$"), changer.Calls[^1]);
+
+        // Restore from the changer: the operation reads with the drive it is told, through mtx.
+        changer.Calls.Clear();
+        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database, _ => context).RunAsync(new RestoreTapeObjectRequest
+        {
+            ObjectIds = result.Objects.Select(o => o.ObjectId).ToList(), Destination = kit.Directory.Combine("restore"), Drive = "lto1",
+        }, NullOperationReporter.Instance, CancellationToken.None);
+        Assert.Equal(set.Files.Select(f => f.Sha256).Order(), restored.Select(r => r.Sha256).Order());
+        Assert.All(restored, r => Assert.Equal("A00001L6", r.Barcodes));
+        Assert.Contains("load 1 1", changer.Calls);
     }
 }
