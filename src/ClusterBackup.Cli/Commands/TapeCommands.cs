@@ -88,15 +88,16 @@ public sealed class TapeCommands : ICliCommandGroup
         var destination = new Option<string>("--destination") { Description = "Folder to restore into.", Required = true };
         var force = new Option<bool>("--force") { Description = "Overwrite existing files." };
         var drive = new Option<string?>("--drive") { Description = "Drive to read with." };
-        var command = new Command("restore", "Restore tape objects byte-identical (SHA-256 checked); falls back to a mirror copy when one cannot be read.") { objects, destination, force, drive };
+        var restoreConfig = new Option<string?>("--config") { Description = "Media-agent configuration whose changer and drives to read with; default the virtual library." };
+        var command = new Command("restore", "Restore tape objects byte-identical (SHA-256 checked against the catalog); a copy that does not verify is rejected and the next copy (a mirror) is tried.") { objects, destination, force, drive, restoreConfig };
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var result = await new RestoreTapeObjectOperation(context.OpenCatalog(parse)).RunAsync(new RestoreTapeObjectRequest
             {
                 LibraryPath = parse.GetValue(LibraryOption), ObjectIds = parse.GetValue(objects)!,
-                Destination = parse.GetValue(destination)!, Force = parse.GetValue(force), Drive = parse.GetValue(drive),
+                Destination = parse.GetValue(destination)!, Force = parse.GetValue(force), Drive = parse.GetValue(drive), ConfigurationPath = parse.GetValue(restoreConfig),
             }, context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(result, ("Name", r => r.Name), ("Path", r => r.Path), ("Bytes", r => r.Length), ("From", r => r.Barcodes), ("Mirror", r => r.MirrorLevel));
+            context.Output(parse).Write(result, ("Name", r => r.Name), ("Path", r => r.Path), ("Bytes", r => r.Length), ("From", r => r.Barcodes), ("Mirror", r => r.MirrorLevel), ("Agent", r => r.Agent));
             return CliContext.ExitOk;
         }));
         return command;
@@ -135,13 +136,14 @@ public sealed class TapeCommands : ICliCommandGroup
         var objects = new Option<Guid[]>("--object") { Description = "Object ids to verify (repeatable). Default: all.", AllowMultipleArgumentsPerToken = true };
         var all = new Option<bool>("--all") { Description = "Read copies already verified too." };
         var drive = new Option<string?>("--drive") { Description = "Drive to read with." };
-        var command = new Command("verify", "Read tape copies back, check them, and mark the good ones verified.") { objects, all, drive };
+        var verifyConfig = new Option<string?>("--config") { Description = "Media-agent configuration whose changer and drives to read with; default the virtual library." };
+        var command = new Command("verify", "Read tape copies back, check them, and mark the good ones verified.") { objects, all, drive, verifyConfig };
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var ids = parse.GetValue(objects);
             var result = await new TestTapeObjectOperation(context.OpenCatalog(parse)).RunAsync(new TestTapeObjectRequest
             {
-                LibraryPath = parse.GetValue(LibraryOption), ObjectIds = ids is { Length: > 0 } ? ids : null, All = parse.GetValue(all), Drive = parse.GetValue(drive),
+                LibraryPath = parse.GetValue(LibraryOption), ObjectIds = ids is { Length: > 0 } ? ids : null, All = parse.GetValue(all), Drive = parse.GetValue(drive), ConfigurationPath = parse.GetValue(verifyConfig),
             }, context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(result, ("Name", v => v.Name), ("Agent", v => v.Agent), ("Mirror", v => v.MirrorLevel), ("Volumes", v => v.Barcodes),
                 ("Verified", v => v.Verified), ("Error", v => v.Error));

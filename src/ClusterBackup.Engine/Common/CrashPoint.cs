@@ -31,6 +31,19 @@ public static class CrashPoint
         Die(name);
     }
 
+    /// <summary>
+    /// Like <see cref="Reach(string)"/>, but first runs <paramref name="beforeDeath"/>: what the crash leaves half done (a torn write).
+    /// </summary>
+    public static void Reach(string name, Action beforeDeath)
+    {
+        if (Armed is not { } armed || !string.Equals(armed.Name, name, StringComparison.Ordinal))
+            return;
+        if (Interlocked.Increment(ref _hits) < armed.Count)
+            return;
+        beforeDeath();
+        Die(name);
+    }
+
     private static (string, int)? Parse(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))

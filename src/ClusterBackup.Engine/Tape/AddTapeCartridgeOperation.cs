@@ -17,7 +17,7 @@ public sealed class AddTapeCartridgeOperation(CatalogDatabase catalog)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var context = TapeContext.Open(catalog, request.LibraryPath);
-        var c = context.Library.AddCartridge(request.Barcode, request.CapacityBytes, request.EarlyWarningBytes);
+        var c = context.Virtual.AddCartridge(request.Barcode, request.CapacityBytes, request.EarlyWarningBytes);
         return Task.FromResult(TapeCartridgeInfo.From(context, c, context.Catalog.GetCartridge(request.Barcode)));
     }
 }

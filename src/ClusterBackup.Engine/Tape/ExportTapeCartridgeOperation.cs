@@ -15,7 +15,7 @@ public sealed class ExportTapeCartridgeOperation(CatalogDatabase catalog)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var context = TapeContext.Open(catalog, request.LibraryPath);
-        var c = context.Library.Export(request.Barcode);
+        var c = context.Virtual.Export(request.Barcode);
         return Task.FromResult(TapeCartridgeInfo.From(context, c, context.Catalog.GetCartridge(request.Barcode)));
     }
 }

@@ -17,7 +17,7 @@ public sealed class ImportTapeCartridgeOperation(CatalogDatabase catalog)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var context = TapeContext.Open(catalog, request.LibraryPath);
-        var c = context.Library.Import(request.Barcode, request.CapacityBytes, request.EarlyWarningBytes);
+        var c = context.Virtual.Import(request.Barcode, request.CapacityBytes, request.EarlyWarningBytes);
         return Task.FromResult(TapeCartridgeInfo.From(context, c, context.Catalog.GetCartridge(request.Barcode)));
     }
 }

@@ -9,18 +9,28 @@ namespace ClusterBackup.Engine.Tape;
 /// <summary>The catalog and the library a tape operation works on: the catalog it was given, the library its request names.</summary>
 public sealed class TapeContext
 {
+    /// <summary>The environment variable naming the default virtual library folder.</summary>
     public const string LibraryEnvironmentVariable = "CLUSTERBACKUP_TAPE_LIBRARY";
 
-    public TapeContext(CatalogDatabase database, VirtualTapeLibrary library)
+    /// <summary>A context on <paramref name="library"/>: a virtual library, or a changer (<see cref="MtxTapeLibrary"/>).</summary>
+    public TapeContext(CatalogDatabase database, ITapeLibrary library)
     {
         Database = database;
         Catalog = new TapeCatalog(database);
         Library = library;
     }
 
+    /// <summary>The catalog database.</summary>
     public CatalogDatabase Database { get; }
+    /// <summary>The tape repositories of the catalog.</summary>
     public TapeCatalog Catalog { get; }
-    public VirtualTapeLibrary Library { get; }
+    /// <summary>The library the operation works on.</summary>
+    public ITapeLibrary Library { get; }
+
+    /// <summary>The library as a virtual library, for what only a virtual library does (add, import and export cartridge files).</summary>
+    public VirtualTapeLibrary Virtual => Library as VirtualTapeLibrary
+        ?? throw new ClusterBackupException(ErrorKind.InvalidOperation, Library.Name,
+            $"Library {Library.Name} is a medium changer; adding, importing and exporting cartridges is done at the changer itself.");
 
     /// <summary>The library path: the explicit one, else the configuration's, else $CLUSTERBACKUP_TAPE_LIBRARY.</summary>
     public static string ResolveLibraryPath(string? libraryPath, MediaAgentConfiguration? configuration = null) =>
@@ -28,9 +38,19 @@ public sealed class TapeContext
         ?? throw new ClusterBackupException(ErrorKind.InvalidArgument, "library",
             $"No tape library given: pass -LibraryPath (--library), name it in the media-agent configuration, or set {LibraryEnvironmentVariable}.");
 
-    /// <summary>Opens the library of <paramref name="libraryPath"/> (see <see cref="ResolveLibraryPath"/>) beside the catalog.</summary>
+    /// <summary>
+    /// Opens the library beside the catalog: the changer and drives the configuration names (<see cref="TapeLibraryFactory"/>), or
+    /// the virtual library of <paramref name="libraryPath"/> (see <see cref="ResolveLibraryPath"/>).
+    /// </summary>
     public static TapeContext Open(CatalogDatabase database, string? libraryPath, MediaAgentConfiguration? configuration = null) =>
-        new(database, VirtualTapeLibrary.Open(ResolveLibraryPath(libraryPath, configuration)));
+        new(database, configuration?.Changer is not null ? TapeLibraryFactory.Open(configuration) : VirtualTapeLibrary.Open(ResolveLibraryPath(libraryPath, configuration)));
+
+    /// <summary>
+    /// Opens the library the media-agent configuration file <paramref name="configurationPath"/> names (its changer and drives, or its
+    /// virtual library); without a file, the virtual library of <paramref name="libraryPath"/>.
+    /// </summary>
+    public static TapeContext OpenFor(CatalogDatabase database, string? libraryPath, string? configurationPath) =>
+        Open(database, libraryPath, configurationPath is null ? null : MediaAgentConfiguration.Load(configurationPath));
 
     /// <summary>A drive of the library that holds no cartridge, other than <paramref name="except"/>, for reading.</summary>
     public string FreeDrive(params string?[] except)

@@ -20,8 +20,14 @@ public sealed class TestTapeAgentConfigurationOperation
     {
         cancellationToken.ThrowIfCancellationRequested();
         var configuration = MediaAgentConfiguration.Load(request.Path);
-        var library = VirtualTapeLibrary.Open(TapeContext.ResolveLibraryPath(request.LibraryPath, configuration));
-        var issues = configuration.Validate(library.GetDrives().Select(d => d.Name));
+        List<ConfigurationIssue> issues;
+        if (configuration.Changer is not null)
+            issues = configuration.Validate([]).ToList(); // the drives are the configuration's own; the changer is not asked
+        else
+        {
+            var library = VirtualTapeLibrary.Open(TapeContext.ResolveLibraryPath(request.LibraryPath, configuration));
+            issues = configuration.Validate(library.GetDrives().Select(d => d.Name)).Concat(configuration.ValidateCartridges(library.GetCartridges())).ToList();
+        }
         var levels = issues.Count == 0 ? configuration.Agents.Select(configuration.MirrorLevel).DefaultIfEmpty(0).Max() : 0;
         return Task.FromResult(new TapeAgentConfigurationTest(Path.GetFullPath(request.Path), issues.Count == 0, configuration.Agents.Count, levels, issues));
     }

@@ -10,6 +10,8 @@ public sealed record TestTapeObjectRequest
 {
     /// <summary>The tape library folder; default $CLUSTERBACKUP_TAPE_LIBRARY.</summary>
     public string? LibraryPath { get; init; }
+    /// <summary>A media-agent configuration whose changer and drives to read with (docs/media-agent-configuration.md); default the virtual library.</summary>
+    public string? ConfigurationPath { get; init; }
     /// <summary>The objects whose copies to verify; null verifies every object.</summary>
     public IReadOnlyCollection<Guid>? ObjectIds { get; init; }
     /// <summary>Read copies already verified too; by default only copies not yet verified are read.</summary>
@@ -29,7 +31,7 @@ public sealed record TapeCopyVerification(Guid ObjectId, string Name, Guid Strea
 public sealed class TestTapeObjectOperation(CatalogDatabase catalog)
 {
     public Task<IReadOnlyList<TapeCopyVerification>> RunAsync(TestTapeObjectRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
-        Task.Run(() => Verify(TapeContext.Open(catalog, request.LibraryPath), request.ObjectIds, !request.All, request.Drive, reporter, cancellationToken), cancellationToken);
+        Task.Run(() => Verify(TapeContext.OpenFor(catalog, request.LibraryPath, request.ConfigurationPath), request.ObjectIds, !request.All, request.Drive, reporter, cancellationToken), cancellationToken);
 
     /// <summary>Verifies copies with an already opened library; a tape backup with -Verify reads its new copies back through it.</summary>
     internal static IReadOnlyList<TapeCopyVerification> Verify(TapeContext context, IReadOnlyCollection<Guid>? objectIds, bool onlyUnverified, string? drive,

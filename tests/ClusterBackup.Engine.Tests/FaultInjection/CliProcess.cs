@@ -17,7 +17,26 @@ public sealed record CliProcessResult(int ExitCode, string Output, string Error,
 /// </summary>
 public static class CliProcess
 {
-    private static string CliAssembly => Path.Combine(AppContext.BaseDirectory, "clusterbackup.dll");
+    /// <summary>
+    /// The CLI as it is built in its own project (src/ClusterBackup.Cli/bin/{configuration}/net8.0), with its own dependency
+    /// manifest; the copy in the test's output folder is bound to the test's dependencies and does not start on its own.
+    /// </summary>
+    private static string CliAssembly
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Release";
+            for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+                if (File.Exists(Path.Combine(folder.FullName, "ClusterBackup.sln")))
+                {
+                    var built = Path.Combine(folder.FullName, "src", "ClusterBackup.Cli", "bin", configuration, "net8.0", "clusterbackup.dll");
+                    if (File.Exists(built))
+                        return built;
+                    break;
+                }
+            return Path.Combine(AppContext.BaseDirectory, "clusterbackup.dll");
+        }
+    }
 
     public static async Task<CliProcessResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
         string? crashAt = null, TimeSpan? killAfter = null, TimeSpan? timeout = null)

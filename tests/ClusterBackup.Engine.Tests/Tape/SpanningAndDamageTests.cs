@@ -85,17 +85,25 @@ public class SpanningAndDamageTests
     }
 
     [Fact]
-    public void ATruncatedCartridgeGivesAClearError()
+    public void ATruncatedCartridgeEndsAtItsLastCompleteBlockAndTheObjectIsReportedIncomplete()
     {
+        // A cartridge cut short (a torn last write) reads like a tape whose data ends at the last complete block: the object on it is
+        // incomplete, said with the tape and block, and nothing is restored.
         using var kit = new TapeTestKit();
         var o = WriteOne(kit, "x.bak", 600_000, kit.Agent("A1", 0));
         var copy = o.Copies.Single();
         var path = kit.Library.GetCartridgeFile(copy.Barcodes.Single()).Path;
         using (var stream = File.OpenWrite(path))
             stream.SetLength(stream.Length / 2 + 3);
-        var error = Assert.ThrowsAny<ClusterBackupException>(() => Restore(kit, o, copy));
-        Assert.Contains("truncated", error.Message);
-        Assert.Contains(copy.Barcodes.Single(), error.Message);
+        var agent = new RestoreMediaAgent("R", new CatalogReadVolumes(kit.Library, "drive5", kit.Catalog.GetStream(copy.StreamId)));
+        var target = kit.Directory.Combine("restored", "x.bak");
+        var sink = new FileObjectSink(target, false);
+        var read = agent.Read(new RestoreStart(copy.FirstVolumeSequence, copy.FirstBlock, copy.SessionId), new HashSet<Guid> { o.ObjectId }, (_, _) => sink, CancellationToken.None);
+        var r = Assert.Single(read);
+        Assert.False(r.Complete);
+        Assert.Contains($"Tape {copy.Barcodes.Single()}, block", r.Note);
+        Assert.Contains("incomplete", r.Note);
+        Assert.False(File.Exists(target));
     }
 
     [Fact]

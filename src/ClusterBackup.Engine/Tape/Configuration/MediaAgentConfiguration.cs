@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape.Format;
+using ClusterBackup.Engine.Tape.Library;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -43,6 +44,12 @@ public sealed class MediaAgentConfiguration
     /// <summary>The tape library directory; the caller may override it.</summary>
     public string? Library { get; set; }
     public List<AgentDefinition> Agents { get; set; } = [];
+    /// <summary>The drives and their kinds; empty: the drives of the virtual library.</summary>
+    public List<DriveDefinition> Drives { get; set; } = [];
+    /// <summary>Drives are written only when named (Json.NET's ShouldSerialize convention).</summary>
+    public bool ShouldSerializeDrives() => Drives.Count > 0;
+    /// <summary>The medium changer of real drives; null: the virtual library.</summary>
+    public ChangerDefinition? Changer { get; set; }
 
     public static MediaAgentConfiguration Load(string path)
     {
@@ -62,6 +69,7 @@ public sealed class MediaAgentConfiguration
             var root = VersionedJson.Parse(json, source, "media-agent configuration", "formatVersion", CurrentFormatVersion, ErrorKind.InvalidConfiguration);
             var configuration = root.ToObject<MediaAgentConfiguration>(JsonSerializer.Create(new JsonSerializerSettings { MissingMemberHandling = MissingMemberHandling.Error }))!;
             configuration.Agents ??= [];
+            configuration.Drives ??= [];
             return configuration;
         }
         catch (JsonException ex)
@@ -80,8 +88,8 @@ public sealed class MediaAgentConfiguration
     /// <summary>Every problem, each naming the agent or buffer at fault. <paramref name="drives"/> are the drives that exist.</summary>
     public IReadOnlyList<ConfigurationIssue> Validate(IEnumerable<string> drives)
     {
-        var issues = new List<ConfigurationIssue>();
-        var known = drives.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var issues = TapeLibraryFactory.Validate(this).ToList();
+        var known = (Changer is not null ? Drives.Select(d => d.Name) : drives).ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (Agents.Count == 0)
             issues.Add(new("agents", "The configuration defines no agent."));
         foreach (var group in Agents.GroupBy(a => a.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
@@ -158,10 +166,32 @@ public sealed class MediaAgentConfiguration
         return issues;
     }
 
-    /// <summary>Throws one error listing every issue, or returns when the configuration is valid.</summary>
-    public void EnsureValid(IEnumerable<string> drives, string source)
+    /// <summary>
+    /// Checks the library's cartridges against the agents: an early-warning zone smaller than
+    /// <see cref="TapeFormat.MinimumEarlyWarningBytes"/> for the largest block size an agent writes would run into the end of the medium
+    /// before the writer is warned. Each issue names the cartridge's field (<c>Cartridges[VT0001].EarlyWarningBytes</c> of library.json).
+    /// </summary>
+    public IReadOnlyList<ConfigurationIssue> ValidateCartridges(IEnumerable<LibraryCartridge> cartridges)
     {
-        var issues = Validate(drives);
+        if (Changer is not null)
+            return []; // real drives signal early warning from the medium itself
+        var widest = Agents.Where(a => a.BlockSize is >= TapeFormat.MinBlockSize and <= TapeFormat.MaxBlockSize).OrderByDescending(a => a.BlockSize).FirstOrDefault();
+        if (widest is null)
+            return [];
+        var minimum = TapeFormat.MinimumEarlyWarningBytes(widest.BlockSize);
+        return cartridges.Where(c => c.Location != CartridgeLocation.Exported && c.EarlyWarningBytes < minimum)
+            .Select(c => new ConfigurationIssue($"Cartridges[{c.Barcode}].EarlyWarningBytes",
+                $"Cartridge {c.Barcode}: EarlyWarningBytes ({c.EarlyWarningBytes}) is smaller than {minimum}, the zone two {widest.BlockSize}-byte blocks of agent {widest.Name} need to span onto the next cartridge."))
+            .ToList();
+    }
+
+    /// <summary>Throws one error listing every issue, or returns when the configuration is valid.</summary>
+    /// <param name="drives">The library's drives.</param>
+    /// <param name="source">The configuration file, for the message.</param>
+    /// <param name="cartridges">The library's cartridges, checked with <see cref="ValidateCartridges"/>; null to skip that check.</param>
+    public void EnsureValid(IEnumerable<string> drives, string source, IEnumerable<LibraryCartridge>? cartridges = null)
+    {
+        var issues = Validate(drives).Concat(cartridges is null ? [] : ValidateCartridges(cartridges)).ToList();
         if (issues.Count > 0)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, issues[0].Element,
                 $"The media-agent configuration '{source}' is not valid: {string.Join(" ", issues.Select(i => i.Message))}");

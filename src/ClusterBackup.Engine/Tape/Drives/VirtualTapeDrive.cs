@@ -27,6 +27,7 @@ public sealed class VirtualTapeDrive : ITapeDrive
     private SafeFileHandle? _handle;
     private long _offset;
     private long _endOfData;
+    private long _fileLength;
     private TapePosition _position;
 
     public VirtualTapeDrive(string name) => Name = name;
@@ -66,9 +67,43 @@ public sealed class VirtualTapeDrive : ITapeDrive
         {
             throw new ClusterBackupException(ErrorKind.ResourceUnavailable, cartridge.Barcode, $"Cannot load cartridge {cartridge.Barcode} ({cartridge.Path}) in drive {Name}: {ex.Message}", ex);
         }
-        _endOfData = RandomAccess.GetLength(_handle);
+        _fileLength = RandomAccess.GetLength(_handle);
+        _endOfData = EndOfValidData(_handle, _fileLength);
         Rewind();
     }
+
+    /// <summary>
+    /// Where the recorded data ends, as a real drive sees it: after the last complete record. A write interrupted by a crash (the
+    /// process killed, the machine down) can leave a torn last record, a length word whose data or trailing length runs past the end of
+    /// the file or disagrees with it; a tape drive never reports a block it did not finish writing, so the torn tail is not data. The
+    /// next write erases it, as writing on a real tape erases what followed.
+    /// </summary>
+    private static long EndOfValidData(SafeFileHandle handle, long fileLength)
+    {
+        Span<byte> word = stackalloc byte[4];
+        long offset = 0;
+        while (offset < fileLength)
+        {
+            if (offset + 4 > fileLength || RandomAccess.Read(handle, word, offset) < 4)
+                return offset;
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(word);
+            if (length == EndOfMediumMarker)
+                return offset;
+            if (length == 0)
+            {
+                offset += 4;
+                continue;
+            }
+            var next = offset + 4 + length + (length & 1) + 4;
+            if (next > fileLength || RandomAccess.Read(handle, word, next - 4) < 4 || BinaryPrimitives.ReadUInt32LittleEndian(word) != length)
+                return next >= fileLength ? offset : fileLength; // torn last record: data ends before it; damage inside the tape is left for the reader to report
+            offset = next;
+        }
+        return offset;
+    }
+
+    /// <summary>Bytes of a torn record after the end of data (see <see cref="EndOfValidData"/>); 0 on a cleanly written cartridge.</summary>
+    public long TornTailBytes => _handle is null ? 0 : _fileLength - _endOfData;
 
     public void Unload()
     {
@@ -107,11 +142,23 @@ public sealed class VirtualTapeDrive : ITapeDrive
             _gather.Add(PadByte);
         _gather.Add(_lengthSuffix);
         TruncateIfBehindEndOfData(handle);
+        CrashPoint.Reach("tape.block-torn", () => WriteTornRecord(handle));
         RandomAccess.Write(handle, _gather, _offset);
         _offset += recordBytes;
         _endOfData = _offset;
+        _fileLength = _offset;
         _position = _position with { BlockInFile = _position.BlockInFile + 1, LogicalBlock = _position.LogicalBlock + 1 };
         return InEarlyWarningZone ? TapeWriteOutcome.WrittenEarlyWarning : TapeWriteOutcome.Written;
+    }
+
+    /// <summary>For the crash point <c>tape.block-torn</c>: the first half of the gathered record reaches the file, as when a write is cut off.</summary>
+    private void WriteTornRecord(SafeFileHandle handle)
+    {
+        var whole = new List<byte>();
+        foreach (var segment in _gather)
+            whole.AddRange(segment.ToArray());
+        RandomAccess.Write(handle, whole.Take(whole.Count / 2).ToArray(), _offset);
+        RandomAccess.FlushToDisk(handle);
     }
 
     public void WriteFileMark()
@@ -124,6 +171,7 @@ public sealed class VirtualTapeDrive : ITapeDrive
         RandomAccess.Write(handle, (ReadOnlySpan<byte>)_markBuffer, _offset);
         _offset += 4;
         _endOfData = _offset;
+        _fileLength = _offset;
         _position = new TapePosition(_position.FileNumber + 1, 0, _position.LogicalBlock + 1);
     }
 
@@ -226,11 +274,12 @@ public sealed class VirtualTapeDrive : ITapeDrive
 
     private void TruncateIfBehindEndOfData(SafeFileHandle handle)
     {
-        // Writing in the middle of a tape erases what followed, as on a real drive.
-        if (_endOfData > _offset)
+        // Writing in the middle of a tape erases what followed, as on a real drive; so does writing at the end of data before a torn record.
+        if (_fileLength > _offset)
         {
             RandomAccess.SetLength(handle, _offset);
             _endOfData = _offset;
+            _fileLength = _offset;
         }
     }
 

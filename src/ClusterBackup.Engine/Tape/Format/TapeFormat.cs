@@ -20,6 +20,14 @@ public static class TapeFormat
 
     public static int PayloadCapacity(int blockSize) => blockSize - BlockHeaderLength;
 
+    /// <summary>
+    /// The smallest early-warning zone that lets a writer of <paramref name="blockSize"/>-byte blocks span cleanly: it must hold the
+    /// block during which early warning is signalled and the EndOfVolume block after it, each with its 8 bytes of length words on a
+    /// virtual cartridge, and the file mark and end marker (8 bytes). A smaller zone runs into the end of the medium before the writer
+    /// is warned, and every retry fails there again.
+    /// </summary>
+    public static long MinimumEarlyWarningBytes(int blockSize) => 2L * (blockSize + 8) + 8;
+
     /// <summary>Throws unless <paramref name="blockSize"/> is a multiple of 4096 from 64 KiB to 4 MiB.</summary>
     public static void ValidateBlockSize(int blockSize, string target)
     {

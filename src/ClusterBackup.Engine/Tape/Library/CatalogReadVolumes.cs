@@ -4,7 +4,7 @@ using ClusterBackup.Engine.Tape.Agents;
 namespace ClusterBackup.Engine.Tape.Library;
 
 /// <summary>Mounts the volumes of a catalogued tape stream for a restore agent, in a given drive of the library.</summary>
-public sealed class CatalogReadVolumes(VirtualTapeLibrary library, string drive, TapeStream stream) : IReadVolumeSource
+public sealed class CatalogReadVolumes(ITapeLibrary library, string drive, TapeStream stream) : IReadVolumeSource
 {
     public ReadVolume? Mount(int volumeSequence)
     {

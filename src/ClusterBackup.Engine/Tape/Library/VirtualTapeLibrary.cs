@@ -1,5 +1,6 @@
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape.Drives;
+using ClusterBackup.Engine.Tape.Format;
 using Newtonsoft.Json;
 
 namespace ClusterBackup.Engine.Tape.Library;
@@ -92,11 +93,24 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
         }
     }
 
+    /// <summary>
+    /// Refuses an early-warning zone too small for even the smallest block size (<see cref="TapeFormat.MinimumEarlyWarningBytes"/>);
+    /// whether it suits the agents' block sizes is checked with the media-agent configuration.
+    /// </summary>
+    private static void ValidateEarlyWarning(string barcode, long earlyWarningBytes)
+    {
+        var minimum = TapeFormat.MinimumEarlyWarningBytes(TapeFormat.MinBlockSize);
+        if (earlyWarningBytes < minimum)
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, barcode,
+                $"Cartridge {barcode}: EarlyWarningBytes ({earlyWarningBytes}) is smaller than {minimum}, the zone two blocks of the smallest block size ({TapeFormat.MinBlockSize}) need to span onto the next cartridge.");
+    }
+
     /// <summary>Adds a new blank cartridge in the first free slot.</summary>
     public LibraryCartridge AddCartridge(string barcode, long capacityBytes = DefaultCapacityBytes, long earlyWarningBytes = DefaultEarlyWarningBytes)
     {
         ValidateBarcode(barcode);
-        if (earlyWarningBytes < 0 || capacityBytes <= earlyWarningBytes)
+        ValidateEarlyWarning(barcode, earlyWarningBytes);
+        if (capacityBytes <= earlyWarningBytes)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, barcode, $"Cartridge {barcode}: the capacity ({capacityBytes}) must exceed the early-warning zone ({earlyWarningBytes}).");
         lock (_gate)
         {
@@ -116,6 +130,7 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
     public LibraryCartridge Import(string barcode, long capacityBytes = DefaultCapacityBytes, long earlyWarningBytes = DefaultEarlyWarningBytes)
     {
         ValidateBarcode(barcode);
+        ValidateEarlyWarning(barcode, earlyWarningBytes);
         lock (_gate)
         {
             var state = Load();
@@ -162,14 +177,26 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
             if (cartridge.Exported)
                 throw new ClusterBackupException(ErrorKind.ResourceUnavailable, barcode, $"Cartridge {barcode} is exported; import it first.");
             if (cartridge.Drive is not null && !string.Equals(cartridge.Drive, driveState.Name, StringComparison.OrdinalIgnoreCase))
-                throw new ClusterBackupException(ErrorKind.ResourceBusy, barcode, $"Cartridge {barcode} is in drive {cartridge.Drive}.");
+            {
+                // A cartridge left in a drive by a process that has ended (killed mid-job) is taken out again; one that a live process
+                // loaded, this one included, is in use.
+                var holder = FindDrive(state, cartridge.Drive);
+                if (IsLive(holder))
+                    throw new ClusterBackupException(ErrorKind.ResourceBusy, barcode,
+                        $"Cartridge {barcode} is in drive {cartridge.Drive}{(holder.LoadedByProcess == Environment.ProcessId ? "" : $" (loaded by process {holder.LoadedByProcess})")}.");
+                UnloadCore(state, holder);
+            }
+            if (driveState.Barcode is not null && driveState.LoadedByProcess != Environment.ProcessId && IsLive(driveState))
+                throw new ClusterBackupException(ErrorKind.ResourceBusy, driveState.Name,
+                    $"Drive {driveState.Name} holds cartridge {driveState.Barcode}, loaded by process {driveState.LoadedByProcess}, which is still running.");
             var virtualDrive = DriveObject(driveState.Name);
             if (driveState.Barcode is not null && !string.Equals(driveState.Barcode, cartridge.Barcode, StringComparison.OrdinalIgnoreCase))
                 UnloadCore(state, driveState);
-            if (driveState.Barcode is null)
+            if (driveState.Barcode is null || driveState.LoadedByProcess != Environment.ProcessId)
             {
                 driveState.Barcode = cartridge.Barcode;
                 cartridge.Drive = driveState.Name;
+                (driveState.LoadedByProcess, driveState.LoadedByProcessStarted) = (Environment.ProcessId, CurrentProcessStarted.Value);
                 Save(state);
             }
             if (virtualDrive.Cartridge is null)
@@ -203,6 +230,32 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
         }
     }
 
+    private static readonly Lazy<DateTime?> CurrentProcessStarted = new(() => StartTime(Environment.ProcessId));
+
+    private static DateTime? StartTime(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return process.StartTime.ToUniversalTime();
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether the process that loaded the drive's cartridge still runs (the same process id and start time).</summary>
+    private static bool IsLive(DriveState drive)
+    {
+        if (drive.LoadedByProcess is not { } id)
+            return false;
+        if (id == Environment.ProcessId)
+            return true;
+        var started = StartTime(id);
+        return started is not null && (drive.LoadedByProcessStarted is null || Math.Abs((started.Value - drive.LoadedByProcessStarted.Value).TotalSeconds) < 1);
+    }
+
     private void UnloadCore(LibraryState state, DriveState driveState)
     {
         DriveObject(driveState.Name).Eject();
@@ -210,6 +263,8 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
         if (cartridge is not null)
             cartridge.Drive = null;
         driveState.Barcode = null;
+        driveState.LoadedByProcess = null;
+        driveState.LoadedByProcessStarted = null;
     }
 
     private VirtualTapeDrive DriveObject(string name)
@@ -283,6 +338,9 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
     {
         public string Name { get; set; } = "";
         public string? Barcode { get; set; }
+        /// <summary>The process that loaded the cartridge, and when it started (a process id can be reused).</summary>
+        public int? LoadedByProcess { get; set; }
+        public DateTime? LoadedByProcessStarted { get; set; }
     }
 
     private sealed class CartridgeState

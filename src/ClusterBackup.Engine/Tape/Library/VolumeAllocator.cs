@@ -12,13 +12,14 @@ namespace ClusterBackup.Engine.Tape.Library;
 /// A cartridge given to one agent is never given to another in the same job, so no object lands twice
 /// on one tape.
 /// </summary>
-public sealed class VolumeAllocator(VirtualTapeLibrary library, TapeCatalog catalog, IOperationReporter reporter)
+public sealed class VolumeAllocator(ITapeLibrary library, TapeCatalog catalog, IOperationReporter reporter)
 {
     private readonly object _gate = new();
     private readonly HashSet<string> _inUse = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _usedByJob = new(StringComparer.OrdinalIgnoreCase);
 
-    public VirtualTapeLibrary Library => library;
+    /// <summary>The library whose cartridges are handed out: virtual, or a changer.</summary>
+    public ITapeLibrary Library => library;
     public TapeCatalog Catalog => catalog;
     public IOperationReporter Reporter => reporter;
 
@@ -52,7 +53,7 @@ public sealed class VolumeAllocator(VirtualTapeLibrary library, TapeCatalog cata
                 _usedByJob.Add(pick.Barcode);
                 return (pick.Barcode, false);
             }
-            var blank = inLibrary.FirstOrDefault(c => !known.ContainsKey(c.Barcode) && c.BytesUsed == 0 && Free(c.Barcode))
+            var blank = inLibrary.FirstOrDefault(c => !known.ContainsKey(c.Barcode) && c.BytesUsed == 0 && Free(c.Barcode)) // a changer reports -1: never labelled on its own
                 ?? throw new ClusterBackupException(ErrorKind.ResourceUnavailable, pool,
                     $"No cartridge is available for pool {pool} in library {library.Name}: add blank cartridges (Add-TapeCartridge) or label scratch ones for the pool (Initialize-TapeCartridge).");
             _inUse.Add(blank.Barcode);
@@ -99,8 +100,17 @@ public sealed class VolumeAllocator(VirtualTapeLibrary library, TapeCatalog cata
                         throw new ClusterBackupException(ErrorKind.InvalidData, barcode,
                             $"Tape {barcode} carries volume id {label.VolumeId}, but the catalog knows it as {known.VolumeId}; it was relabelled elsewhere. Initialize it again before use.");
                 }
+                if (tape is VirtualTapeDrive { TornTailBytes: > 0 } torn)
+                    owner.Reporter.Warning($"Tape {barcode} ends in a record torn by an interrupted write ({torn.TornTailBytes} bytes); its data ends at the last complete block, and the torn bytes are overwritten.");
                 tape.SeekToEndOfData();
                 var position = tape.Position;
+                if (position.BlockInFile > 0)
+                {
+                    // The last session on the tape was interrupted before its file mark: close its tape file, then append a new one.
+                    owner.Reporter.Warning($"Tape {barcode} ends inside an interrupted session (tape file {position.FileNumber}, {position.BlockInFile} blocks, no file mark); closing it with a file mark and appending after it.");
+                    tape.WriteFileMark();
+                    position = tape.Position;
+                }
                 // Block numbers count blocks only; the drive's logical position counts file marks too.
                 var nextBlock = position.LogicalBlock - position.FileNumber;
                 owner.Reporter.Verbose($"Mounted {barcode} ({pool}) in {drive} at file {position.FileNumber}, block {nextBlock}.");
