@@ -7,8 +7,11 @@ using ClusterBackup.Lab.Tests.Infrastructure;
 namespace ClusterBackup.Lab.Tests.Schedule;
 
 /// <summary>
-/// The schedule registered with the guest's real systemd (PID 1) and cron. The guest's clock is set before any
-/// timer is installed, because an active timer does not re-base after a clock change.
+/// The schedule registered with the guest's real systemd (PID 1) and cron, with the guest's clock moved only forward
+/// (<see cref="GuestClock"/>). An active timer does not re-base after a
+/// clock change, and registering takes tens of seconds in the guest, so a test that waits for a firing registers
+/// first, then stops the timers (or cron), sets the clock and starts them again: the next run is then computed from
+/// the set clock however long registration took.
 /// </summary>
 [Collection(LabCollection.Name)]
 public sealed class ScheduleRegistrationTests(LabFixture lab)
@@ -19,7 +22,9 @@ public sealed class ScheduleRegistrationTests(LabFixture lab)
     public async Task Registering_the_weekly_template_installs_timers_whose_next_runs_are_the_models_and_unregister_removes_them()
     {
         var guest = lab.Guest;
-        await guest.CheckAsync("date -s '2031-03-05 12:00:00 UTC' >/dev/null && mkdir -p /var/lab/weekly");
+        await GuestClock.StartAsync(lab);
+        var wednesday = GuestClock.Next(await GuestClock.NowAsync(guest), DayOfWeek.Wednesday, new TimeOnly(12, 0));
+        await guest.CheckAsync($"date -u -s '{GuestClock.Format(wednesday)} UTC' >/dev/null && mkdir -p /var/lab/weekly");
         await guest.CheckAsync("clusterbackup schedule new --path /var/lab/weekly/weekly.json --time-zone America/New_York --name weekly --force");
         var registered = await guest.CheckAsync("clusterbackup schedule register -s /var/lab/weekly/weekly.json --scheduler systemd --catalog /var/lab/weekly/catalog.db -o json");
         var schedule = ScheduleFile.Parse(await guest.CheckAsync("cat /var/lab/weekly/weekly.json"), "weekly.json");
@@ -50,28 +55,38 @@ public sealed class ScheduleRegistrationTests(LabFixture lab)
     [LabFact]
     public async Task A_timer_runs_the_real_backup_and_the_runtime_guard_refuses_a_conflicting_job_with_exit_75()
     {
+        await GuestClock.StartAsync(lab);
         await GuestPostgreSql.EnsureAsync(lab);
         var guest = lab.Guest;
-        // Monday 10:00:40: the full backup's timer fires at 10:01, the log backup's at 10:04 (held mid-run by
-        // holding WAL archiving), and a full backup of the same database at 10:05, which the guard must refuse.
-        await guest.CheckAsync("date -s '2031-03-10 10:00:40 UTC' >/dev/null && mkdir -p /var/lab/timers/share");
+        // Monday: the full backup's timer fires at 10:01, the log backup's at 11:04 (held mid-run by holding WAL
+        // archiving), and a full backup of the same database at 11:05, which the guard must refuse. The hour between
+        // leaves the full backup all the time the guest needs, however slow it is.
+        await guest.CheckAsync("mkdir -p /var/lab/timers/share");
         await guest.WriteFileAsync("/var/lab/timers/jobs.json", GuestPostgreSql.Schedule("labtimers", "/var/lab/timers/share",
-            ("full", "FullDbWithInit", "10:01"), ("log", "TransDbNoInit", "10:04"), ("full-again", "FullDbNoInit", "10:05")));
+            ("full", "FullDbWithInit", "10:01"), ("log", "TransDbNoInit", "11:04"), ("full-again", "FullDbNoInit", "11:05")));
         const string history = Cli + " schedule history -s /var/lab/timers/jobs.json --catalog /var/lab/backup/timers.db -o json";
+        const string timers = "clusterbackup-labtimers-full.timer clusterbackup-labtimers-log.timer clusterbackup-labtimers-full-again.timer";
         await guest.CheckAsync(Cli + " schedule register -s /var/lab/timers/jobs.json --scheduler systemd --catalog /var/lab/backup/timers.db");
         try
         {
-            await WaitForRunAsync(history, "full", "Succeeded", TimeSpan.FromMinutes(4));
+            var monday = GuestClock.Next(await GuestClock.NowAsync(guest), DayOfWeek.Monday, TimeOnly.MinValue);
+            await SetClockAndRestartAsync(monday.AddHours(10).AddSeconds(45), timers);
+            Assert.Equal(GuestClock.Format(monday.AddHours(10).AddMinutes(1)), await NextElapseAsync("clusterbackup-labtimers-full.timer"));
+            await WaitForRunAsync(history, "full", "Succeeded", TimeSpan.FromMinutes(10));
             var now = await guest.CheckAsync("date -u +%H:%M:%S");
-            Assert.True(string.CompareOrdinal(now.Trim(), "10:03:50") < 0, $"the full backup ran past 10:03:50 ({now.Trim()}); the log backup's slot would overlap it");
+            Assert.True(string.CompareOrdinal(now.Trim(), "11:03:45") < 0, $"the full backup ran past 11:03:45 ({now.Trim()}); the log backup's slot would overlap it");
+            // Nothing runs until 11:04: skip the idle minutes. The timers re-base when started again; no job is running, so
+            // no heartbeat straddles the jump.
+            await SetClockAndRestartAsync(monday.AddHours(11).AddMinutes(3).AddSeconds(50), timers);
+            Assert.Equal(GuestClock.Format(monday.AddHours(11).AddMinutes(4)), await NextElapseAsync("clusterbackup-labtimers-log.timer"));
             await guest.CheckAsync($"touch {GuestPostgreSql.Hold}");
-            await WaitForRunAsync(history, "log", "Running", TimeSpan.FromMinutes(3));
-            await WaitForRunAsync(history, "full-again", "Refused", TimeSpan.FromMinutes(3));
+            await WaitForRunAsync(history, "log", "Running", TimeSpan.FromMinutes(5));
+            await WaitForRunAsync(history, "full-again", "Refused", TimeSpan.FromMinutes(5));
             var unit = await guest.CheckAsync("systemctl show -P ExecMainStatus clusterbackup-labtimers-full-again.service; systemctl status --no-pager clusterbackup-labtimers-full-again.service || true");
             Assert.StartsWith("75\n", unit);
             Assert.Contains("status=75", unit);
             await guest.CheckAsync($"rm -f {GuestPostgreSql.Hold}");
-            await WaitForRunAsync(history, "log", "Succeeded", TimeSpan.FromMinutes(4));
+            await WaitForRunAsync(history, "log", "Succeeded", TimeSpan.FromMinutes(8));
             var sets = JsonDocument.Parse(await guest.CheckAsync(Cli + " catalog list --server pgvs --catalog /var/lab/backup/timers.db -o json")).RootElement;
             Assert.Equal(["Full", "Log"], sets.EnumerateArray().Select(s => s.GetProperty("Type").ToString()).Order());
         }
@@ -85,9 +100,10 @@ public sealed class ScheduleRegistrationTests(LabFixture lab)
     [LabFact]
     public async Task The_exported_crontab_lines_run_the_real_backup_under_cron()
     {
+        await GuestClock.StartAsync(lab);
         await GuestPostgreSql.EnsureAsync(lab);
         var guest = lab.Guest;
-        await guest.CheckAsync("date -s '2031-03-17 10:00:40 UTC' >/dev/null && mkdir -p /var/lab/cron/share");
+        await guest.CheckAsync("mkdir -p /var/lab/cron/share");
         await guest.WriteFileAsync("/var/lab/cron/jobs.json", GuestPostgreSql.Schedule("labcron", "/var/lab/cron/share", ("full", "FullDbWithInit", "10:01")));
         const string history = Cli + " schedule history -s /var/lab/cron/jobs.json --catalog /var/lab/backup/cron.db -o json";
         // cron and systemd start the job with a bare environment: it finds clusterbackup.json next to its catalog.
@@ -95,7 +111,10 @@ public sealed class ScheduleRegistrationTests(LabFixture lab)
         try
         {
             Assert.Contains("# BEGIN ClusterBackup schedule labcron", await guest.CheckAsync("crontab -l"));
-            await WaitForRunAsync(history, "full", "Succeeded", TimeSpan.FromMinutes(4));
+            // cron computes its next minute from the clock it starts with.
+            var monday = GuestClock.Next(await GuestClock.NowAsync(guest), DayOfWeek.Monday, new TimeOnly(10, 0, 45));
+            await SetClockAndRestartAsync(monday, "cron.service");
+            await WaitForRunAsync(history, "full", "Succeeded", TimeSpan.FromMinutes(10));
             Assert.Contains("CMD (", await guest.CheckAsync("journalctl -u cron --no-pager | grep clusterbackup"));
         }
         finally
@@ -103,6 +122,18 @@ public sealed class ScheduleRegistrationTests(LabFixture lab)
             await guest.RunAsync("clusterbackup schedule unregister -s /var/lab/cron/jobs.json --scheduler cron");
         }
         Assert.DoesNotContain("labcron", (await guest.RunAsync("crontab -l")).Output);
+    }
+
+    /// <summary>Stops <paramref name="units"/>, sets the guest's UTC clock and starts them, so they compute their next run from it.</summary>
+    private async Task SetClockAndRestartAsync(DateTime utc, string units) =>
+        await lab.Guest.CheckAsync($"systemctl stop {units} && date -u -s '{GuestClock.Format(utc)} UTC' >/dev/null && systemctl start {units}");
+
+    /// <summary>The next elapse of a timer as "yyyy-MM-dd HH:mm:ss" in UTC.</summary>
+    private async Task<string> NextElapseAsync(string timer)
+    {
+        // "Mon 2031-03-10 10:01:00 UTC"
+        var shown = (await lab.Guest.CheckAsync($"TZ=UTC systemctl show -P NextElapseUSecRealtime {timer}")).Trim();
+        return shown.Length > 8 ? shown[4..^4] : shown;
     }
 
     /// <summary>Polls the catalog's run history until <paramref name="job"/> has a run in <paramref name="status"/>.</summary>
