@@ -191,7 +191,7 @@ public class MtxTapeLibraryTests
         Assert.IsType<LinuxStTapeDrive>(TapeLibraryFactory.CreateDrive(new DriveDefinition { Name = "a", Kind = DriveKinds.LinuxSt, Device = "/dev/nst0" }));
         Assert.IsType<WindowsTapeDrive>(TapeLibraryFactory.CreateDrive(new DriveDefinition { Name = "b", Kind = DriveKinds.Windows, Device = @"\\.\Tape0" }));
         using var kit = new TapeTestKit(drives: 1, cartridges: 0);
-        var virtualOnly = MediaAgentConfiguration.Parse("""{ "agents": [ { "name": "A1", "drive": "drive0", "buffers": [ { "name": "all", "objects": "*" } ] } ] }""");
+        var virtualOnly = MediaAgentConfiguration.Parse("""{ "formatVersion": 1, "agents": [ { "name": "A1", "drive": "drive0", "buffers": [ { "name": "all", "objects": "*" } ] } ] }""");
         Assert.IsType<VirtualTapeLibrary>(TapeContext.Open(kit.Catalog.Database, kit.Library.Root, virtualOnly).Library);
     }
 
@@ -214,7 +214,7 @@ public class MtxTapeLibraryTests
         Assert.Contains(issues, i => i.Message.Contains("no-rewind st device, /dev/nstN"));
 
         var standalone = MediaAgentConfiguration.Parse("""
-            { "drives": [ { "name": "lto0", "kind": "linux-st", "device": "/dev/nst0" } ],
+            { "formatVersion": 1, "drives": [ { "name": "lto0", "kind": "linux-st", "device": "/dev/nst0" } ],
               "agents": [ { "name": "A1", "drive": "lto0", "buffers": [ { "name": "all", "objects": "*" } ] } ] }
             """).Validate(["lto0"]);
         Assert.Contains(standalone, i => i.Element == "changer" && i.Message.Contains("standalone drive"));
