@@ -39,7 +39,11 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
 
     public IOperationReporter Reporter(ParseResult parse) => new CliReporter(Error, parse.GetValue(VerboseOption));
 
+    /// <summary>Opens the existing catalog of --catalog; a missing, empty or foreign file is an error naming it.</summary>
     public CatalogDatabase OpenCatalog(ParseResult parse) => CatalogDatabase.Open(parse.GetValue(CatalogOption), Reporter(parse));
+
+    /// <summary>Opens the catalog of --catalog, creating a new one when no file exists: for the commands that record new history.</summary>
+    public CatalogDatabase OpenOrCreateCatalog(ParseResult parse) => CatalogDatabase.OpenOrCreate(parse.GetValue(CatalogOption), Reporter(parse));
 
     public CliOutput Output(ParseResult parse) => new(Out, parse.GetValue(OutputOption) == "json");
 

@@ -49,7 +49,7 @@ public sealed class BackupToTapeOperation(CatalogDatabase catalog)
             .Where(s => request.BackupSetIds is null || request.BackupSetIds.Contains(s.BackupSetId)).ToList();
         if (request.BackupSetIds is not null)
             foreach (var missing in request.BackupSetIds.Where(id => sets.All(s => s.BackupSetId != id)))
-                throw new ClusterBackupException(ErrorKind.ObjectNotFound, missing.ToString(), $"Backup set {missing} is not a completed backup set in the catalog.");
+                throw new ClusterBackupException(ErrorKind.ObjectNotFound, missing.ToString(), $"Backup set {missing} is not a completed backup set in the catalog.") { Cause = "BackupSetNotFound" };
 
         var onTape = context.Catalog.GetObjects().Where(o => o.SourcePath is not null && o.Copies.Count > 0)
             .Select(o => (o.SourcePath!, o.Sha256.ToLowerInvariant())).ToHashSet();

@@ -35,7 +35,7 @@ public sealed class RestoreTapeObjectOperation(CatalogDatabase catalog)
     {
         var context = TapeContext.Open(catalog, request.LibraryPath);
         var objects = request.ObjectIds.Distinct().Select(id => context.Catalog.GetObjects(objectId: id, includeExpired: true).SingleOrDefault()
-            ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, id.ToString(), $"Tape object {id} is not in the catalog.")).ToList();
+            ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, id.ToString(), $"Tape object {id} is not in the catalog.") { Cause = "TapeObjectNotFound" }).ToList();
         var destination = Path.GetFullPath(request.Destination);
         var results = new List<RestoreTapeObjectResult>();
         var pending = objects.ToDictionary(o => o.ObjectId);

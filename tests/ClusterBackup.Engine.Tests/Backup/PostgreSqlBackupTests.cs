@@ -25,7 +25,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         var root = Path.Combine(pair.Root, "scene-" + Guid.NewGuid().ToString("N")[..8]);
         var share = Path.Combine(root, "share");
         Directory.CreateDirectory(share);
-        return new Scene(ClusterBackupConfiguration.Load(pair.ConfigurationPath), CatalogDatabase.Open(Path.Combine(root, "catalog.db")), share, root);
+        return new Scene(ClusterBackupConfiguration.Load(pair.ConfigurationPath), CatalogDatabase.OpenOrCreate(Path.Combine(root, "catalog.db")), share, root);
     }
 
     private static BackupDatabaseRequest Request(string share, BackupType type = BackupType.Full, string server = PostgreSqlPair.VirtualServer,
