@@ -35,6 +35,7 @@ public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()

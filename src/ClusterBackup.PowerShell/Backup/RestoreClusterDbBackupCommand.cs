@@ -32,6 +32,7 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
     /// <summary>The new location: an absent or empty data directory (PostgreSQL) or a file folder (SQL Server).</summary>
     [Parameter(Mandatory = true)]
     [Alias("TargetLocation", "DataDirectory")]
+    [FileSystemPath]
     public string Target { get; set; } = "";
 
     /// <summary>Stop at this time; without it everything the chain holds is restored.</summary>
@@ -44,10 +45,12 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
 
     /// <summary>The configuration file (tool folders, accounts); optional for a restore.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? ConfigurationPath { get; set; }
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()

@@ -51,6 +51,7 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
     /// <summary>The backup share root, e.g. \\backupsrv\sql or /mnt/backup.</summary>
     [Parameter(Mandatory = true)]
     [Alias("Share", "Path")]
+    [FileSystemPath]
     public string Destination { get; set; } = "";
 
     /// <summary>Verify each backup after writing it and mark it verified in the catalog.</summary>
@@ -67,10 +68,12 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
 
     /// <summary>The configuration file naming clusters, providers and servers; defaults to CLUSTERBACKUP_CONFIG or clusterbackup.json next to the catalog.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? ConfigurationPath { get; set; }
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     /// <summary>The database login to use instead of integrated or trust authentication.</summary>
@@ -89,7 +92,7 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
                 Credential?.GetNetworkCredential());
             var sets = RunEngine((token, reporter) =>
             {
-                var catalog = Engine.Catalog.CatalogDatabase.Open(CatalogPath, reporter);
+                var catalog = Engine.Catalog.CatalogDatabase.OpenOrCreate(CatalogPath, reporter);
                 var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
                 return new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token);
             });

@@ -44,10 +44,12 @@ public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
 
     /// <summary>The configuration file (tool folders, accounts); optional for verification.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? ConfigurationPath { get; set; }
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()

@@ -21,10 +21,12 @@ public sealed class BackupChangedBlockCommand : ClusterBackupCmdlet
     /// <summary>The live file to back up.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "SourcePath")]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>The folder holding this file's generations (one store folder per file).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [FileSystemPath]
     public string StorePath { get; set; } = "";
 
     /// <summary>Block size of a new chain (a multiple of 512); an existing chain keeps its own. Default 65536.</summary>
@@ -41,6 +43,7 @@ public sealed class BackupChangedBlockCommand : ClusterBackupCmdlet
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()
@@ -49,7 +52,7 @@ public sealed class BackupChangedBlockCommand : ClusterBackupCmdlet
             return;
         try
         {
-            var catalog = OpenCatalog(CatalogPath);
+            var catalog = OpenOrCreateCatalog(CatalogPath);
             var request = new BackupChangedBlockRequest
             {
                 SourcePath = GetUnresolvedProviderPathFromPSPath(Path),

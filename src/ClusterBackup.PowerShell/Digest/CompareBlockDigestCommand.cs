@@ -28,14 +28,17 @@ public sealed class CompareBlockDigestCommand : ClusterBackupCmdlet
     /// <summary>The local file or block device: the primary, or with -Role Backup the backup copy.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "PrimaryPath")]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>The local backup file or block device to compare with (and repair).</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = LocalSet, ValueFromPipelineByPropertyName = true)]
+    [FileSystemPath]
     public string BackupPath { get; set; } = "";
 
     /// <summary>A digest file (from Export-BlockDigest or a changed-block backup map) to compare with; no repair.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+    [FileSystemPath]
     public string DigestFile { get; set; } = "";
 
     /// <summary>The remote digest endpoint, host or host:port (default port 7414).</summary>
@@ -49,6 +52,7 @@ public sealed class CompareBlockDigestCommand : ClusterBackupCmdlet
 
     /// <summary>The shared key file, the same as the endpoint's; the key never crosses the network.</summary>
     [Parameter(Mandatory = true, ParameterSetName = RemoteSet)]
+    [FileSystemPath]
     public string KeyFile { get; set; } = "";
 
     /// <summary>The role of -Path: Primary (default) or Backup, when the backup system starts the comparison.</summary>

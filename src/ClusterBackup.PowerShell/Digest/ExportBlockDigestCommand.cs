@@ -20,10 +20,12 @@ public sealed class ExportBlockDigestCommand : ClusterBackupCmdlet
     /// <summary>The file or block device to digest.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>The digest file to write (replaced if it exists).</summary>
     [Parameter(Mandatory = true, Position = 1)]
+    [FileSystemPath]
     public string DigestPath { get; set; } = "";
 
     /// <summary>Block size in bytes (a multiple of 512); default 65536.</summary>

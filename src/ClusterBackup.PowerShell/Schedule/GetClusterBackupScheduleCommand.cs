@@ -19,6 +19,7 @@ public sealed class GetClusterBackupScheduleCommand : ClusterBackupCmdlet
     /// <summary>The schedule file.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "Schedule")]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>Write the jobs whose names match these wildcards instead of the schedule.</summary>

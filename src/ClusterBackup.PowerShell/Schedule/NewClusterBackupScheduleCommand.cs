@@ -20,6 +20,7 @@ public sealed class NewClusterBackupScheduleCommand : ClusterBackupCmdlet
 {
     /// <summary>Where to write the schedule file.</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>The time zone the schedule's times are in (IANA or Windows id). Default: this machine's.</summary>

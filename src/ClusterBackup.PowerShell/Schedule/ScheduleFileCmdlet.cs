@@ -12,6 +12,7 @@ public abstract class ScheduleFileCmdlet : ClusterBackupCmdlet
     /// <summary>The schedule file.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "Schedule")]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>The full file-system path of -Path.</summary>

@@ -25,6 +25,7 @@ public sealed class ShowClusterBackupWeekCommand : ScheduleHorizonCmdlet
 
     /// <summary>Also write the drawing to this .svg or .html file.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? OutFile { get; set; }
 
     protected override void ProcessSchedule()

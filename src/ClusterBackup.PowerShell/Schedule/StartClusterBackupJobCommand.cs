@@ -22,6 +22,7 @@ public sealed class StartClusterBackupJobCommand : ClusterBackupCmdlet
     /// <summary>The schedule file.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Path")]
+    [FileSystemPath]
     public string Schedule { get; set; } = "";
 
     /// <summary>The job to run, by name.</summary>
@@ -31,6 +32,7 @@ public sealed class StartClusterBackupJobCommand : ClusterBackupCmdlet
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()
@@ -40,7 +42,7 @@ public sealed class StartClusterBackupJobCommand : ClusterBackupCmdlet
             var schedule = ScheduleFile.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Schedule));
             if (!ShouldProcess($"{schedule.Name}/{Job}", "Run the scheduled job"))
                 return;
-            var catalog = OpenCatalog(CatalogPath);
+            var catalog = OpenOrCreateCatalog(CatalogPath);
             var result = RunEngine((token, reporter) =>
                 new StartScheduledJobOperation(catalog, ScheduledJobRunnerRegistry.Discover()).RunAsync(new StartScheduledJobRequest(schedule, Job), reporter, token));
             WriteObject(result);

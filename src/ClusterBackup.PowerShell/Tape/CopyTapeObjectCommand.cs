@@ -75,7 +75,7 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
-                ThrowEngineError(ex, what);
+                WriteEngineError(ex, what);
             }
         }
         base.EndProcessing();

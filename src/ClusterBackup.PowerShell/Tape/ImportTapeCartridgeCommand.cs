@@ -25,6 +25,9 @@ public sealed class ImportTapeCartridgeCommand : TapeCartridgeCmdlet
     [Parameter]
     public long EarlyWarningBytes { get; set; } = 4L << 20;
 
+    /// <summary>A new cartridge may be the first thing a new catalog records.</summary>
+    protected override bool CreatesCatalog => true;
+
     protected override string Action => "Import cartridge";
 
     protected override Task<TapeCartridgeInfo> RunAsync(CatalogDatabase catalog, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>

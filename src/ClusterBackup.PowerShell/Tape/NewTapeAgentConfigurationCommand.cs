@@ -17,6 +17,7 @@ public sealed class NewTapeAgentConfigurationCommand : TapeCmdlet
 {
     /// <summary>The configuration file to write.</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>The drives of the backup group, one agent each.</summary>

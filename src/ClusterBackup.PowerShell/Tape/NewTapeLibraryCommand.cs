@@ -17,6 +17,7 @@ public sealed class NewTapeLibraryCommand : TapeCmdlet
 {
     /// <summary>The folder of the new library.</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>How many drives.</summary>

@@ -25,6 +25,7 @@ public sealed class RestoreTapeObjectCommand : TapeCmdlet
 
     /// <summary>The folder to restore into; objects keep their tape names below it.</summary>
     [Parameter(Mandatory = true)]
+    [FileSystemPath]
     public string Destination { get; set; } = "";
 
     /// <summary>Overwrite files that exist.</summary>
@@ -51,7 +52,7 @@ public sealed class RestoreTapeObjectCommand : TapeCmdlet
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
-                ThrowEngineError(ex, destination);
+                WriteEngineError(ex, destination);
             }
         }
         base.EndProcessing();

@@ -16,6 +16,9 @@ public abstract class TapeCartridgeCmdlet : TapeCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     public string[] Barcode { get; set; } = [];
 
+    /// <summary>True for the cmdlets that may start a new catalog (adding and importing cartridges).</summary>
+    protected virtual bool CreatesCatalog => false;
+
     /// <summary>The action ShouldProcess names for each cartridge.</summary>
     protected abstract string Action { get; }
 
@@ -30,7 +33,7 @@ public abstract class TapeCartridgeCmdlet : TapeCmdlet
                 continue;
             try
             {
-                var catalog = OpenCatalog(CatalogPath);
+                var catalog = CreatesCatalog ? OpenOrCreateCatalog(CatalogPath) : OpenCatalog(CatalogPath);
                 WriteObject(RunEngine((token, reporter) => RunAsync(catalog, barcode, reporter, token)));
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -10,9 +10,11 @@ public abstract class TapeCmdlet : ClusterBackupCmdlet
 {
     /// <summary>The tape library folder; defaults to CLUSTERBACKUP_TAPE_LIBRARY.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? LibraryPath { get; set; }
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 }
