@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
 
 namespace ClusterBackup.PowerShell.Backup;
@@ -81,27 +82,37 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
     [Credential]
     public PSCredential? Credential { get; set; }
 
+    /// <summary>
+    /// Backs up each database of -Database on its own: a database that fails (not found, no full backup before a
+    /// log backup) gets its own error and the next one still runs. A failure that is not about one database (the
+    /// server, the share, the catalog, the configuration) is written once and ends the loop.
+    /// </summary>
     protected override void ProcessRecord()
     {
-        var what = $"{string.Join(", ", Database)} on {Server ?? Cluster}";
-        if (!ShouldProcess(what, $"{Type} backup{(Initialize ? " to a new media set" : "")} to {Destination}"))
-            return;
-        try
+        foreach (var database in Database.Distinct(StringComparer.Ordinal))
         {
-            var request = new BackupDatabaseRequest(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination), Database, Type, Server, Cluster, Initialize, Verify, Checksum, CopyOnly,
-                Credential?.GetNetworkCredential());
-            var sets = RunEngine((token, reporter) =>
+            var what = $"{database} on {Server ?? Cluster}";
+            if (!ShouldProcess(what, $"{Type} backup{(Initialize ? " to a new media set" : "")} to {Destination}"))
+                continue;
+            try
             {
-                var catalog = Engine.Catalog.CatalogDatabase.OpenOrCreate(CatalogPath, reporter);
-                var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
-                return new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token);
-            });
-            foreach (var set in sets)
-                WriteObject(set);
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            WriteEngineError(ex, what);
+                var request = new BackupDatabaseRequest(Destination, [database], Type, Server, Cluster, Initialize, Verify, Checksum, CopyOnly,
+                    Credential?.GetNetworkCredential());
+                var sets = RunEngine((token, reporter) =>
+                {
+                    var catalog = Engine.Catalog.CatalogDatabase.OpenOrCreate(CatalogPath, reporter);
+                    var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
+                    return new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token);
+                });
+                foreach (var set in sets)
+                    WriteObject(set);
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteEngineError(ex, database);
+                if (ex is not ClusterBackupException failure || !string.Equals(failure.Target, database, StringComparison.OrdinalIgnoreCase))
+                    break;
+            }
         }
     }
 }

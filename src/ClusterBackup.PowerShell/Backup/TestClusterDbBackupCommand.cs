@@ -17,7 +17,7 @@ namespace ClusterBackup.PowerShell.Backup;
 /// <para>Verifies every catalogued backup of SALES.</para>
 /// </example>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "ClusterDbBackup", DefaultParameterSetName = "ByDatabase")]
+[Cmdlet(VerbsDiagnostic.Test, "ClusterDbBackup", DefaultParameterSetName = "ById")]
 [OutputType(typeof(BackupVerification))]
 public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
 {

@@ -65,10 +65,16 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
             try
             {
                 var catalog = OpenCatalog(CatalogPath);
+                var ids = ParameterSetName == "Objects" ? KnownObjects(catalog, _ids) : null;
+                if (ids is { Count: 0 })
+                {
+                    base.EndProcessing();
+                    return;
+                }
                 var request = new CopyTapeObjectRequest
                 {
                     LibraryPath = LibraryPath, Mode = Mode, Pool = Pool, BlockSize = BlockSize, Drive = Drive, ReadDrive = ReadDrive, MirrorDrives = MirrorDrive,
-                    ObjectIds = ParameterSetName == "Objects" ? _ids.Distinct().ToList() : null, Barcodes = ParameterSetName == "Volumes" ? Barcode : null,
+                    ObjectIds = ids, Barcodes = ParameterSetName == "Volumes" ? Barcode : null,
                 };
                 foreach (var r in RunEngine((token, reporter) => new CopyTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
                     WriteObject(r);

@@ -19,9 +19,13 @@ namespace ClusterBackup.PowerShell.Tape;
 [OutputType(typeof(TapeMediaObject), ParameterSetName = ["Media"])]
 public sealed class GetTapeObjectCommand : TapeCmdlet
 {
-    /// <summary>Only objects with a copy on this cartridge (with -FromMedia: the cartridge to read).</summary>
+    /// <summary>Only objects with a copy on this cartridge (with -FromMedia: the cartridge to read, required); piped cartridges bind here.</summary>
+    /// <remarks>
+    /// Not mandatory in the Media set: a mandatory pipeline parameter there would make PowerShell pick that set for any
+    /// piped object (a BackupSet) and then demand -FromMedia. -FromMedia without a barcode is checked when it runs.
+    /// </remarks>
     [Parameter(ParameterSetName = "Catalog", ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = "Media", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = "Media", ValueFromPipelineByPropertyName = true)]
     public string? Barcode { get; set; }
 
     /// <summary>Only the objects of this backup set; piped BackupSet objects bind here.</summary>
@@ -46,6 +50,12 @@ public sealed class GetTapeObjectCommand : TapeCmdlet
         {
             if (FromMedia)
             {
+                if (string.IsNullOrWhiteSpace(Barcode))
+                {
+                    WriteError(new ErrorRecord(new PSArgumentException("-FromMedia reads one cartridge: pass its -Barcode, or pipe a cartridge."),
+                        "BarcodeRequired", ErrorCategory.InvalidArgument, null));
+                    return;
+                }
                 var tapeCatalog = OpenCatalog(CatalogPath);
                 foreach (var o in RunEngine((token, reporter) => new ReadTapeCartridgeOperation(tapeCatalog).RunAsync(new ReadTapeCartridgeRequest(LibraryPath, Barcode!, Drive), reporter, token)))
                     WriteObject(o);

@@ -46,7 +46,13 @@ public sealed class RestoreTapeObjectCommand : TapeCmdlet
             try
             {
                 var catalog = OpenCatalog(CatalogPath);
-                var request = new RestoreTapeObjectRequest { LibraryPath = LibraryPath, ObjectIds = _ids.Distinct().ToList(), Destination = destination, Force = Force, Drive = Drive };
+                var ids = KnownObjects(catalog, _ids);
+                if (ids.Count == 0)
+                {
+                    base.EndProcessing();
+                    return;
+                }
+                var request = new RestoreTapeObjectRequest { LibraryPath = LibraryPath, ObjectIds = ids, Destination = destination, Force = Force, Drive = Drive };
                 foreach (var r in RunEngine((token, reporter) => new RestoreTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
                     WriteObject(r);
             }

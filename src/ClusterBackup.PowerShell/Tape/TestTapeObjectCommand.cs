@@ -56,8 +56,13 @@ public sealed class TestTapeObjectCommand : TapeCmdlet
         }
         try
         {
-            var ids = ParameterSetName == AllObjectsSet ? null : _ids.Distinct().ToList();
             var catalog = OpenCatalog(CatalogPath);
+            var ids = ParameterSetName == AllObjectsSet ? null : KnownObjects(catalog, _ids);
+            if (ids is { Count: 0 })
+            {
+                base.EndProcessing();
+                return;
+            }
             var request = new TestTapeObjectRequest { LibraryPath = LibraryPath, ObjectIds = ids, All = All, Drive = Drive };
             foreach (var v in RunEngine((token, reporter) => new TestTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
                 WriteObject(v);
