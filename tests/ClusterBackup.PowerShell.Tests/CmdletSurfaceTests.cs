@@ -86,6 +86,29 @@ public class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
         }
     }
 
+    /// <summary>
+    /// Parameters whose names say they are paths but that name a place on another machine (written into exported
+    /// tasks or sent to a remote endpoint), so they must not be resolved against this session's location.
+    /// </summary>
+    private static readonly HashSet<string> RemotePathParameters = ["RemotePath", "TargetSchedulePath", "CliPath", "PowerShellPath"];
+
+    /// <summary>Parameters that are local files or folders without "Path" in their name.</summary>
+    private static readonly HashSet<string> LocalPathParameters = ["Destination", "Target", "Directory", "OutFile", "Schedule", "DigestFile", "KeyFile"];
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void EveryLocalPathParameterResolvesAgainstTheCurrentLocation(string name)
+    {
+        foreach (var parameter in Cmdlet(name).Parameters)
+        {
+            var isPath = parameter.Name.EndsWith("Path", StringComparison.Ordinal) || LocalPathParameters.Contains(parameter.Name);
+            if (!isPath || RemotePathParameters.Contains(parameter.Name) || (name == "New-ClusterBackupSchedule" && parameter.Name == "Share"))
+                continue;
+            Assert.True(parameter.CustomAttributes.Any(a => a.AttributeType.Name == "FileSystemPathAttribute"),
+                $"{name} -{parameter.Name} is a path but does not carry [FileSystemPath], so a relative path would resolve against the process's folder.");
+        }
+    }
+
     private static string? Para(XElement doc, string type) =>
         doc.Descendants("para").FirstOrDefault(p => (string?)p.Attribute("type") == type)?.Value;
 }
