@@ -231,8 +231,44 @@ Describe 'Backups: per database, pipelines by identity, errors by cause' {
             @($restored.ObjectId) | Should -Be @($objects[0].ObjectId)
             $restored[0].Path | Should -BeLike (Join-Path $library.Root 'restored*')
             Test-Path -LiteralPath $restored[0].Path | Should -BeTrue
+
+            # Get-TapeCartridge -Pool Offsite | Export-TapeCartridge: exactly the mirror cartridges leave the library.
+            $offsite = @(Get-TapeCartridge -Pool Offsite -LibraryPath $library.LibraryPath -CatalogPath $pair.CatalogPath)
+            $offsite.Count | Should -BeGreaterThan 0
+            $exported = @($offsite | Export-TapeCartridge -LibraryPath $library.LibraryPath -CatalogPath $pair.CatalogPath -Confirm:$false -ErrorVariable +errors)
+            $errors | Should -BeNullOrEmpty
+            @($exported.Barcode) | Should -Be @($offsite.Barcode)
+            @($exported | Where-Object Location -NE 'Export').Count | Should -Be 0
         }
         finally { Remove-TestDirectory $library.Root }
+    }
+
+    It 'a log backup of each database with a full backup, taking server and database from the piped sets' {
+        $errors = $null
+        $logs = @(Get-ClusterDbBackupSet -Server $pair.VirtualServer -Type Full -CatalogPath $pair.CatalogPath |
+                Sort-Object VirtualServer, Database -Unique |
+                Start-ClusterDbBackup -Type Log -Destination $pair.Share @common -ErrorVariable errors)
+        $errors | Should -BeNullOrEmpty
+        @($logs.Database | Sort-Object) | Should -Be @($pair.Database, 'otherdb' | Sort-Object)
+        @($logs | Where-Object Type -NE 'Log').Count | Should -Be 0
+    }
+
+    It 'a job piped from Get-ClusterBackupSchedule runs by its schedule path and name' {
+        Push-Location $pair.Root
+        try {
+            New-ClusterBackupSchedule -Path weekly.json -TimeZone UTC -Cluster $pair.Cluster -Server $pair.VirtualServer `
+                -Database $pair.Database -Share $pair.Share -ErrorAction Stop | Out-Null
+            $errors = $null
+            $jobs = @(Get-ClusterBackupSchedule -Path weekly.json -Job log-no-init)
+            $jobs.Count | Should -Be 1
+            $jobs[0].SchedulePath | Should -Be (Join-Path $pair.Root 'weekly.json')
+            $runs = @($jobs | Start-ClusterBackupJob -CatalogPath $pair.CatalogPath -ErrorVariable errors)
+        }
+        finally { Pop-Location }
+        $errors | Should -BeNullOrEmpty
+        $runs.Count | Should -Be 1
+        $runs[0].Job | Should -Be 'log-no-init'
+        "$($runs[0].Status)" | Should -Be 'Succeeded'
     }
 
     It '<Name> is <ErrorId> (<Category>) with the object at fault as target' -TestCases @(

@@ -11,7 +11,7 @@ public abstract class ScheduleFileCmdlet : ClusterBackupCmdlet
 {
     /// <summary>The schedule file.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Schedule")]
+    [Alias("FullName", "Schedule", "SchedulePath")]
     [FileSystemPath]
     public string Path { get; set; } = "";
 

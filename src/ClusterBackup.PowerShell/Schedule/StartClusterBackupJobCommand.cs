@@ -19,13 +19,13 @@ namespace ClusterBackup.PowerShell.Schedule;
 [OutputType(typeof(ScheduledJobRunResult))]
 public sealed class StartClusterBackupJobCommand : ClusterBackupCmdlet
 {
-    /// <summary>The schedule file.</summary>
+    /// <summary>The schedule file; a job piped from Get-ClusterBackupSchedule binds its SchedulePath here.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Path")]
+    [Alias("Path", "SchedulePath")]
     [FileSystemPath]
     public string Schedule { get; set; } = "";
 
-    /// <summary>The job to run, by name.</summary>
+    /// <summary>The job to run, by name; a piped job binds its Name here.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     public string Job { get; set; } = "";
