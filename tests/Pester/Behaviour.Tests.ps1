@@ -13,6 +13,11 @@ BeforeAll {
     $script:empty = Join-Path $work 'empty.db'
     New-Item -ItemType File -Path $empty | Out-Null
 
+    # What tab completion offers at the end of a command line.
+    function Get-Completion([string] $Line) {
+        @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText)
+    }
+
     # The non-terminating error records a command wrote (a terminating error escapes and fails the test).
     function Get-ErrorRecord([scriptblock] $Command) {
         $ErrorActionPreference = 'Continue'
@@ -149,6 +154,13 @@ Describe 'Tape: per item, and an empty pipeline never means everything' {
         $errors | Should -BeNullOrEmpty
     }
 
+    It 'completes -Barcode from the library and the catalog, and -Drive from the library' {
+        Get-Completion "Get-TapeCartridge -LibraryPath '$($tape.LibraryPath)' -CatalogPath '$($tape.CatalogPath)' -Barcode VT000" |
+            Should -Be @('VT0001', 'VT0002', 'VT0003', 'VT0004')
+        Get-Completion "Mount-TapeCartridge -LibraryPath '$($tape.LibraryPath)' -CatalogPath '$($tape.CatalogPath)' -Barcode VT0001 -Drive " |
+            Should -Be @('drive0', 'drive1', 'drive2', 'drive3')
+    }
+
     It 'without input, everything needs its explicit switch' {
         $command = Get-Command Backup-TapeBackupSet
         $command.Parameters['BackupSetId'].ParameterSets['BackupSet'].IsMandatory | Should -BeTrue
@@ -232,6 +244,8 @@ Describe 'Backups: per database, pipelines by identity, errors by cause' {
             $restored[0].Path | Should -BeLike (Join-Path $library.Root 'restored*')
             Test-Path -LiteralPath $restored[0].Path | Should -BeTrue
 
+            Get-Completion "Get-TapeCartridge -CatalogPath '$($pair.CatalogPath)' -Pool " | Should -Be @('Daily', 'Offsite')
+
             # Get-TapeCartridge -Pool Offsite | Export-TapeCartridge: exactly the mirror cartridges leave the library.
             $offsite = @(Get-TapeCartridge -Pool Offsite -LibraryPath $library.LibraryPath -CatalogPath $pair.CatalogPath)
             $offsite.Count | Should -BeGreaterThan 0
@@ -269,6 +283,25 @@ Describe 'Backups: per database, pipelines by identity, errors by cause' {
         $runs.Count | Should -Be 1
         $runs[0].Job | Should -Be 'log-no-init'
         "$($runs[0].Status)" | Should -Be 'Succeeded'
+    }
+
+    It 'completes -Server, -Cluster and -Database from the configuration and the catalog, with relative paths' {
+        Push-Location $pair.Root
+        try {
+            Get-Completion 'Start-ClusterDbBackup -CatalogPath catalog.db -ConfigurationPath clusterbackup.json -Server ' | Should -Be @($pair.VirtualServer)
+            Get-Completion 'Start-ClusterDbBackup -CatalogPath catalog.db -ConfigurationPath clusterbackup.json -Cluster ' | Should -Be @($pair.Cluster)
+            Get-Completion "Get-ClusterDbBackupSet -CatalogPath catalog.db -Server $($pair.VirtualServer) -Database " | Should -Be @($pair.Database, 'otherdb' | Sort-Object)
+            Get-Completion 'Get-ClusterDbBackupSet -CatalogPath catalog.db -Database oth' | Should -Be @('otherdb')
+            Get-Completion 'Start-ClusterBackupJob -Schedule weekly.json -Job log-' | Should -Be @('log-no-init', 'log-with-init')
+        }
+        finally { Pop-Location }
+    }
+
+    It 'offers nothing, creates nothing and writes no error when the catalog is missing' {
+        $Error.Clear()
+        Get-Completion "Get-ClusterDbBackupSet -CatalogPath '$missing' -Database " | Should -BeNullOrEmpty
+        Test-Path -LiteralPath (Split-Path $missing) | Should -BeFalse
+        $Error.Count | Should -Be 0
     }
 
     It '<Name> is <ErrorId> (<Category>) with the object at fault as target' -TestCases @(

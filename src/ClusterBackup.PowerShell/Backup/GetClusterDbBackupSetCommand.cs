@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Backup;
 
@@ -19,10 +20,12 @@ public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
     /// <summary>The virtual server (SQL Server network name or PostgreSQL virtual address name) the backups were taken from.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualServer", "SqlInstance")]
+    [ArgumentCompleter(typeof(ServerCompleter))]
     public string? Server { get; set; }
 
     /// <summary>The database whose backups to list.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string? Database { get; set; }
 
     /// <summary>Only backups of this type: Full or Log.</summary>

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Configuration;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Backup;
 
@@ -23,10 +24,12 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
     /// <summary>The virtual server the backups were taken from.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualServer", "SqlInstance")]
+    [ArgumentCompleter(typeof(ServerCompleter))]
     public string Server { get; set; } = "";
 
     /// <summary>The database to restore.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string Database { get; set; } = "";
 
     /// <summary>The new location: an absent or empty data directory (PostgreSQL) or a file folder (SQL Server).</summary>

@@ -3,6 +3,7 @@ using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Backup;
 
@@ -30,15 +31,18 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
     /// <summary>The virtual server (SQL Server network name or PostgreSQL virtual server) as named in the configuration.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualServer", "SqlInstance")]
+    [ArgumentCompleter(typeof(ServerCompleter))]
     public string? Server { get; set; }
 
     /// <summary>The cluster. Without -Server, the cluster's only configured server is backed up.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ClusterCompleter))]
     public string? Cluster { get; set; }
 
     /// <summary>The database or databases to back up.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string[] Database { get; set; } = [];
 
     /// <summary>Full or Log.</summary>

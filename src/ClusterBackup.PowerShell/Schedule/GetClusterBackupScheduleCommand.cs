@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Schedule;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Schedule;
 
@@ -29,6 +30,7 @@ public sealed class GetClusterBackupScheduleCommand : ClusterBackupCmdlet
 
     /// <summary>Write the jobs whose names match these wildcards instead of the schedule.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(JobCompleter))]
     public string[]? Job { get; set; }
 
     protected override void ProcessRecord()

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Schedule;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Schedule;
 
@@ -33,15 +34,18 @@ public sealed class NewClusterBackupScheduleCommand : ClusterBackupCmdlet
 
     /// <summary>The cluster the database lives in.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ClusterCompleter))]
     public string Cluster { get; set; } = "SQLCLUSTER";
 
     /// <summary>The virtual server (SQL Server network name or PostgreSQL virtual address name).</summary>
     [Parameter]
     [Alias("SqlInstance")]
+    [ArgumentCompleter(typeof(ServerCompleter))]
     public string Server { get; set; } = "SQLVS1";
 
     /// <summary>The database the jobs back up.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string Database { get; set; } = "PREPAID";
 
     /// <summary>The backup share the database jobs write and the tape job reads.</summary>

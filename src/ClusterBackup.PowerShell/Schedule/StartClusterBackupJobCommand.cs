@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Schedule;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Schedule;
 
@@ -28,6 +29,7 @@ public sealed class StartClusterBackupJobCommand : ClusterBackupCmdlet
     /// <summary>The job to run, by name; a piped job binds its Name here.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(JobCompleter))]
     public string Job { get; set; } = "";
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>

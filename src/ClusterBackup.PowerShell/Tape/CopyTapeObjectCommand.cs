@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Tape;
 
@@ -29,6 +30,7 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
 
     /// <summary>Copy the objects on these cartridges.</summary>
     [Parameter(ParameterSetName = "Volumes", Mandatory = true)]
+    [ArgumentCompleter(typeof(BarcodeCompleter))]
     public string[] Barcode { get; set; } = [];
 
     /// <summary>Compaction, Refresh, Demultiplex or Migration.</summary>
@@ -37,6 +39,7 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
 
     /// <summary>The pool the new copies go to.</summary>
     [Parameter(Mandatory = true)]
+    [ArgumentCompleter(typeof(PoolCompleter))]
     public string Pool { get; set; } = "";
 
     /// <summary>Block size of the new copies in bytes (64 KiB to 4 MiB); default the source's.</summary>
@@ -45,14 +48,17 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
 
     /// <summary>The drive the copy agent writes with.</summary>
     [Parameter(Mandatory = true)]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string Drive { get; set; } = "";
 
     /// <summary>The drive the restore agent reads with; default a free one.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string? ReadDrive { get; set; }
 
     /// <summary>Drives of cascaded mirrors of the new copy, written in the same pass: the first is mirror level 1, the next level 2.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string[] MirrorDrive { get; set; } = [];
 
     protected override void ProcessRecord() => _ids.AddRange(ObjectId);

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Tape;
 
@@ -26,6 +27,7 @@ public sealed class GetTapeObjectCommand : TapeCmdlet
     /// </remarks>
     [Parameter(ParameterSetName = "Catalog", ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = "Media", ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BarcodeCompleter))]
     public string? Barcode { get; set; }
 
     /// <summary>Only the objects of this backup set; piped BackupSet objects bind here.</summary>
@@ -42,6 +44,7 @@ public sealed class GetTapeObjectCommand : TapeCmdlet
 
     /// <summary>The drive to read with (-FromMedia); default a free one.</summary>
     [Parameter(ParameterSetName = "Media")]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string? Drive { get; set; }
 
     protected override void ProcessRecord()

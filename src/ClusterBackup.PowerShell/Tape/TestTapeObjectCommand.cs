@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Tape;
 
@@ -38,6 +39,7 @@ public sealed class TestTapeObjectCommand : TapeCmdlet
 
     /// <summary>The drive to read with; default a free one.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string? Drive { get; set; }
 
     protected override void ProcessRecord()
