@@ -13,6 +13,14 @@ BeforeAll {
     $script:empty = Join-Path $work 'empty.db'
     New-Item -ItemType File -Path $empty | Out-Null
 
+    # The default table view of objects at 80 columns: every line fits, nothing is cut off with an ellipsis.
+    function Get-TableAt80($Objects) {
+        $lines = @(($Objects | Format-Table | Out-String -Width 80) -split "`r?`n" | ForEach-Object TrimEnd | Where-Object { $_ })
+        $lines | Where-Object Length -GT 80 | Should -BeNullOrEmpty
+        $lines | Where-Object { $_.Contains([char] 0x2026) } | Should -BeNullOrEmpty
+        $lines
+    }
+
     # What tab completion offers at the end of a command line.
     function Get-Completion([string] $Line) {
         @((TabExpansion2 -inputScript $Line -cursorColumn $Line.Length).CompletionMatches.CompletionText)
@@ -205,6 +213,13 @@ Describe 'Backups: per database, pipelines by identity, errors by cause' {
         $errors | Should -BeNullOrEmpty
         @($checked.BackupSetId) | Should -Be @($sets.BackupSetId)
         @($checked | Where-Object Verified).Count | Should -Be 3
+
+        # The default views at 80 columns: sizes in units, durations rounded.
+        $table = Get-TableAt80 $sets
+        $table[0] | Should -Match 'Started\s+Server\s+Database\s+Type\s+Init\s+Size\s+Duration\s+Verified'
+        $table | Select-Object -Skip 2 | ForEach-Object { $_ | Should -Match '\d(\.\d)? (B|KB|MB|GB|TB)\s+\d+(\.\d)?s|\d+m\d\ds|\d+h\d\dm' }
+        ($table -join "`n") | Should -Not -Match '\d\d:\d\d:\d\d\.\d{3}'
+        Get-TableAt80 $checked | Out-Null
     }
 
     It 'server and database bind by name from objects that are not backup sets' {
@@ -231,6 +246,8 @@ Describe 'Backups: per database, pipelines by identity, errors by cause' {
             # Nothing else was written: the other database's sets are not on tape.
             @(Get-TapeObject -LibraryPath $library.LibraryPath -CatalogPath $pair.CatalogPath).Count | Should -Be $objects.Count
 
+            Get-TableAt80 $objects | Out-Null
+            Get-TableAt80 (Get-TapeCartridge -LibraryPath $library.LibraryPath -CatalogPath $pair.CatalogPath) | Out-Null
             $verified = @($objects | Test-TapeObject -LibraryPath $library.LibraryPath -CatalogPath $pair.CatalogPath -ErrorVariable +errors)
             @($verified.ObjectId | Sort-Object -Unique) | Should -Be @($objects.ObjectId | Sort-Object -Unique)
 
