@@ -80,6 +80,19 @@ Describe 'Paths resolve the PowerShell way' {
     }
 }
 
+Describe 'Help shows default values' {
+    It '-<Parameter> of <Command> defaults to <Default>' -TestCases @(
+        @{ Command = 'Start-ClusterDbBackup'; Parameter = 'Type'; Default = 'Full' }
+        @{ Command = 'Add-TapeCartridge'; Parameter = 'CapacityBytes'; Default = '1 GiB (1073741824 bytes)' }
+        @{ Command = 'Get-TapeRetention'; Parameter = 'RequiredCopies'; Default = '2' }
+        @{ Command = 'Backup-TapeBackupSet'; Parameter = 'Job'; Default = 'share-to-tape' }
+        @{ Command = 'Get-ClusterDbBackupSet'; Parameter = 'CatalogPath'; Default = 'None' }
+    ) {
+        param($Command, $Parameter, $Default)
+        (Get-Help $Command -Parameter $Parameter).defaultValue | Should -Be $Default
+    }
+}
+
 Describe 'Reading never creates a catalog' {
     It '<Name> on a missing catalog is CatalogNotFound naming the path, and creates nothing' -TestCases @(
         @{ Name = 'Get-ClusterDbBackupSet'; Command = { Get-ClusterDbBackupSet -CatalogPath $missing } }

@@ -47,6 +47,7 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
 
     /// <summary>Full or Log.</summary>
     [Parameter]
+    [PSDefaultValue(Value = BackupType.Full)]
     public BackupType Type { get; set; } = BackupType.Full;
 
     /// <summary>Start a new media set (WITH INIT). The previous media set is kept and marked superseded. For a log backup it also starts a new log chain from the latest full backup.</summary>

@@ -31,10 +31,12 @@ public sealed class BackupChangedBlockCommand : ClusterBackupCmdlet
 
     /// <summary>Block size of a new chain (a multiple of 512); an existing chain keeps its own. Default 65536.</summary>
     [Parameter]
+    [PSDefaultValue(Value = BlockDigestOptions.DefaultBlockSize)]
     public int BlockSize { get; set; } = BlockDigestOptions.DefaultBlockSize;
 
     /// <summary>Digest algorithm of a new chain: Sha256 (default) or Xxh3.</summary>
     [Parameter]
+    [PSDefaultValue(Value = DigestAlgorithm.Sha256)]
     public DigestAlgorithm Algorithm { get; set; } = DigestAlgorithm.Sha256;
 
     /// <summary>Proceed without a reflink clone, reading the live file while it may change (marked InconsistentCopy).</summary>

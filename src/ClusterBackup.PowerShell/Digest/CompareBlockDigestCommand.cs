@@ -57,18 +57,22 @@ public sealed class CompareBlockDigestCommand : ClusterBackupCmdlet
 
     /// <summary>The role of -Path: Primary (default) or Backup, when the backup system starts the comparison.</summary>
     [Parameter(ParameterSetName = RemoteSet)]
+    [PSDefaultValue(Value = DigestRole.Primary)]
     public DigestRole Role { get; set; } = DigestRole.Primary;
 
     /// <summary>Block size in bytes (a multiple of 512); default 65536.</summary>
     [Parameter]
+    [PSDefaultValue(Value = BlockDigestOptions.DefaultBlockSize)]
     public int BlockSize { get; set; } = BlockDigestOptions.DefaultBlockSize;
 
     /// <summary>Sha256 (default) or Xxh3.</summary>
     [Parameter]
+    [PSDefaultValue(Value = DigestAlgorithm.Sha256)]
     public DigestAlgorithm Algorithm { get; set; } = DigestAlgorithm.Sha256;
 
     /// <summary>Blocks per group for the two-level comparison; default 64.</summary>
     [Parameter]
+    [PSDefaultValue(Value = BlockDigestOptions.DefaultGroupBlocks)]
     public int GroupSize { get; set; } = BlockDigestOptions.DefaultGroupBlocks;
 
     /// <summary>Digest worker threads; default one per core.</summary>

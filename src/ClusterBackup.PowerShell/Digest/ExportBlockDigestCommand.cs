@@ -30,10 +30,12 @@ public sealed class ExportBlockDigestCommand : ClusterBackupCmdlet
 
     /// <summary>Block size in bytes (a multiple of 512); default 65536.</summary>
     [Parameter]
+    [PSDefaultValue(Value = BlockDigestOptions.DefaultBlockSize)]
     public int BlockSize { get; set; } = BlockDigestOptions.DefaultBlockSize;
 
     /// <summary>Sha256 (default) or Xxh3.</summary>
     [Parameter]
+    [PSDefaultValue(Value = DigestAlgorithm.Sha256)]
     public DigestAlgorithm Algorithm { get; set; } = DigestAlgorithm.Sha256;
 
     /// <summary>Digest worker threads; default one per core.</summary>

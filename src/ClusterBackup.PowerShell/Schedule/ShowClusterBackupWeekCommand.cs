@@ -21,6 +21,7 @@ public sealed class ShowClusterBackupWeekCommand : ScheduleHorizonCmdlet
     /// <summary>Length of the horizon in days (default 7).</summary>
     [Parameter]
     [ValidateRange(1, 62)]
+    [PSDefaultValue(Value = 7)]
     public int Days { get; set; } = 7;
 
     /// <summary>Also write the drawing to this .svg or .html file.</summary>

@@ -44,6 +44,7 @@ public sealed class BackupTapeBackupSetCommand : ClusterBackupCmdlet
 
     /// <summary>The job name recorded on tape and in the catalog.</summary>
     [Parameter]
+    [PSDefaultValue(Value = "share-to-tape")]
     public string Job { get; set; } = "share-to-tape";
 
     /// <summary>The tape library folder; defaults to the configuration's library or CLUSTERBACKUP_TAPE_LIBRARY.</summary>

@@ -25,6 +25,7 @@ public sealed class InitializeTapeCartridgeCommand : TapeCartridgeCmdlet
 
     /// <summary>The block size in bytes: a multiple of 4096 from 64 KiB to 4 MiB.</summary>
     [Parameter]
+    [PSDefaultValue(Value = 256 * 1024, Help = "256 KiB (262144 bytes)")]
     public int BlockSize { get; set; } = 256 * 1024;
 
     /// <summary>The drive to label with; default a free one.</summary>

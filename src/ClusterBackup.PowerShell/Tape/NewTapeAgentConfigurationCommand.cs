@@ -39,6 +39,7 @@ public sealed class NewTapeAgentConfigurationCommand : TapeCmdlet
     /// <summary>The pool of the backup group.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(PoolCompleter))]
+    [PSDefaultValue(Value = "Default")]
     public string Pool { get; set; } = "Default";
 
     /// <summary>The pools of mirror levels 1, 2, ...</summary>
@@ -48,6 +49,7 @@ public sealed class NewTapeAgentConfigurationCommand : TapeCmdlet
 
     /// <summary>Block size in bytes for every agent.</summary>
     [Parameter]
+    [PSDefaultValue(Value = 256 * 1024, Help = "256 KiB (262144 bytes)")]
     public int BlockSize { get; set; } = 256 * 1024;
 
     /// <summary>Replace an existing file.</summary>
