@@ -54,9 +54,14 @@ public sealed class BackupCommands : ICliCommandGroup
             var catalog = context.OpenOrCreateCatalog(parse);
             var request = new BackupDatabaseRequest(parse.GetValue(share)!, parse.GetValue(database) ?? [], parse.GetValue(type), parse.GetValue(server), parse.GetValue(cluster),
                 parse.GetValue(init), parse.GetValue(verify), parse.GetValue(checksum), parse.GetValue(copyOnly), Credential(parse.GetValue(user)));
-            var sets = await new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token).ConfigureAwait(false);
+            // Each database on its own, as Start-ClusterDbBackup: the good ones are written, each failure is named.
+            var outcomes = await new BackupDatabaseOperation(configuration, catalog).RunEachAsync(request, reporter, token).ConfigureAwait(false);
+            var sets = outcomes.SelectMany(o => o.Sets).ToList();
             WriteSets(context.Output(parse), sets);
-            return sets.All(s => !parse.GetValue(verify) || s.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
+            var exit = sets.All(s => !parse.GetValue(verify) || s.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
+            foreach (var failure in outcomes.Where(o => o.Error is not null))
+                exit = Math.Max(exit, context.Fail(failure.Error!));
+            return exit;
         }));
         return command;
     }

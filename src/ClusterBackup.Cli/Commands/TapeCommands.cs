@@ -276,11 +276,22 @@ public sealed class TapeCommands : ICliCommandGroup
             {
                 var catalog = createsCatalog ? context.OpenOrCreateCatalog(parse) : context.OpenCatalog(parse);
                 var reporter = context.Reporter(parse);
+                // Each barcode on its own, as the cartridge cmdlets: a failure is named and the next barcode goes on.
                 var done = new List<TapeCartridgeInfo>();
+                var exit = CliContext.ExitOk;
                 foreach (var barcode in parse.GetValue(barcodes)!)
-                    done.Add(await action(new CartridgeStep(catalog, parse.GetValue(LibraryOption), barcode, parse, reporter, token)).ConfigureAwait(false));
+                {
+                    try
+                    {
+                        done.Add(await action(new CartridgeStep(catalog, parse.GetValue(LibraryOption), barcode, parse, reporter, token)).ConfigureAwait(false));
+                    }
+                    catch (ClusterBackupException ex)
+                    {
+                        exit = Math.Max(exit, context.Fail(ex));
+                    }
+                }
                 WriteCartridges(context, parse, done);
-                return CliContext.ExitOk;
+                return exit;
             }));
             return command;
         }

@@ -43,6 +43,32 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         return results;
     }
 
+    /// <summary>
+    /// Backs up each database of the request on its own, in order: a database that fails for a reason of its own
+    /// (the error names it: not found, no full backup before a log backup) is reported in its outcome and the next
+    /// one still runs. A failure that is not about one database (the server, the cluster, the share, the catalog)
+    /// is thrown, since it would fail every database. Start-ClusterDbBackup and `clusterbackup backup` use this.
+    /// </summary>
+    public async Task<IReadOnlyList<BackupDatabaseOutcome>> RunEachAsync(BackupDatabaseRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
+    {
+        if (request.Databases.Count == 0 || request.Databases.Any(string.IsNullOrWhiteSpace))
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Server ?? request.Cluster ?? "", "Name at least one database to back up.");
+        var outcomes = new List<BackupDatabaseOutcome>();
+        foreach (var database in request.Databases.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                outcomes.Add(new(database, await RunAsync(request with { Databases = [database] }, reporter, cancellationToken).ConfigureAwait(false), null));
+            }
+            catch (ClusterBackupException ex) when (string.Equals(ex.Target, database, StringComparison.OrdinalIgnoreCase))
+            {
+                reporter.Verbose($"Backup of '{database}' failed: {ex.Message}");
+                outcomes.Add(new(database, [], ex));
+            }
+        }
+        return outcomes;
+    }
+
     private ServerDefinition SelectServer(BackupDatabaseRequest request)
     {
         ServerDefinition server;

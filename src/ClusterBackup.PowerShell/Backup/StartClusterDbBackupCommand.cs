@@ -88,36 +88,37 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
     public PSCredential? Credential { get; set; }
 
     /// <summary>
-    /// Backs up each database of -Database on its own: a database that fails (not found, no full backup before a
-    /// log backup) gets its own error and the next one still runs. A failure that is not about one database (the
-    /// server, the share, the catalog, the configuration) is written once and ends the loop.
+    /// Backs up each database of -Database on its own (the engine's RunEachAsync): a database that fails (not found, no
+    /// full backup before a log backup) gets its own non-terminating error naming it and the others still run. A failure
+    /// that is not about one database (the server, the share, the catalog, the configuration) is one error for the lot.
     /// </summary>
     protected override void ProcessRecord()
     {
-        foreach (var database in Database.Distinct(StringComparer.Ordinal))
+        var databases = Database.Distinct(StringComparer.Ordinal).Where(d => ShouldProcess($"{d} on {Server ?? Cluster}",
+            $"{Type} backup{(Initialize ? " to a new media set" : "")} to {Destination}")).ToList();
+        if (databases.Count == 0)
+            return;
+        try
         {
-            var what = $"{database} on {Server ?? Cluster}";
-            if (!ShouldProcess(what, $"{Type} backup{(Initialize ? " to a new media set" : "")} to {Destination}"))
-                continue;
-            try
+            var request = new BackupDatabaseRequest(Destination, databases, Type, Server, Cluster, Initialize, Verify, Checksum, CopyOnly,
+                Credential?.GetNetworkCredential());
+            var outcomes = RunEngine((token, reporter) =>
             {
-                var request = new BackupDatabaseRequest(Destination, [database], Type, Server, Cluster, Initialize, Verify, Checksum, CopyOnly,
-                    Credential?.GetNetworkCredential());
-                var sets = RunEngine((token, reporter) =>
-                {
-                    var catalog = Engine.Catalog.CatalogDatabase.OpenOrCreate(CatalogPath, reporter);
-                    var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
-                    return new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token);
-                });
-                foreach (var set in sets)
+                var catalog = Engine.Catalog.CatalogDatabase.OpenOrCreate(CatalogPath, reporter);
+                var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
+                return new BackupDatabaseOperation(configuration, catalog).RunEachAsync(request, reporter, token);
+            });
+            foreach (var outcome in outcomes)
+            {
+                foreach (var set in outcome.Sets)
                     WriteObject(set);
+                if (outcome.Error is not null)
+                    WriteEngineError(outcome.Error, outcome.Database);
             }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteEngineError(ex, database);
-                if (ex is not ClusterBackupException failure || !string.Equals(failure.Target, database, StringComparison.OrdinalIgnoreCase))
-                    break;
-            }
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteEngineError(ex, string.Join(", ", databases));
         }
     }
 }
