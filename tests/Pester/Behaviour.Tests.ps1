@@ -201,7 +201,7 @@ Describe 'Backups: per database, pipelines by identity, errors by cause' {
     It 'a log backup before any full backup is LogBackupWithoutFull, naming the database' {
         $errors = Get-ErrorRecord { Start-ClusterDbBackup -Server $pair.VirtualServer -Database $pair.Database -Type Log -Destination $pair.Share @common }
         $errors.Count | Should -Be 1
-        $errors[0].FullyQualifiedErrorId | Should -BeLike 'LogBackupWithoutFull,*'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'LogBackupWithoutFull,*' -Because $errors[0].Exception.Message
         $errors[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
         $errors[0].TargetObject | Should -Be $pair.Database
     }
@@ -351,7 +351,7 @@ Describe 'Backups: per database, pipelines by identity, errors by cause' {
         param($Name, $ErrorId, $Category, $Target, $Command)
         $errors = Get-ErrorRecord $Command
         $errors.Count | Should -Be 1
-        $errors[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $errors[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*" -Because $errors[0].Exception.Message
         $errors[0].CategoryInfo.Category | Should -Be $Category
         if ($Target -is [scriptblock]) { $Target = & $Target }
         "$($errors[0].TargetObject)" | Should -Be $Target

@@ -46,6 +46,26 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
     }
 
     [Fact]
+    public async Task EachDatabaseSucceedsOrFailsOnItsOwn()
+    {
+        using var s = NewScene();
+        var request = new BackupDatabaseRequest(s.Share, ["nosuchdb", PostgreSqlPair.Database], BackupType.Full, PostgreSqlPair.VirtualServer, Initialize: true);
+        var outcomes = await s.Operation.RunEachAsync(request, NullOperationReporter.Instance, default);
+        Assert.Equal(["nosuchdb", PostgreSqlPair.Database], outcomes.Select(o => o.Database));
+        Assert.Equal("DatabaseNotFound", outcomes[0].Error?.ErrorId);
+        Assert.Empty(outcomes[0].Sets);
+        Assert.Null(outcomes[1].Error);
+        Assert.Equal(PostgreSqlPair.Database, Assert.Single(outcomes[1].Sets).Database);
+        Assert.Single(new BackupSetCatalog(s.Catalog).GetBackupSets());
+
+        // A log backup without a full one is that database's failure; an unknown server fails them all at once.
+        var log = await s.Operation.RunEachAsync(request with { Databases = ["postgres"], Type = BackupType.Log, Initialize = false }, NullOperationReporter.Instance, default);
+        Assert.Equal("LogBackupWithoutFull", Assert.Single(log).Error?.ErrorId);
+        var server = await Assert.ThrowsAsync<ClusterBackupException>(() => s.Operation.RunEachAsync(request with { Server = "nosuchvs" }, NullOperationReporter.Instance, default));
+        Assert.Equal("ServerNotFound", server.ErrorId);
+    }
+
+    [Fact]
     public async Task UnknownServer() { using var s = NewScene(); await FailsCleanly(s, Request(s.Share, server: "nosuchvs"), ErrorKind.ObjectNotFound, "nosuchvs"); }
 
     [Fact]
