@@ -69,7 +69,8 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
         switch (exception)
         {
             case ClusterBackupException cb:
-                Error.WriteLine($"clusterbackup: error: {cb.Message}");
+                // The cause, when the engine names one, is the same word as the cmdlet's FullyQualifiedErrorId.
+                Error.WriteLine(cb.Cause is null ? $"clusterbackup: error: {cb.Message}" : $"clusterbackup: error: {cb.Message} ({cb.Cause})");
                 return cb.Kind is ErrorKind.InvalidArgument or ErrorKind.ObjectNotFound ? ExitUsage : ExitFailed;
             case OperationCanceledException:
                 Error.WriteLine("clusterbackup: stopped.");

@@ -28,6 +28,7 @@ public class BackupCommandTests
         Assert.Equal(2, code);
         Assert.Equal("", output);
         Assert.Contains($"The catalog '{path}' does not exist", error);
+        Assert.EndsWith("(CatalogNotFound)", error.TrimEnd());
         Assert.False(Directory.Exists(dir.Combine("missing")));
     }
 
