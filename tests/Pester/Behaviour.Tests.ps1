@@ -276,6 +276,13 @@ Describe 'Backups: per database, pipelines by identity, errors by cause' {
 
             Get-Completion "Get-TapeCartridge -CatalogPath '$($pair.CatalogPath)' -Pool " | Should -Be @('Daily', 'Offsite')
 
+            # -AllNotOnTape writes the rest (the other database's sets), and a second run finds nothing left.
+            $rest = Backup-TapeBackupSet -AllNotOnTape -ConfigurationPath $agents -LibraryPath $library.LibraryPath -CatalogPath $pair.CatalogPath -Confirm:$false -ErrorVariable +errors
+            $errors | Should -BeNullOrEmpty
+            $others = @(Get-ClusterDbBackupSet -Server $pair.VirtualServer -Database $pair.Database -CatalogPath $pair.CatalogPath)
+            $rest.Objects | Should -Be (($others | ForEach-Object { $_.Files.Count }) | Measure-Object -Sum).Sum
+            (Backup-TapeBackupSet -AllNotOnTape -ConfigurationPath $agents -LibraryPath $library.LibraryPath -CatalogPath $pair.CatalogPath -Confirm:$false).Objects | Should -Be 0
+
             # Get-TapeCartridge -Pool Offsite | Export-TapeCartridge: exactly the mirror cartridges leave the library.
             $offsite = @(Get-TapeCartridge -Pool Offsite -LibraryPath $library.LibraryPath -CatalogPath $pair.CatalogPath)
             $offsite.Count | Should -BeGreaterThan 0
