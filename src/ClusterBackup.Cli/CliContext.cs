@@ -39,7 +39,11 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
 
     public IOperationReporter Reporter(ParseResult parse) => new CliReporter(Error, parse.GetValue(VerboseOption));
 
+    /// <summary>Opens the existing catalog of --catalog; a missing, empty or foreign file is an error naming it.</summary>
     public CatalogDatabase OpenCatalog(ParseResult parse) => CatalogDatabase.Open(parse.GetValue(CatalogOption), Reporter(parse));
+
+    /// <summary>Opens the catalog of --catalog, creating a new one when no file exists: for the commands that record new history.</summary>
+    public CatalogDatabase OpenOrCreateCatalog(ParseResult parse) => CatalogDatabase.OpenOrCreate(parse.GetValue(CatalogOption), Reporter(parse));
 
     public CliOutput Output(ParseResult parse) => new(Out, parse.GetValue(OutputOption) == "json");
 
@@ -75,7 +79,8 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
         switch (exception)
         {
             case ClusterBackupException cb:
-                Error.WriteLine($"clusterbackup: error: {cb.Message}");
+                // The cause, when the engine names one, is the same word as the cmdlet's FullyQualifiedErrorId.
+                Error.WriteLine(cb.Cause is null ? $"clusterbackup: error: {cb.Message}" : $"clusterbackup: error: {cb.Message} ({cb.Cause})");
                 return cb.Kind is ErrorKind.InvalidArgument or ErrorKind.ObjectNotFound or ErrorKind.InvalidConfiguration ? ExitUsage : ExitFailed;
             case OperationCanceledException:
                 Error.WriteLine("clusterbackup: stopped.");

@@ -36,8 +36,17 @@ public abstract class ClusterBackupCmdlet : PSCmdlet
     /// <summary>True when the caller bound <paramref name="parameterName"/> explicitly.</summary>
     protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
 
-    /// <summary>Opens the catalog at an explicit path, or the default location; warnings reach the user.</summary>
+    /// <summary>
+    /// Opens the existing catalog at an explicit path, or the default location; warnings reach the user. A catalog
+    /// that does not exist, is empty or is not a catalog is an error naming the path: nothing is created.
+    /// </summary>
     protected CatalogDatabase OpenCatalog(string? path) => RunEngine((_, reporter) => Task.FromResult(CatalogDatabase.Open(path, reporter)));
+
+    /// <summary>
+    /// As <see cref="OpenCatalog"/>, but creates a new catalog when no file exists at the path: for the cmdlets that
+    /// record new history (backups, job runs, changed-block backups, new cartridges).
+    /// </summary>
+    protected CatalogDatabase OpenOrCreateCatalog(string? path) => RunEngine((_, reporter) => Task.FromResult(CatalogDatabase.OpenOrCreate(path, reporter)));
 
     /// <summary>
     /// Runs an engine operation on a worker thread while this (pipeline) thread pumps its progress
@@ -57,9 +66,13 @@ public abstract class ClusterBackupCmdlet : PSCmdlet
     protected void RunEngine(Func<CancellationToken, IOperationReporter, Task> operation) =>
         RunEngine<object?>(async (token, reporter) => { await operation(token, reporter).ConfigureAwait(false); return null; });
 
-    /// <summary>Writes a non-terminating error for one pipeline item; the caller goes on with the next.</summary>
+    /// <summary>
+    /// Writes a non-terminating error for one pipeline item; the caller goes on with the next. The record's target
+    /// is the object the engine names at fault, else <paramref name="target"/>; its id is the engine's cause.
+    /// </summary>
     protected void WriteEngineError(Exception exception, object? target = null) => WriteError(ToErrorRecord(exception, target));
 
+    /// <summary>A terminating error: only for bad parameters and unusable configuration, never for one item's failure.</summary>
     protected void ThrowEngineError(Exception exception, object? target = null) => ThrowTerminatingError(ToErrorRecord(exception, target));
 
     public static ErrorRecord ToErrorRecord(Exception exception, object? target)
@@ -68,7 +81,7 @@ public abstract class ClusterBackupCmdlet : PSCmdlet
             exception = aggregate.InnerException!;
         return exception switch
         {
-            ClusterBackupException cb => new ErrorRecord(cb, cb.ErrorId, ToCategory(cb.Kind), target ?? cb.Target),
+            ClusterBackupException cb => new ErrorRecord(cb, cb.ErrorId, ToCategory(cb.Kind), string.IsNullOrEmpty(cb.Target) ? target : cb.Target),
             OperationCanceledException => new ErrorRecord(exception, "OperationStopped", ErrorCategory.OperationStopped, target),
             UnauthorizedAccessException => new ErrorRecord(exception, "PermissionDenied", ErrorCategory.PermissionDenied, target),
             IOException => new ErrorRecord(exception, "IOError", ErrorCategory.WriteError, target),

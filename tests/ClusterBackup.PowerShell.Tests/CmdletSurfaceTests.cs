@@ -86,6 +86,50 @@ public class CmdletSurfaceTests : IClassFixture<CmdletAssemblyFixture>
         }
     }
 
+    /// <summary>
+    /// Parameters whose names say they are paths but that name a place on another machine (written into exported
+    /// tasks or sent to a remote endpoint), so they must not be resolved against this session's location.
+    /// </summary>
+    private static readonly HashSet<string> RemotePathParameters = ["RemotePath", "TargetSchedulePath", "CliPath", "PowerShellPath"];
+
+    /// <summary>Parameters that are local files or folders without "Path" in their name.</summary>
+    private static readonly HashSet<string> LocalPathParameters = ["Destination", "Target", "Directory", "OutFile", "Schedule", "DigestFile", "KeyFile"];
+
+    [Theory]
+    [MemberData(nameof(CmdletNames))]
+    public void EveryLocalPathParameterResolvesAgainstTheCurrentLocation(string name)
+    {
+        foreach (var parameter in Cmdlet(name).Parameters)
+        {
+            var isPath = parameter.Name.EndsWith("Path", StringComparison.Ordinal) || LocalPathParameters.Contains(parameter.Name);
+            if (!isPath || RemotePathParameters.Contains(parameter.Name) || (name == "New-ClusterBackupSchedule" && parameter.Name == "Share"))
+                continue;
+            Assert.True(parameter.CustomAttributes.Any(a => a.AttributeType.Name == "FileSystemPathAttribute"),
+                $"{name} -{parameter.Name} is a path but does not carry [FileSystemPath], so a relative path would resolve against the process's folder.");
+        }
+    }
+
+    [Fact]
+    public void EveryParameterWithADefaultShowsItInHelp()
+    {
+        var missing = new List<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(_assembly.RepositoryRoot, "src", "ClusterBackup.PowerShell"), "*.cs", SearchOption.AllDirectories)
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var match = System.Text.RegularExpressions.Regex.Match(lines[i], @"^\s*public [\w\?\[\]]+ (\w+) \{ get; set; \} = (.+);$");
+                if (!match.Success || match.Groups[2].Value is "\"\"" or "[]" || match.Groups[2].Value.StartsWith("null", StringComparison.Ordinal))
+                    continue;
+                var attributes = lines.Take(i).Reverse().TakeWhile(l => l.TrimStart().StartsWith('[')).ToList();
+                if (attributes.Any(l => l.Contains("[Parameter", StringComparison.Ordinal)) && !attributes.Any(l => l.Contains("[PSDefaultValue", StringComparison.Ordinal)))
+                    missing.Add($"{Path.GetFileName(file)}: -{match.Groups[1].Value} = {match.Groups[2].Value}");
+            }
+        }
+        Assert.True(missing.Count == 0, "Parameters with a default but no [PSDefaultValue], so help shows no default: " + string.Join("; ", missing));
+    }
+
     private static string? Para(XElement doc, string type) =>
         doc.Descendants("para").FirstOrDefault(p => (string?)p.Attribute("type") == type)?.Value;
 }

@@ -140,7 +140,28 @@ public static class MamlHelpWriter
                 new XElement(Maml + "name", Name),
                 new XElement(Maml + "description", Paras(summary)),
                 IsSwitch ? null : new XElement(Command + "parameterValue", new XAttribute("required", "true"), TypeName),
-                new XElement(Dev + "type", new XElement(Maml + "name", property.PropertyType.FullName)));
+                new XElement(Dev + "type", new XElement(Maml + "name", property.PropertyType.FullName)),
+                new XElement(Dev + "defaultValue", DefaultValue));
+        }
+
+        /// <summary>What [PSDefaultValue] says (its Help, else its Value); "None" without one.</summary>
+        private string DefaultValue
+        {
+            get
+            {
+                var attribute = property.CustomAttributes.FirstOrDefault(a => a.AttributeType.Name == "PSDefaultValueAttribute");
+                if (attribute is null)
+                    return "None";
+                if (Named(attribute, "Help") is string help && help.Length > 0)
+                    return help;
+                var value = attribute.NamedArguments.FirstOrDefault(a => a.MemberName == "Value").TypedValue;
+                if (value.Value is null)
+                    return "None";
+                // An enum constant arrives as its number, typed with the enum: name it.
+                if (value.ArgumentType.IsEnum)
+                    return value.ArgumentType.GetFields().FirstOrDefault(f => f.IsLiteral && Equals(f.GetRawConstantValue(), value.Value))?.Name ?? value.Value.ToString()!;
+                return Convert.ToString(value.Value, System.Globalization.CultureInfo.InvariantCulture)!;
+            }
         }
 
         private static object? Named(CustomAttributeData attribute, string name) =>

@@ -24,11 +24,24 @@ Describe 'ClusterBackup module' {
 }
 
 Describe 'Get-ClusterDbBackupSet' {
-    It 'lists nothing from a new catalog' {
+    It 'lists nothing from a new, empty catalog' {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers/TestHelpers.psd1') -Force
+        $catalog = Join-Path ([IO.Path]::GetTempPath()) "cb-pester-$([guid]::NewGuid()).db"
+        try {
+            & (Get-TestCliPath) catalog new --catalog $catalog | Out-Null
+            $LASTEXITCODE | Should -Be 0
+            $err = $null
+            @(Get-ClusterDbBackupSet -CatalogPath $catalog -ErrorVariable err).Count | Should -Be 0
+            $err | Should -BeNullOrEmpty
+        }
+        finally { Remove-Item "$catalog*" -ErrorAction SilentlyContinue }
+    }
+
+    It 'does not create a catalog where none exists' {
         $catalog = Join-Path ([IO.Path]::GetTempPath()) "cb-pester-$([guid]::NewGuid()).db"
         $err = $null
-        @(Get-ClusterDbBackupSet -CatalogPath $catalog -ErrorVariable err).Count | Should -Be 0
-        $err | Should -BeNullOrEmpty
-        Remove-Item "$catalog*" -ErrorAction SilentlyContinue
+        @(Get-ClusterDbBackupSet -CatalogPath $catalog -ErrorVariable err -ErrorAction SilentlyContinue).Count | Should -Be 0
+        $err[0].FullyQualifiedErrorId | Should -Be 'CatalogNotFound,ClusterBackup.PowerShell.Backup.GetClusterDbBackupSetCommand'
+        Test-Path -LiteralPath $catalog | Should -BeFalse
     }
 }

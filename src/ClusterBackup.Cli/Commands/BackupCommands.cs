@@ -51,7 +51,7 @@ public sealed class BackupCommands : ICliCommandGroup
         {
             var reporter = context.Reporter(parse);
             var configuration = ClusterBackupConfiguration.Load(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption));
-            var catalog = context.OpenCatalog(parse);
+            var catalog = context.OpenOrCreateCatalog(parse);
             var request = new BackupDatabaseRequest(parse.GetValue(share)!, parse.GetValue(database) ?? [], parse.GetValue(type), parse.GetValue(server), parse.GetValue(cluster),
                 parse.GetValue(init), parse.GetValue(verify), parse.GetValue(checksum), parse.GetValue(copyOnly), Credential(parse.GetValue(user)));
             var outcomes = await new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token).ConfigureAwait(false);
@@ -125,7 +125,7 @@ public sealed class BackupCommands : ICliCommandGroup
         return command;
     }
 
-    /// <summary>`catalog list|info`: the backup sets the catalog holds, and where the catalog is.</summary>
+    /// <summary>`catalog list|info|new`: the backup sets the catalog holds, where the catalog is, and a new catalog.</summary>
     private static Command BuildCatalog(CliContext context)
     {
         var catalog = new Command("catalog", "Inspect the backup operations database.");
@@ -168,6 +168,15 @@ public sealed class BackupCommands : ICliCommandGroup
             return CliContext.ExitOk;
         }));
         catalog.Subcommands.Add(info);
+
+        var create = new Command("new", "Create a new, empty catalog where none exists (a backup creates one too). A file that exists is opened, never replaced.");
+        create.SetAction(parse => context.Execute(() =>
+        {
+            var db = context.OpenOrCreateCatalog(parse);
+            context.Output(parse).WriteOne(new { db.Path, db.SchemaVersion }, ("Path", x => x.Path), ("SchemaVersion", x => x.SchemaVersion));
+            return CliContext.ExitOk;
+        }));
+        catalog.Subcommands.Add(create);
         return catalog;
     }
 

@@ -158,7 +158,7 @@ public sealed class DigestCommands : ICliCommandGroup
         var backup = new Command("backup", "Store the blocks changed since the last generation, from a reflink snapshot.") { source, store, allowInconsistent, BlockSizeOption, AlgorithmOption };
         backup.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var generation = await new BackupChangedBlockOperation(context.OpenCatalog(parse)).RunAsync(new BackupChangedBlockRequest
+            var generation = await new BackupChangedBlockOperation(context.OpenOrCreateCatalog(parse)).RunAsync(new BackupChangedBlockRequest
             {
                 SourcePath = parse.GetValue(source)!,
                 StorePath = parse.GetValue(store)!,

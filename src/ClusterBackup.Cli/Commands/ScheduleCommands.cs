@@ -216,7 +216,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var schedule = ReadSchedule(parse);
-            var catalog = context.OpenCatalog(parse);
+            var catalog = context.OpenOrCreateCatalog(parse);
             var result = await new StartScheduledJobOperation(catalog, ScheduledJobRunnerRegistry.Discover())
                 .RunAsync(new StartScheduledJobRequest(schedule, parse.GetValue(job)!), context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).WriteOne(result, ("Job", r => r.Job), ("Type", r => r.Type.DisplayName()), ("Status", r => r.Status),

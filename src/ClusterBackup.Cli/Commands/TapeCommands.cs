@@ -263,7 +263,12 @@ public sealed class TapeCommands : ICliCommandGroup
     private static Command Cartridge(CliContext context)
     {
         var cartridge = new Command("cartridge", "Add, import, export, load, unload and label cartridges.");
-        Command PerBarcode(string name, string description, Func<CartridgeStep, Task<TapeCartridgeInfo>> action, params Option[] options)
+        // Adding or importing cartridges may start a new catalog; the other steps need the catalog that knows the cartridge.
+        Command PerBarcode(string name, string description, Func<CartridgeStep, Task<TapeCartridgeInfo>> action, params Option[] options) =>
+            PerBarcodeIn(name, description, action, false, options);
+        Command PerBarcodeCreating(string name, string description, Func<CartridgeStep, Task<TapeCartridgeInfo>> action, params Option[] options) =>
+            PerBarcodeIn(name, description, action, true, options);
+        Command PerBarcodeIn(string name, string description, Func<CartridgeStep, Task<TapeCartridgeInfo>> action, bool createsCatalog, params Option[] options)
         {
             var barcodes = new Argument<string[]>("barcode") { Description = "Cartridge barcodes.", Arity = ArgumentArity.OneOrMore };
             var command = new Command(name, description) { barcodes };
@@ -271,21 +276,32 @@ public sealed class TapeCommands : ICliCommandGroup
                 command.Options.Add(option);
             command.SetAction((parse, token) => context.ExecuteAsync(async () =>
             {
-                var catalog = context.OpenCatalog(parse);
+                var catalog = createsCatalog ? context.OpenOrCreateCatalog(parse) : context.OpenCatalog(parse);
                 var reporter = context.Reporter(parse);
+                // Each barcode on its own, as the cartridge cmdlets: a failure is named and the next barcode goes on.
                 var done = new List<TapeCartridgeInfo>();
+                var exit = CliContext.ExitOk;
                 foreach (var barcode in parse.GetValue(barcodes)!)
-                    done.Add(await action(new CartridgeStep(catalog, parse.GetValue(LibraryOption), barcode, parse, reporter, token)).ConfigureAwait(false));
+                {
+                    try
+                    {
+                        done.Add(await action(new CartridgeStep(catalog, parse.GetValue(LibraryOption), barcode, parse, reporter, token)).ConfigureAwait(false));
+                    }
+                    catch (ClusterBackupException ex)
+                    {
+                        exit = Math.Max(exit, context.Fail(ex));
+                    }
+                }
                 WriteCartridges(context, parse, done);
-                return CliContext.ExitOk;
+                return exit;
             }));
             return command;
         }
         var capacity = new Option<long>("--capacity") { Description = "Capacity in bytes.", DefaultValueFactory = _ => 1L << 30 };
         var earlyWarning = new Option<long>("--early-warning") { Description = "Early-warning zone in bytes.", DefaultValueFactory = _ => 4L << 20 };
-        cartridge.Subcommands.Add(PerBarcode("add", "Add blank cartridges to free slots.", s => new AddTapeCartridgeOperation(s.Catalog)
+        cartridge.Subcommands.Add(PerBarcodeCreating("add", "Add blank cartridges to free slots.", s => new AddTapeCartridgeOperation(s.Catalog)
             .RunAsync(new AddTapeCartridgeRequest(s.Library, s.Barcode, s.Parse.GetValue(capacity), s.Parse.GetValue(earlyWarning)), s.Reporter, s.Token), capacity, earlyWarning));
-        cartridge.Subcommands.Add(PerBarcode("import", "Import cartridges from the import folder.", s => new ImportTapeCartridgeOperation(s.Catalog)
+        cartridge.Subcommands.Add(PerBarcodeCreating("import", "Import cartridges from the import folder.", s => new ImportTapeCartridgeOperation(s.Catalog)
             .RunAsync(new ImportTapeCartridgeRequest(s.Library, s.Barcode, s.Parse.GetValue(capacity), s.Parse.GetValue(earlyWarning)), s.Reporter, s.Token)));
         cartridge.Subcommands.Add(PerBarcode("export", "Export cartridges to the export folder.", s => new ExportTapeCartridgeOperation(s.Catalog)
             .RunAsync(new ExportTapeCartridgeRequest(s.Library, s.Barcode), s.Reporter, s.Token)));

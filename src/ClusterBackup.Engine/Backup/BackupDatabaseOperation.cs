@@ -46,7 +46,7 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             if (request.Type == BackupType.Log && previous is null)
             {
                 outcomes.Add(new DatabaseBackupOutcome(database, null, new ClusterBackupException(ErrorKind.InvalidOperation, database,
-                    $"Cannot take a log backup of '{database}' on '{server.Name}': the catalog holds no full backup of it. Take a full backup first.")));
+                    $"Cannot take a log backup of '{database}' on '{server.Name}': the catalog holds no full backup of it. Take a full backup first.") { Cause = "LogBackupWithoutFull" }));
                 continue;
             }
             plans.Add((database, previous));
@@ -83,7 +83,7 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             server = servers.Count switch
             {
                 1 => servers[0],
-                0 => throw new ClusterBackupException(ErrorKind.ObjectNotFound, request.Cluster, $"Cluster '{request.Cluster}' has no servers in the configuration '{configuration.Path}'."),
+                0 => throw new ClusterBackupException(ErrorKind.ObjectNotFound, request.Cluster, $"Cluster '{request.Cluster}' has no servers in the configuration '{configuration.Path}'.") { Cause = "ClusterHasNoServer" },
                 _ => throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Cluster,
                     $"Cluster '{request.Cluster}' has several servers ({string.Join(", ", servers.Select(s => s.Name))}); name one with -Server (--server)."),
             };
@@ -102,7 +102,7 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             throw new ClusterBackupException(ErrorKind.InvalidArgument, "", "Name the backup share (-Destination, --share).");
         var full = Path.GetFullPath(share);
         if (!Directory.Exists(full))
-            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, full, $"The backup share '{full}' is not reachable: the folder does not exist or is not mounted.");
+            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, full, $"The backup share '{full}' is not reachable: the folder does not exist or is not mounted.") { Cause = "ShareUnreachable" };
         var probe = Path.Combine(full, $".clusterbackup-probe-{Guid.NewGuid():N}");
         try
         {
@@ -111,7 +111,7 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, full, $"The backup share '{full}' is not writable: {ex.Message}", ex);
+            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, full, $"The backup share '{full}' is not writable: {ex.Message}", ex) { Cause = "ShareNotWritable" };
         }
         return full;
     }

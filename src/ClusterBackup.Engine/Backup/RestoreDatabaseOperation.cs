@@ -97,14 +97,14 @@ public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, Cl
                    ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, request.Database,
                        target is null
                            ? $"The catalog holds no full backup of '{request.Database}' on '{request.Server}'."
-                           : $"The catalog holds no full backup of '{request.Database}' on '{request.Server}' that finished before {target:u}.");
+                           : $"The catalog holds no full backup of '{request.Database}' on '{request.Server}' that finished before {target:u}.") { Cause = "FullBackupNotFound" };
         var logs = sets.Where(s => s.Type == BackupType.Log && s.Started > full.Started).ToList();
         if (target is { } t)
         {
             var reaching = logs.FindIndex(l => l.Finished >= t);
             if (reaching < 0)
                 throw new ClusterBackupException(ErrorKind.ObjectNotFound, request.Database,
-                    $"No log backup of '{request.Database}' on '{request.Server}' reaches {t:u}; the latest ends at {(logs.Count > 0 ? logs[^1].Finished : full.Finished):u}.");
+                    $"No log backup of '{request.Database}' on '{request.Server}' reaches {t:u}; the latest ends at {(logs.Count > 0 ? logs[^1].Finished : full.Finished):u}.") { Cause = "PointInTimeNotCovered" };
             logs = logs.Take(reaching + 1).ToList();
         }
         return [full, .. logs];

@@ -55,14 +55,14 @@ public sealed class VerifyBackupSetOperation(CatalogDatabase catalogDatabase, Cl
         if (request.BackupSetId is { } id)
             return _catalog.GetBackupSets(new BackupSetQuery(BackupSetId: id)) is { Count: > 0 } found
                 ? found
-                : throw new ClusterBackupException(ErrorKind.ObjectNotFound, id.ToString(), $"Backup set {id} is not in the catalog '{catalogDatabase.Path}'.");
+                : throw new ClusterBackupException(ErrorKind.ObjectNotFound, id.ToString(), $"Backup set {id} is not in the catalog '{catalogDatabase.Path}'.") { Cause = "BackupSetNotFound" };
         if (request.Server is null || request.Database is null)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Server ?? request.Database ?? "",
                 "Name a backup set id, or a server and a database whose backups to verify.");
         var sets = _catalog.GetBackupSets(new BackupSetQuery(request.Server, request.Database, request.Type, Status: BackupSetStatus.Completed));
         if (sets.Count == 0)
             throw new ClusterBackupException(ErrorKind.ObjectNotFound, request.Database,
-                $"The catalog holds no completed {(request.Type?.ToString() ?? "")} backup of '{request.Database}' on '{request.Server}'.".Replace("  ", " "));
+                $"The catalog holds no completed {(request.Type?.ToString() ?? "")} backup of '{request.Database}' on '{request.Server}'.".Replace("  ", " ")) { Cause = "BackupNotFound" };
         return request.All ? sets : [sets[^1]];
     }
 

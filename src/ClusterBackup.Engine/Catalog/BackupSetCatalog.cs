@@ -78,7 +78,7 @@ public sealed class BackupSetCatalog(CatalogDatabase catalog)
             var changed = CatalogDatabase.Execute(c, t, "UPDATE backup_sets SET verified = $v, verified_utc = $at, error = COALESCE($e, error) WHERE backup_set_id = $id",
                 ("$v", verified ? 1 : 0), ("$at", CatalogTime.Format(at)), ("$e", error), ("$id", backupSetId.ToString()));
             if (changed == 0)
-                throw new ClusterBackupException(ErrorKind.ObjectNotFound, backupSetId.ToString(), $"Backup set {backupSetId} is not in the catalog.");
+                throw new ClusterBackupException(ErrorKind.ObjectNotFound, backupSetId.ToString(), $"Backup set {backupSetId} is not in the catalog.") { Cause = "BackupSetNotFound" };
         });
 
     public IReadOnlyList<BackupSet> GetBackupSets(BackupSetQuery? query = null)

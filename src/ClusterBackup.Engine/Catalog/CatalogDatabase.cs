@@ -12,48 +12,164 @@ namespace ClusterBackup.Engine.Catalog;
 public sealed class CatalogDatabase
 {
     private const int BusyTimeoutMilliseconds = 30_000;
+    private const int SqliteCorrupt = 11, SqliteNotADatabase = 26;
     private readonly string _connectionString;
 
-    private CatalogDatabase(string path)
+    private CatalogDatabase(string path, bool pooling = true)
     {
         Path = path;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
+            Pooling = pooling,
             DefaultTimeout = BusyTimeoutMilliseconds / 1000,
             ForeignKeys = true,
         }.ToString();
     }
 
+    /// <summary>The full path of the catalog file.</summary>
     public string Path { get; }
 
     /// <summary>
-    /// Opens (creating if needed) the catalog at <paramref name="path"/>, or at the default location,
-    /// and applies pending migrations. Warns when the file is on a network file system.
+    /// Opens the existing catalog at <paramref name="path"/>, or at the default location, and applies pending
+    /// migrations. It never creates one: a missing file is an error (cause CatalogNotFound), and so is a file that
+    /// is empty or not a ClusterBackup catalog (CatalogEmpty, NotACatalog). Warns when the file is on a network
+    /// file system. Commands that only read, and every command that needs what a catalog records, open it this way.
     /// </summary>
-    public static CatalogDatabase Open(string? path = null, IOperationReporter? reporter = null)
+    /// <param name="path">The catalog file; null for CLUSTERBACKUP_CATALOG or the default location.</param>
+    /// <param name="reporter">Receives the network warning and the migrations applied.</param>
+    public static CatalogDatabase Open(string? path = null, IOperationReporter? reporter = null) => Open(path, reporter, create: false);
+
+    /// <summary>
+    /// As <see cref="Open(string?, IOperationReporter?)"/>, but creates a new catalog when, and only when, no file
+    /// exists at the path. The new catalog is built under a temporary name and renamed into place, so a crash never
+    /// leaves a half-made catalog; a file that exists but is empty or not a catalog is still an error, never
+    /// replaced. Used by the commands that record new history: backups, scheduled job runs, changed-block backups,
+    /// adding and importing cartridges.
+    /// </summary>
+    /// <param name="path">The catalog file; null for CLUSTERBACKUP_CATALOG or the default location.</param>
+    /// <param name="reporter">Receives the network warning and the migrations applied.</param>
+    public static CatalogDatabase OpenOrCreate(string? path = null, IOperationReporter? reporter = null) => Open(path, reporter, create: true);
+
+    private static CatalogDatabase Open(string? path, IOperationReporter? reporter, bool create)
     {
         var resolved = CatalogLocation.Resolve(path);
         reporter ??= NullOperationReporter.Instance;
-        try
+        if (Directory.Exists(resolved))
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, resolved,
+                $"The catalog path '{resolved}' is a folder; pass the catalog's file (for example {System.IO.Path.Combine(resolved, "catalog.db")}).") { Cause = "CatalogPathIsFolder" };
+        if (!File.Exists(resolved))
         {
-            var directory = System.IO.Path.GetDirectoryName(resolved);
-            if (!string.IsNullOrEmpty(directory))
-                Directory.CreateDirectory(directory);
+            if (!create)
+                throw new ClusterBackupException(ErrorKind.ObjectNotFound, resolved,
+                    $"The catalog '{resolved}' does not exist. Pass the catalog file with -CatalogPath (or --catalog) or set {CatalogLocation.EnvironmentVariable}; only a backup creates a new catalog.") { Cause = "CatalogNotFound" };
+            CreateNew(resolved, reporter);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ClusterBackupException(ErrorKind.PermissionDenied, resolved,
-                $"Cannot create the catalog folder for '{resolved}': {ex.Message}. Pass -CatalogPath (or --catalog) or set {CatalogLocation.EnvironmentVariable}.", ex);
-        }
+        CheckFile(resolved);
         if (CatalogLocation.IsNetworkPath(resolved))
             reporter.Warning($"The catalog '{resolved}' is on a network file system; SQLite locking is not safe there. Keep the catalog on the backup server's local disk.");
 
         var catalog = new CatalogDatabase(resolved);
+        catalog.CheckSchema();
         catalog.Migrate(reporter);
         return catalog;
+    }
+
+    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+
+    /// <summary>An existing catalog file must be a SQLite database: not empty, with the SQLite header.</summary>
+    private static void CheckFile(string path)
+    {
+        var header = new byte[SqliteHeader.Length];
+        int read;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (stream.Length == 0)
+                throw new ClusterBackupException(ErrorKind.InvalidData, path,
+                    $"The catalog '{path}' is empty (0 bytes): it is not a catalog, and its history is not there. Restore the catalog from its backup, or remove the file to start a new catalog.") { Cause = "CatalogEmpty" };
+            read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new ClusterBackupException(ErrorKind.PermissionDenied, path, $"Cannot read the catalog '{path}': {ex.Message}", ex) { Cause = "CatalogUnreadable" };
+        }
+        catch (IOException ex)
+        {
+            throw new ClusterBackupException(ErrorKind.ReadError, path, $"Cannot read the catalog '{path}': {ex.Message}", ex) { Cause = "CatalogUnreadable" };
+        }
+        if (read < header.Length || !header.AsSpan().SequenceEqual(SqliteHeader))
+            throw new ClusterBackupException(ErrorKind.InvalidData, path,
+                $"The file '{path}' is not a catalog: it is not a SQLite database. Pass the catalog file, or restore the catalog from its backup.") { Cause = "NotACatalog" };
+    }
+
+    /// <summary>A SQLite file is a catalog only when it holds the migration table every catalog starts with.</summary>
+    private void CheckSchema()
+    {
+        // Read-only and without the house pragmas, so a file that is not a catalog is not switched to WAL mode.
+        long tables;
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
+        {
+            try
+            {
+                connection.Open();
+                tables = Convert.ToInt64(Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"));
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
+            {
+                throw new ClusterBackupException(ErrorKind.InvalidData, Path, $"The catalog '{Path}' is damaged or not a catalog: {ex.Message}. Restore the catalog from its backup.", ex) { Cause = "NotACatalog" };
+            }
+            catch (SqliteException ex)
+            {
+                throw new ClusterBackupException(ErrorKind.ResourceUnavailable, Path, $"Cannot open the catalog '{Path}': {ex.Message}", ex) { Cause = "CatalogUnavailable" };
+            }
+        }
+        if (tables == 0)
+            throw new ClusterBackupException(ErrorKind.InvalidData, Path,
+                $"The file '{Path}' is a SQLite database but not a ClusterBackup catalog (it has no schema_migrations table). Pass the catalog file, or restore the catalog from its backup.") { Cause = "NotACatalog" };
+    }
+
+    /// <summary>Builds a new catalog under a temporary name beside <paramref name="path"/> and renames it into place.</summary>
+    private static void CreateNew(string path, IOperationReporter reporter)
+    {
+        var directory = System.IO.Path.GetDirectoryName(path)!;
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ClusterBackupException(ErrorKind.PermissionDenied, path,
+                $"Cannot create the catalog folder for '{path}': {ex.Message}. Pass -CatalogPath (or --catalog) or set {CatalogLocation.EnvironmentVariable}.", ex) { Cause = "CatalogFolderNotCreated" };
+        }
+        var temporary = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.new");
+        try
+        {
+            reporter.Verbose($"Creating a new catalog at '{path}'.");
+            // Without pooling, the last connection really closes, which checkpoints the WAL into the file before the rename.
+            new CatalogDatabase(temporary, pooling: false).Migrate(reporter);
+            try
+            {
+                File.Move(temporary, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process created the catalog first: use theirs.
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ClusterBackupException(ErrorKind.WriteError, path, $"Cannot create the catalog '{path}': {ex.Message}", ex) { Cause = "CatalogNotCreated" };
+        }
+        finally
+        {
+            foreach (var leftover in new[] { temporary, temporary + "-wal", temporary + "-shm", temporary + "-journal" })
+            {
+                try { File.Delete(leftover); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+            }
+        }
     }
 
     /// <summary>The schema version: the highest applied migration.</summary>
@@ -71,10 +187,15 @@ public sealed class CatalogDatabase
             pragma.ExecuteNonQuery();
             return connection;
         }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
+        {
+            connection.Dispose();
+            throw new ClusterBackupException(ErrorKind.InvalidData, Path, $"The catalog '{Path}' is damaged or not a catalog: {ex.Message}. Restore the catalog from its backup.", ex) { Cause = "NotACatalog" };
+        }
         catch (SqliteException ex)
         {
             connection.Dispose();
-            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, Path, $"Cannot open the catalog '{Path}': {ex.Message}", ex);
+            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, Path, $"Cannot open the catalog '{Path}': {ex.Message}", ex) { Cause = "CatalogUnavailable" };
         }
     }
 

@@ -142,7 +142,7 @@ public sealed class TapeCatalog(CatalogDatabase catalog)
         catalog.Write((c, t) =>
         {
             if (CatalogDatabase.Execute(c, t, "UPDATE tape_objects SET status = $s WHERE object_id = $o", ("$s", status.ToString()), ("$o", objectId.ToString())) == 0)
-                throw new ClusterBackupException(ErrorKind.ObjectNotFound, objectId.ToString(), $"Tape object {objectId} is not in the catalog.");
+                throw new ClusterBackupException(ErrorKind.ObjectNotFound, objectId.ToString(), $"Tape object {objectId} is not in the catalog.") { Cause = "TapeObjectNotFound" };
         });
 
     /// <summary>How many verified tape copies of exactly this content (path and SHA-256) the catalog holds, on distinct cartridges' streams.</summary>

@@ -17,7 +17,7 @@ public static class ClusterOwnerLookup
     {
         var group = Match(groups, virtualServer, StringComparison.Ordinal) ?? Match(groups, virtualServer, StringComparison.OrdinalIgnoreCase)
             ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, virtualServer,
-                $"Cluster '{cluster}' has no group or resource named '{virtualServer}'. Groups: {string.Join(", ", groups.Select(g => g.Name))}.");
+                $"Cluster '{cluster}' has no group or resource named '{virtualServer}'. Groups: {string.Join(", ", groups.Select(g => g.Name))}.") { Cause = "VirtualServerNotFound" };
         if (group.OwnerNode is null || group.State is not (ClusterGroupState.Online or ClusterGroupState.PartialOnline))
             throw new ClusterBackupException(ErrorKind.ResourceUnavailable, virtualServer,
                 $"'{virtualServer}' (group '{group.Name}' in cluster '{cluster}') is {group.State} and runs on no single node now.");

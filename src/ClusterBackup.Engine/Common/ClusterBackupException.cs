@@ -41,6 +41,15 @@ public class ClusterBackupException : Exception
     /// <summary>The object the error is about: a database, a node, a path, a tape volume.</summary>
     public string Target { get; }
 
-    /// <summary>A stable identifier for the error, used as the PowerShell FullyQualifiedErrorId.</summary>
-    public string ErrorId => GetType().Name == nameof(ClusterBackupException) ? Kind.ToString() : GetType().Name;
+    /// <summary>
+    /// The cause in one stable word (CatalogNotFound, ServerNotFound, DatabaseNotFound, ShareUnreachable,
+    /// LogBackupWithoutFull, ...), when the thrower names one. It becomes the error's <see cref="ErrorId"/>.
+    /// </summary>
+    public string? Cause { get; init; }
+
+    /// <summary>
+    /// A stable identifier for the error, used as the PowerShell FullyQualifiedErrorId: the <see cref="Cause"/>
+    /// when there is one, else the exception type for a subclass, else the kind.
+    /// </summary>
+    public string ErrorId => Cause ?? (GetType().Name == nameof(ClusterBackupException) ? Kind.ToString() : GetType().Name);
 }

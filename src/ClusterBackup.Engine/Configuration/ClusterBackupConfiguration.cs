@@ -54,13 +54,13 @@ public sealed class ClusterBackupConfiguration
         _clusters.TryGetValue(name, out var cluster)
             ? cluster
             : throw new ClusterBackupException(ErrorKind.ObjectNotFound, name,
-                $"Cluster '{name}' is not in the configuration '{Path}' (configured clusters: {Names(_clusters.Keys)}).");
+                $"Cluster '{name}' is not in the configuration '{Path}' (configured clusters: {Names(_clusters.Keys)}).") { Cause = "ClusterNotFound" };
 
     public ServerDefinition GetServer(string name) =>
         _servers.TryGetValue(name, out var server)
             ? server
             : throw new ClusterBackupException(ErrorKind.ObjectNotFound, name,
-                $"Server '{name}' is not in the configuration '{Path}' (configured servers: {Names(_servers.Keys)}).");
+                $"Server '{name}' is not in the configuration '{Path}' (configured servers: {Names(_servers.Keys)}).") { Cause = "ServerNotFound" };
 
     /// <summary>The servers configured in <paramref name="cluster"/>; an unknown cluster is an error.</summary>
     public IReadOnlyList<ServerDefinition> ServersIn(string cluster)
@@ -87,7 +87,7 @@ public sealed class ClusterBackupConfiguration
         var path = ResolvePath(explicitPath, catalogPath);
         if (!File.Exists(path))
             throw new ClusterBackupException(ErrorKind.ObjectNotFound, path,
-                $"The configuration file '{path}' does not exist. Pass -ConfigurationPath (--config) or set {EnvironmentVariable}; docs/configuration.md describes the format.");
+                $"The configuration file '{path}' does not exist. Pass -ConfigurationPath (--config) or set {EnvironmentVariable}; docs/configuration.md describes the format.") { Cause = "ConfigurationNotFound" };
         string text;
         try
         {

@@ -61,7 +61,7 @@ public sealed class BackupToTapeOperation(CatalogDatabase catalog)
             .Where(s => request.BackupSetIds is null || request.BackupSetIds.Contains(s.BackupSetId)).ToList();
         if (request.BackupSetIds is not null)
             foreach (var missing in request.BackupSetIds.Where(id => sets.All(s => s.BackupSetId != id)))
-                throw new ClusterBackupException(ErrorKind.ObjectNotFound, missing.ToString(), $"Backup set {missing} is not a completed backup set in the catalog.");
+                throw new ClusterBackupException(ErrorKind.ObjectNotFound, missing.ToString(), $"Backup set {missing} is not a completed backup set in the catalog.") { Cause = "BackupSetNotFound" };
 
         // What is on tape already, by content (path and SHA-256); an object written before whose chain lacks a mirror level is completed.
         var onTape = context.Catalog.GetObjects().Where(o => o.SourcePath is not null && o.Copies.Count > 0)

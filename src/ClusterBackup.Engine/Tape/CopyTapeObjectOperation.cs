@@ -85,7 +85,7 @@ public sealed class CopyTapeObjectOperation(CatalogDatabase catalog)
             .ToList();
         if (request.ObjectIds is not null)
             foreach (var id in request.ObjectIds.Where(id => objects.All(o => o.ObjectId != id)))
-                throw new ClusterBackupException(ErrorKind.ObjectNotFound, id.ToString(), $"Tape object {id} is not in the catalog.");
+                throw new ClusterBackupException(ErrorKind.ObjectNotFound, id.ToString(), $"Tape object {id} is not in the catalog.") { Cause = "TapeObjectNotFound" };
         var readDrive = request.ReadDrive ?? context.FreeDrive([request.Drive, .. request.MirrorDrives]);
         if (string.Equals(readDrive, request.Drive, StringComparison.OrdinalIgnoreCase))
             throw new ClusterBackupException(ErrorKind.InvalidArgument, readDrive, $"The copy reads and writes with drive {readDrive}; a copy group needs two drives.");

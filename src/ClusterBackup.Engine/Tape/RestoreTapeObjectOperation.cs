@@ -57,7 +57,7 @@ public sealed class RestoreTapeObjectOperation(CatalogDatabase catalog, Func<Res
     {
         var context = openContext?.Invoke(request) ?? TapeContext.OpenFor(catalog, request.LibraryPath, request.ConfigurationPath);
         var objects = request.ObjectIds.Distinct().Select(id => context.Catalog.GetObjects(objectId: id, includeExpired: true).SingleOrDefault()
-            ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, id.ToString(), $"Tape object {id} is not in the catalog.")).ToList();
+            ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, id.ToString(), $"Tape object {id} is not in the catalog.") { Cause = "TapeObjectNotFound" }).ToList();
         var destination = Path.GetFullPath(request.Destination);
         var targets = PlanTargets(destination, objects);
         if (!request.Force && targets.Values.FirstOrDefault(File.Exists) is { } existing)

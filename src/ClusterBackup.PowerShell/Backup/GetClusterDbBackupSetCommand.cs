@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Backup;
 
@@ -25,10 +26,12 @@ public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
     /// <summary>The virtual server (SQL Server network name or PostgreSQL virtual address name) the backups were taken from.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualServer", "SqlInstance")]
+    [ArgumentCompleter(typeof(ServerCompleter))]
     public string? Server { get; set; }
 
     /// <summary>The database whose backups to list.</summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string? Database { get; set; }
 
     /// <summary>Only backups of this type: Full or Log.</summary>
@@ -53,6 +56,7 @@ public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()

@@ -3,6 +3,7 @@ using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Backup;
 
@@ -24,15 +25,18 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
     /// <summary>The virtual server the backups were taken from.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualServer", "SqlInstance")]
+    [ArgumentCompleter(typeof(ServerCompleter))]
     public string Server { get; set; } = "";
 
     /// <summary>The database to restore.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string Database { get; set; } = "";
 
     /// <summary>The new location: an absent or empty data directory (PostgreSQL) or a file folder (SQL Server).</summary>
     [Parameter(Mandatory = true)]
     [Alias("TargetLocation", "DataDirectory")]
+    [FileSystemPath]
     public string Target { get; set; } = "";
 
     /// <summary>Stop at this time; without it everything the chain holds is restored. A time without a zone is local time.</summary>
@@ -50,10 +54,12 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
 
     /// <summary>The configuration file (tool folders, accounts); optional for a restore.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? ConfigurationPath { get; set; }
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()

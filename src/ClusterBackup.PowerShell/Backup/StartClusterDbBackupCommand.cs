@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Backup;
 
@@ -29,19 +31,23 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
     /// <summary>The virtual server (SQL Server network name or PostgreSQL virtual server) as named in the configuration.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualServer", "SqlInstance")]
+    [ArgumentCompleter(typeof(ServerCompleter))]
     public string? Server { get; set; }
 
     /// <summary>The cluster. Without -Server, the cluster's only configured server is backed up.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ClusterCompleter))]
     public string? Cluster { get; set; }
 
     /// <summary>The database or databases to back up.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string[] Database { get; set; } = [];
 
     /// <summary>Full or Log.</summary>
     [Parameter]
+    [PSDefaultValue(Value = BackupType.Full)]
     public BackupType Type { get; set; } = BackupType.Full;
 
     /// <summary>Start a new media set (WITH INIT). The previous media set is kept and marked superseded. For a log backup it also starts a new log chain from the latest full backup.</summary>
@@ -51,6 +57,7 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
     /// <summary>The backup share root, e.g. \\backupsrv\sql or /mnt/backup.</summary>
     [Parameter(Mandatory = true)]
     [Alias("Share", "Path")]
+    [FileSystemPath]
     public string Destination { get; set; } = "";
 
     /// <summary>Verify each backup after writing it and mark it verified in the catalog.</summary>
@@ -67,10 +74,12 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
 
     /// <summary>The configuration file naming clusters, providers and servers; defaults to CLUSTERBACKUP_CONFIG or clusterbackup.json next to the catalog.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? ConfigurationPath { get; set; }
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     /// <summary>The database login to use instead of integrated or trust authentication (alias -SqlCredential, as in dbatools).</summary>
@@ -79,18 +88,25 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
     [Alias("SqlCredential")]
     public PSCredential? Credential { get; set; }
 
+    /// <summary>
+    /// Backs up the databases of -Database on the server resolved once for the request: a database that fails (not
+    /// found, no full backup before a log backup, not verified) gets its own non-terminating error naming it and the
+    /// others still run. A failure that is not about one database (the server, the share, the catalog, the
+    /// configuration) is one error for the lot.
+    /// </summary>
     protected override void ProcessRecord()
     {
-        var what = $"{string.Join(", ", Database)} on {Server ?? Cluster}";
-        if (!ShouldProcess(what, $"{Type} backup{(Initialize ? " to a new media set" : "")} to {Destination}"))
+        var databases = Database.Distinct(StringComparer.Ordinal).Where(d => ShouldProcess($"{d} on {Server ?? Cluster}",
+            $"{Type} backup{(Initialize ? " to a new media set" : "")} to {Destination}")).ToList();
+        if (databases.Count == 0)
             return;
         try
         {
-            var request = new BackupDatabaseRequest(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination), Database, Type, Server, Cluster, Initialize, Verify, Checksum, CopyOnly,
+            var request = new BackupDatabaseRequest(Destination, databases, Type, Server, Cluster, Initialize, Verify, Checksum, CopyOnly,
                 Credential?.GetNetworkCredential());
             var outcomes = RunEngine((token, reporter) =>
             {
-                var catalog = Engine.Catalog.CatalogDatabase.Open(CatalogPath, reporter);
+                var catalog = Engine.Catalog.CatalogDatabase.OpenOrCreate(CatalogPath, reporter);
                 var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
                 return new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token);
             });
@@ -106,7 +122,7 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
-            WriteEngineError(ex, what);
+            WriteEngineError(ex, string.Join(", ", databases));
         }
     }
 }

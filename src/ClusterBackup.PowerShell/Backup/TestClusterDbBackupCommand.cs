@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Configuration;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Backup;
 
@@ -34,10 +35,12 @@ public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
     /// <summary>The virtual server whose backups to verify.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "ByDatabase", ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualServer", "SqlInstance")]
+    [ArgumentCompleter(typeof(ServerCompleter))]
     public string? Server { get; set; }
 
     /// <summary>The database whose backups to verify.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = "ByDatabase", ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string? Database { get; set; }
 
     /// <summary>Only Full or only Log backups.</summary>
@@ -61,10 +64,12 @@ public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
 
     /// <summary>The configuration file (tool folders, accounts); optional for verification.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? ConfigurationPath { get; set; }
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()

@@ -21,18 +21,22 @@ public sealed class BackupChangedBlockCommand : ClusterBackupCmdlet
     /// <summary>The live file to back up.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "SourcePath")]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>The folder holding this file's generations (one store folder per file).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [FileSystemPath]
     public string StorePath { get; set; } = "";
 
     /// <summary>Block size of a new chain (a multiple of 512); an existing chain keeps its own. Default 65536.</summary>
     [Parameter]
+    [PSDefaultValue(Value = BlockDigestOptions.DefaultBlockSize)]
     public int BlockSize { get; set; } = BlockDigestOptions.DefaultBlockSize;
 
     /// <summary>Digest algorithm of a new chain: Sha256 (default) or Xxh3.</summary>
     [Parameter]
+    [PSDefaultValue(Value = DigestAlgorithm.Sha256)]
     public DigestAlgorithm Algorithm { get; set; } = DigestAlgorithm.Sha256;
 
     /// <summary>Proceed without a reflink clone, reading the live file while it may change (marked InconsistentCopy).</summary>
@@ -41,6 +45,7 @@ public sealed class BackupChangedBlockCommand : ClusterBackupCmdlet
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()
@@ -49,7 +54,7 @@ public sealed class BackupChangedBlockCommand : ClusterBackupCmdlet
             return;
         try
         {
-            var catalog = OpenCatalog(CatalogPath);
+            var catalog = OpenOrCreateCatalog(CatalogPath);
             var request = new BackupChangedBlockRequest
             {
                 SourcePath = GetUnresolvedProviderPathFromPSPath(Path),

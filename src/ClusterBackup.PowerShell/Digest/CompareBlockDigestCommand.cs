@@ -28,14 +28,17 @@ public sealed class CompareBlockDigestCommand : ClusterBackupCmdlet
     /// <summary>The local file or block device: the primary, or with -Role Backup the backup copy.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "PrimaryPath")]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>The local backup file or block device to compare with (and repair).</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = LocalSet, ValueFromPipelineByPropertyName = true)]
+    [FileSystemPath]
     public string BackupPath { get; set; } = "";
 
     /// <summary>A digest file (from Export-BlockDigest or a changed-block backup map) to compare with; no repair.</summary>
     [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+    [FileSystemPath]
     public string DigestFile { get; set; } = "";
 
     /// <summary>The remote digest endpoint, host or host:port (default port 7414).</summary>
@@ -49,22 +52,27 @@ public sealed class CompareBlockDigestCommand : ClusterBackupCmdlet
 
     /// <summary>The shared key file, the same as the endpoint's; the key never crosses the network.</summary>
     [Parameter(Mandatory = true, ParameterSetName = RemoteSet)]
+    [FileSystemPath]
     public string KeyFile { get; set; } = "";
 
     /// <summary>The role of -Path: Primary (default) or Backup, when the backup system starts the comparison.</summary>
     [Parameter(ParameterSetName = RemoteSet)]
+    [PSDefaultValue(Value = DigestRole.Primary)]
     public DigestRole Role { get; set; } = DigestRole.Primary;
 
     /// <summary>Block size in bytes (a multiple of 512); default 65536.</summary>
     [Parameter]
+    [PSDefaultValue(Value = BlockDigestOptions.DefaultBlockSize)]
     public int BlockSize { get; set; } = BlockDigestOptions.DefaultBlockSize;
 
     /// <summary>Sha256 (default) or Xxh3.</summary>
     [Parameter]
+    [PSDefaultValue(Value = DigestAlgorithm.Sha256)]
     public DigestAlgorithm Algorithm { get; set; } = DigestAlgorithm.Sha256;
 
     /// <summary>Blocks per group for the two-level comparison; default 64.</summary>
     [Parameter]
+    [PSDefaultValue(Value = BlockDigestOptions.DefaultGroupBlocks)]
     public int GroupSize { get; set; } = BlockDigestOptions.DefaultGroupBlocks;
 
     /// <summary>Digest worker threads; default one per core.</summary>

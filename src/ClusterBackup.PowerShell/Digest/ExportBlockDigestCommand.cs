@@ -20,18 +20,22 @@ public sealed class ExportBlockDigestCommand : ClusterBackupCmdlet
     /// <summary>The file or block device to digest.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>The digest file to write (replaced if it exists).</summary>
     [Parameter(Mandatory = true, Position = 1)]
+    [FileSystemPath]
     public string DigestPath { get; set; } = "";
 
     /// <summary>Block size in bytes (a multiple of 512); default 65536.</summary>
     [Parameter]
+    [PSDefaultValue(Value = BlockDigestOptions.DefaultBlockSize)]
     public int BlockSize { get; set; } = BlockDigestOptions.DefaultBlockSize;
 
     /// <summary>Sha256 (default) or Xxh3.</summary>
     [Parameter]
+    [PSDefaultValue(Value = DigestAlgorithm.Sha256)]
     public DigestAlgorithm Algorithm { get; set; } = DigestAlgorithm.Sha256;
 
     /// <summary>Digest worker threads; default one per core.</summary>

@@ -19,10 +19,12 @@ public sealed class GetChangedBlockGenerationCommand : ClusterBackupCmdlet
 {
     /// <summary>The store folder of the chain.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [FileSystemPath]
     public string StorePath { get; set; } = "";
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()

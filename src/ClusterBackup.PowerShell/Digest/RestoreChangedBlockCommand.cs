@@ -18,6 +18,7 @@ public sealed class RestoreChangedBlockCommand : ClusterBackupCmdlet
 {
     /// <summary>The store folder of the chain.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [FileSystemPath]
     public string StorePath { get; set; } = "";
 
     /// <summary>The generation to rebuild; default the latest.</summary>
@@ -26,6 +27,7 @@ public sealed class RestoreChangedBlockCommand : ClusterBackupCmdlet
 
     /// <summary>The file to write.</summary>
     [Parameter(Mandatory = true, Position = 1)]
+    [FileSystemPath]
     public string Destination { get; set; } = "";
 
     /// <summary>Replace the destination if it exists.</summary>
@@ -34,6 +36,7 @@ public sealed class RestoreChangedBlockCommand : ClusterBackupCmdlet
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()

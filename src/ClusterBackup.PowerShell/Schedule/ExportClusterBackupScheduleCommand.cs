@@ -20,10 +20,12 @@ public sealed class ExportClusterBackupScheduleCommand : ScheduleExportCmdlet
 {
     /// <summary>The folder to write the files into.</summary>
     [Parameter(Mandatory = true)]
+    [FileSystemPath]
     public string Destination { get; set; } = "";
 
     /// <summary>The catalog the jobs use, passed on their command lines; default the jobs' own default.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessSchedule()

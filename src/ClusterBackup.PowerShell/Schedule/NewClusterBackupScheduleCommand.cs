@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Schedule;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Schedule;
 
@@ -20,6 +21,7 @@ public sealed class NewClusterBackupScheduleCommand : ClusterBackupCmdlet
 {
     /// <summary>Where to write the schedule file.</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>The time zone the schedule's times are in (IANA or Windows id). Default: this machine's.</summary>
@@ -28,23 +30,31 @@ public sealed class NewClusterBackupScheduleCommand : ClusterBackupCmdlet
 
     /// <summary>The schedule's name; it becomes part of task and unit names.</summary>
     [Parameter]
+    [PSDefaultValue(Value = WeeklyScheduleTemplate.DefaultName)]
     public string Name { get; set; } = WeeklyScheduleTemplate.DefaultName;
 
     /// <summary>The cluster the database lives in.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ClusterCompleter))]
+    [PSDefaultValue(Value = "SQLCLUSTER")]
     public string Cluster { get; set; } = "SQLCLUSTER";
 
     /// <summary>The virtual server (SQL Server network name or PostgreSQL virtual address name).</summary>
     [Parameter]
     [Alias("SqlInstance")]
+    [ArgumentCompleter(typeof(ServerCompleter))]
+    [PSDefaultValue(Value = "SQLVS1")]
     public string Server { get; set; } = "SQLVS1";
 
     /// <summary>The database the jobs back up.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(DatabaseCompleter))]
+    [PSDefaultValue(Value = "PREPAID")]
     public string Database { get; set; } = "PREPAID";
 
     /// <summary>The backup share the database jobs write and the tape job reads.</summary>
     [Parameter]
+    [PSDefaultValue(Value = @"\\BACKUPSRV\DBBackup")]
     public string Share { get; set; } = @"\\BACKUPSRV\DBBackup";
 
     /// <summary>Overwrite an existing file.</summary>

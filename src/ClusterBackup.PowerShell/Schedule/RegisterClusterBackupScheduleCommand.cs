@@ -20,10 +20,12 @@ public sealed class RegisterClusterBackupScheduleCommand : ScheduleExportCmdlet
 {
     /// <summary>Where the unit or task files go; default /etc/systemd/system, or ProgramData\ClusterBackup\tasks\SCHEDULE.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? Directory { get; set; }
 
     /// <summary>The catalog the jobs use, passed on their command lines.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessSchedule()

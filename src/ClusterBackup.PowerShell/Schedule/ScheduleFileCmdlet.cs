@@ -11,7 +11,8 @@ public abstract class ScheduleFileCmdlet : ClusterBackupCmdlet
 {
     /// <summary>The schedule file.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "Schedule")]
+    [Alias("FullName", "Schedule", "SchedulePath")]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>The full file-system path of -Path.</summary>

@@ -19,6 +19,7 @@ public abstract class ScheduleHorizonCmdlet : ScheduleFileCmdlet
 
     /// <summary>The catalog file for -Learned; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     /// <summary>Reads the schedule of -Path and checks the <paramref name="days"/> from -From for overlaps, with durations learned from the catalog under -Learned.</summary>

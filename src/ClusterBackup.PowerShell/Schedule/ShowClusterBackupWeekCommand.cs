@@ -21,10 +21,12 @@ public sealed class ShowClusterBackupWeekCommand : ScheduleHorizonCmdlet
     /// <summary>Length of the horizon in days (default 7).</summary>
     [Parameter]
     [ValidateRange(1, 62)]
+    [PSDefaultValue(Value = 7)]
     public int Days { get; set; } = 7;
 
     /// <summary>Also write the drawing to this .svg or .html file.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? OutFile { get; set; }
 
     protected override void ProcessSchedule()

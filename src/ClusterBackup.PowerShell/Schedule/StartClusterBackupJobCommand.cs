@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Schedule;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Schedule;
 
@@ -19,18 +20,21 @@ namespace ClusterBackup.PowerShell.Schedule;
 [OutputType(typeof(ScheduledJobRunResult))]
 public sealed class StartClusterBackupJobCommand : ClusterBackupCmdlet
 {
-    /// <summary>The schedule file.</summary>
+    /// <summary>The schedule file; a job piped from Get-ClusterBackupSchedule binds its SchedulePath here.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Path")]
+    [Alias("Path", "SchedulePath")]
+    [FileSystemPath]
     public string Schedule { get; set; } = "";
 
-    /// <summary>The job to run, by name.</summary>
+    /// <summary>The job to run, by name; a piped job binds its Name here.</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(JobCompleter))]
     public string Job { get; set; } = "";
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()
@@ -40,7 +44,7 @@ public sealed class StartClusterBackupJobCommand : ClusterBackupCmdlet
             var schedule = ScheduleFile.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Schedule));
             if (!ShouldProcess($"{schedule.Name}/{Job}", "Run the scheduled job"))
                 return;
-            var catalog = OpenCatalog(CatalogPath);
+            var catalog = OpenOrCreateCatalog(CatalogPath);
             var result = RunEngine((token, reporter) =>
                 new StartScheduledJobOperation(catalog, ScheduledJobRunnerRegistry.Discover()).RunAsync(new StartScheduledJobRequest(schedule, Job), reporter, token));
             WriteObject(result);

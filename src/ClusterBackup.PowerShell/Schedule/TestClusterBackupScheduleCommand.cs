@@ -22,6 +22,7 @@ public sealed class TestClusterBackupScheduleCommand : ScheduleHorizonCmdlet
     /// <summary>Length of the horizon in days (default 7).</summary>
     [Parameter]
     [ValidateRange(1, 3660)]
+    [PSDefaultValue(Value = 7)]
     public int Days { get; set; } = 7;
 
     /// <summary>Write only $true when the schedule is safe, $false when it has a conflict.</summary>

@@ -20,6 +20,7 @@ public sealed class UnregisterClusterBackupScheduleCommand : SchedulerCmdlet
 {
     /// <summary>Where the unit or task files were written, when not the default.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? Directory { get; set; }
 
     protected override void ProcessSchedule()

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Tape;
 
@@ -29,6 +30,7 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
 
     /// <summary>Copy the objects on these cartridges.</summary>
     [Parameter(ParameterSetName = "Volumes", Mandatory = true)]
+    [ArgumentCompleter(typeof(BarcodeCompleter))]
     public string[] Barcode { get; set; } = [];
 
     /// <summary>Compaction, Refresh, Demultiplex or Migration.</summary>
@@ -37,6 +39,7 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
 
     /// <summary>The pool the new copies go to.</summary>
     [Parameter(Mandatory = true)]
+    [ArgumentCompleter(typeof(PoolCompleter))]
     public string Pool { get; set; } = "";
 
     /// <summary>Block size of the new copies in bytes (64 KiB to 4 MiB); default the source's.</summary>
@@ -45,14 +48,17 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
 
     /// <summary>The drive the copy agent writes with.</summary>
     [Parameter(Mandatory = true)]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string Drive { get; set; } = "";
 
     /// <summary>The drive the restore agent reads with; default a free one.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string? ReadDrive { get; set; }
 
     /// <summary>Drives of cascaded mirrors of the new copy, written in the same pass: the first is mirror level 1, the next level 2.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string[] MirrorDrive { get; set; } = [];
 
     protected override void ProcessRecord() => _ids.AddRange(ObjectId);
@@ -65,17 +71,23 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
             try
             {
                 var catalog = OpenCatalog(CatalogPath);
+                var ids = ParameterSetName == "Objects" ? KnownObjects(catalog, _ids) : null;
+                if (ids is { Count: 0 })
+                {
+                    base.EndProcessing();
+                    return;
+                }
                 var request = new CopyTapeObjectRequest
                 {
                     LibraryPath = LibraryPath, Mode = Mode, Pool = Pool, BlockSize = BlockSize, Drive = Drive, ReadDrive = ReadDrive, MirrorDrives = MirrorDrive,
-                    ObjectIds = ParameterSetName == "Objects" ? _ids.Distinct().ToList() : null, Barcodes = ParameterSetName == "Volumes" ? Barcode : null,
+                    ObjectIds = ids, Barcodes = ParameterSetName == "Volumes" ? Barcode : null,
                 };
                 foreach (var r in RunEngine((token, reporter) => new CopyTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
                     WriteObject(r);
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
-                ThrowEngineError(ex, what);
+                WriteEngineError(ex, what);
             }
         }
         base.EndProcessing();

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Tape;
 
@@ -18,6 +19,7 @@ public sealed class DismountTapeCartridgeCommand : TapeCmdlet
     /// <summary>The drive to unload; piped drives bind here.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string Drive { get; set; } = "";
 
     protected override void ProcessRecord()

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Tape;
 
@@ -17,10 +18,12 @@ public sealed class GetTapeCartridgeCommand : TapeCmdlet
 {
     /// <summary>Only cartridges labelled for this pool.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(PoolCompleter))]
     public string? Pool { get; set; }
 
     /// <summary>Only this cartridge.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BarcodeCompleter))]
     public string? Barcode { get; set; }
 
     protected override void ProcessRecord()

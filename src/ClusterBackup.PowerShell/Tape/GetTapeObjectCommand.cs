@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Tape;
 
@@ -19,9 +20,14 @@ namespace ClusterBackup.PowerShell.Tape;
 [OutputType(typeof(TapeMediaObject), ParameterSetName = ["Media"])]
 public sealed class GetTapeObjectCommand : TapeCmdlet
 {
-    /// <summary>Only objects with a copy on this cartridge (with -FromMedia: the cartridge to read).</summary>
+    /// <summary>Only objects with a copy on this cartridge (with -FromMedia: the cartridge to read, required); piped cartridges bind here.</summary>
+    /// <remarks>
+    /// Not mandatory in the Media set: a mandatory pipeline parameter there would make PowerShell pick that set for any
+    /// piped object (a BackupSet) and then demand -FromMedia. -FromMedia without a barcode is checked when it runs.
+    /// </remarks>
     [Parameter(ParameterSetName = "Catalog", ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = "Media", Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = "Media", ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BarcodeCompleter))]
     public string? Barcode { get; set; }
 
     /// <summary>Only the objects of this backup set; piped BackupSet objects bind here.</summary>
@@ -38,6 +44,7 @@ public sealed class GetTapeObjectCommand : TapeCmdlet
 
     /// <summary>The drive to read with (-FromMedia); default a free one.</summary>
     [Parameter(ParameterSetName = "Media")]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string? Drive { get; set; }
 
     protected override void ProcessRecord()
@@ -46,6 +53,12 @@ public sealed class GetTapeObjectCommand : TapeCmdlet
         {
             if (FromMedia)
             {
+                if (string.IsNullOrWhiteSpace(Barcode))
+                {
+                    WriteError(new ErrorRecord(new PSArgumentException("-FromMedia reads one cartridge: pass its -Barcode, or pipe a cartridge."),
+                        "BarcodeRequired", ErrorCategory.InvalidArgument, null));
+                    return;
+                }
                 var tapeCatalog = OpenCatalog(CatalogPath);
                 foreach (var o in RunEngine((token, reporter) => new ReadTapeCartridgeOperation(tapeCatalog).RunAsync(new ReadTapeCartridgeRequest(LibraryPath, Barcode!, Drive), reporter, token)))
                     WriteObject(o);

@@ -18,6 +18,7 @@ public sealed class GetTapeRetentionCommand : TapeCmdlet
     /// <summary>How many verified tape copies each file needs.</summary>
     [Parameter]
     [ValidateRange(1, 16)]
+    [PSDefaultValue(Value = 2)]
     public int RequiredCopies { get; set; } = 2;
 
     /// <summary>Also evaluate active media sets (never safe, but shows their copies).</summary>

@@ -19,11 +19,16 @@ public sealed class ImportTapeCartridgeCommand : TapeCartridgeCmdlet
 {
     /// <summary>Capacity of the cartridge in bytes.</summary>
     [Parameter]
+    [PSDefaultValue(Value = 1L << 30, Help = "1 GiB (1073741824 bytes)")]
     public long CapacityBytes { get; set; } = 1L << 30;
 
     /// <summary>Size of the early-warning zone, in bytes.</summary>
     [Parameter]
+    [PSDefaultValue(Value = 4L << 20, Help = "4 MiB (4194304 bytes)")]
     public long EarlyWarningBytes { get; set; } = 4L << 20;
+
+    /// <summary>A new cartridge may be the first thing a new catalog records.</summary>
+    protected override bool CreatesCatalog => true;
 
     protected override string Action => "Import cartridge";
 

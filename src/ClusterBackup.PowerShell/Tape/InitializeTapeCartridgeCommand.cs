@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Tape;
 
@@ -19,14 +20,17 @@ public sealed class InitializeTapeCartridgeCommand : TapeCartridgeCmdlet
 {
     /// <summary>The pool to label the cartridges for.</summary>
     [Parameter(Mandatory = true)]
+    [ArgumentCompleter(typeof(PoolCompleter))]
     public string Pool { get; set; } = "";
 
     /// <summary>The block size in bytes: a multiple of 4096 from 64 KiB to 4 MiB.</summary>
     [Parameter]
+    [PSDefaultValue(Value = 256 * 1024, Help = "256 KiB (262144 bytes)")]
     public int BlockSize { get; set; } = 256 * 1024;
 
     /// <summary>The drive to label with; default a free one.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string? Drive { get; set; }
 
     protected override string Action => "Label for pool (erases the tape)";

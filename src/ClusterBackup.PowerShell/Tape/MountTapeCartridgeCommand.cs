@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Tape;
 
@@ -19,6 +20,7 @@ public sealed class MountTapeCartridgeCommand : TapeCartridgeCmdlet
 {
     /// <summary>The drive to load into.</summary>
     [Parameter(Mandatory = true)]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string Drive { get; set; } = "";
 
     protected override string Action => "Load into drive";

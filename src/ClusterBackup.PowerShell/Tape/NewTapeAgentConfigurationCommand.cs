@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Tape;
 
@@ -17,30 +18,38 @@ public sealed class NewTapeAgentConfigurationCommand : TapeCmdlet
 {
     /// <summary>The configuration file to write.</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>The drives of the backup group, one agent each.</summary>
     [Parameter(Mandatory = true)]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string[] Drive { get; set; } = [];
 
     /// <summary>Drives of mirror level 1, one per backup agent.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string[]? MirrorDrive { get; set; }
 
     /// <summary>Drives of mirror level 2 (cascaded after level 1).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string[]? SecondMirrorDrive { get; set; }
 
     /// <summary>The pool of the backup group.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(PoolCompleter))]
+    [PSDefaultValue(Value = "Default")]
     public string Pool { get; set; } = "Default";
 
     /// <summary>The pools of mirror levels 1, 2, ...</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(PoolCompleter))]
     public string[]? MirrorPool { get; set; }
 
     /// <summary>Block size in bytes for every agent.</summary>
     [Parameter]
+    [PSDefaultValue(Value = 256 * 1024, Help = "256 KiB (262144 bytes)")]
     public int BlockSize { get; set; } = 256 * 1024;
 
     /// <summary>Replace an existing file.</summary>

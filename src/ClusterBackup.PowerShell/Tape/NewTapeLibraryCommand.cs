@@ -17,16 +17,19 @@ public sealed class NewTapeLibraryCommand : TapeCmdlet
 {
     /// <summary>The folder of the new library.</summary>
     [Parameter(Mandatory = true, Position = 0)]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     /// <summary>How many drives.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
+    [PSDefaultValue(Value = 2)]
     public int Drives { get; set; } = 2;
 
     /// <summary>How many slots.</summary>
     [Parameter]
     [ValidateRange(1, 10000)]
+    [PSDefaultValue(Value = 20)]
     public int Slots { get; set; } = 20;
 
     protected override void ProcessRecord()

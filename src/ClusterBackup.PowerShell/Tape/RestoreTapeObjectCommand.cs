@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Tape;
 
@@ -25,6 +26,7 @@ public sealed class RestoreTapeObjectCommand : TapeCmdlet
 
     /// <summary>The folder to restore into; objects keep their tape names below it.</summary>
     [Parameter(Mandatory = true)]
+    [FileSystemPath]
     public string Destination { get; set; } = "";
 
     /// <summary>Overwrite files that exist.</summary>
@@ -33,6 +35,7 @@ public sealed class RestoreTapeObjectCommand : TapeCmdlet
 
     /// <summary>The drive to read with; default a free one.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(DriveCompleter))]
     public string? Drive { get; set; }
 
     protected override void ProcessRecord() => _ids.AddRange(ObjectId);
@@ -45,13 +48,19 @@ public sealed class RestoreTapeObjectCommand : TapeCmdlet
             try
             {
                 var catalog = OpenCatalog(CatalogPath);
-                var request = new RestoreTapeObjectRequest { LibraryPath = LibraryPath, ObjectIds = _ids.Distinct().ToList(), Destination = destination, Force = Force, Drive = Drive };
+                var ids = KnownObjects(catalog, _ids);
+                if (ids.Count == 0)
+                {
+                    base.EndProcessing();
+                    return;
+                }
+                var request = new RestoreTapeObjectRequest { LibraryPath = LibraryPath, ObjectIds = ids, Destination = destination, Force = Force, Drive = Drive };
                 foreach (var r in RunEngine((token, reporter) => new RestoreTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
                     WriteObject(r);
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
-                ThrowEngineError(ex, destination);
+                WriteEngineError(ex, destination);
             }
         }
         base.EndProcessing();

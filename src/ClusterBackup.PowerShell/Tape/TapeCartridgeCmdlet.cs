@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Tape;
 
@@ -14,7 +15,11 @@ public abstract class TapeCartridgeCmdlet : TapeCmdlet
 {
     /// <summary>The cartridge barcodes; piped cartridges bind here.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BarcodeCompleter))]
     public string[] Barcode { get; set; } = [];
+
+    /// <summary>True for the cmdlets that may start a new catalog (adding and importing cartridges).</summary>
+    protected virtual bool CreatesCatalog => false;
 
     /// <summary>The action ShouldProcess names for each cartridge.</summary>
     protected abstract string Action { get; }
@@ -30,7 +35,7 @@ public abstract class TapeCartridgeCmdlet : TapeCmdlet
                 continue;
             try
             {
-                var catalog = OpenCatalog(CatalogPath);
+                var catalog = CreatesCatalog ? OpenOrCreateCatalog(CatalogPath) : OpenCatalog(CatalogPath);
                 WriteObject(RunEngine((token, reporter) => RunAsync(catalog, barcode, reporter, token)));
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -17,6 +17,7 @@ public sealed class TestTapeAgentConfigurationCommand : TapeCmdlet
 {
     /// <summary>The configuration file.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [FileSystemPath]
     public string Path { get; set; } = "";
 
     protected override void ProcessRecord()

@@ -25,7 +25,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         var root = Path.Combine(pair.Root, "scene-" + Guid.NewGuid().ToString("N")[..8]);
         var share = Path.Combine(root, "share");
         Directory.CreateDirectory(share);
-        return new Scene(ClusterBackupConfiguration.Load(pair.ConfigurationPath), CatalogDatabase.Open(Path.Combine(root, "catalog.db")), share, root);
+        return new Scene(ClusterBackupConfiguration.Load(pair.ConfigurationPath), CatalogDatabase.OpenOrCreate(Path.Combine(root, "catalog.db")), share, root);
     }
 
     private static BackupDatabaseRequest Request(string share, BackupType type = BackupType.Full, string server = PostgreSqlPair.VirtualServer,
@@ -54,6 +54,26 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         if (Directory.Exists(scene.Share))
             Assert.Empty(Directory.GetFiles(scene.Share, "*", SearchOption.AllDirectories));
         return ex;
+    }
+
+    [Fact]
+    public async Task EachDatabaseSucceedsOrFailsOnItsOwn()
+    {
+        using var s = NewScene();
+        var request = new BackupDatabaseRequest(s.Share, ["nosuchdb", PostgreSqlPair.Database], BackupType.Full, PostgreSqlPair.VirtualServer, Initialize: true);
+        var outcomes = await s.Operation.RunAsync(request, NullOperationReporter.Instance, default);
+        Assert.Equal(["nosuchdb", PostgreSqlPair.Database], outcomes.Select(o => o.Database));
+        Assert.Equal("DatabaseNotFound", outcomes[0].Error?.ErrorId);
+        Assert.Null(outcomes[0].BackupSet);
+        Assert.Null(outcomes[1].Error);
+        Assert.Equal(PostgreSqlPair.Database, outcomes[1].BackupSet!.Database);
+        Assert.Single(new BackupSetCatalog(s.Catalog).GetBackupSets());
+
+        // A log backup without a full one is that database's failure; an unknown server fails them all at once.
+        var log = await s.Operation.RunAsync(request with { Databases = ["postgres"], Type = BackupType.Log, Initialize = false }, NullOperationReporter.Instance, default);
+        Assert.Equal("LogBackupWithoutFull", Assert.Single(log).Error?.ErrorId);
+        var server = await Assert.ThrowsAsync<ClusterBackupException>(() => s.Operation.RunAsync(request with { Server = "nosuchvs" }, NullOperationReporter.Instance, default));
+        Assert.Equal("ServerNotFound", server.ErrorId);
     }
 
     [Fact]

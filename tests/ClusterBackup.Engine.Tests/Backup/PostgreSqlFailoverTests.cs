@@ -18,7 +18,7 @@ public sealed class PostgreSqlFailoverTests
     {
         using var pair = new PostgreSqlPair();
         var configuration = ClusterBackupConfiguration.Load(pair.ConfigurationPath);
-        var catalog = CatalogDatabase.Open(pair.CatalogPath);
+        var catalog = CatalogDatabase.OpenOrCreate(pair.CatalogPath);
         var backup = new BackupDatabaseOperation(configuration, catalog);
         BackupDatabaseRequest Request(BackupType type, bool init = false, bool verify = false) =>
             new(pair.Share, [PostgreSqlPair.Database], type, Server: PostgreSqlPair.VirtualServer, Initialize: init, Verify: verify, Checksum: true);

@@ -11,7 +11,7 @@ public sealed class RestoreChainSelectionTests : IDisposable
     private readonly CatalogDatabase _catalog;
     private static readonly DateTimeOffset T0 = new(2026, 11, 21, 8, 0, 0, TimeSpan.Zero);
 
-    public RestoreChainSelectionTests() => _catalog = CatalogDatabase.Open(_dir.Combine("catalog.db"));
+    public RestoreChainSelectionTests() => _catalog = CatalogDatabase.OpenOrCreate(_dir.Combine("catalog.db"));
 
     public void Dispose() => _dir.Dispose();
 

@@ -19,7 +19,7 @@ public class BackupSetCatalogTests
     public void InitSupersedesTheActiveMediaSetAndAppendJoinsIt()
     {
         using var dir = new TempDirectory("bsc");
-        var catalog = new BackupSetCatalog(CatalogDatabase.Open(dir.Combine("c.db")));
+        var catalog = new BackupSetCatalog(CatalogDatabase.OpenOrCreate(dir.Combine("c.db")));
         var first = catalog.RecordCompleted(NewSet(init: true), NewMediaSet());
         var appended = catalog.RecordCompleted(NewSet(init: false, node: "node2"), NewMediaSet());
         Assert.Equal(first.MediaSetId, appended.MediaSetId);
@@ -40,7 +40,7 @@ public class BackupSetCatalogTests
     public void RecordedSetsRoundTripWithFilesAndChecksum()
     {
         using var dir = new TempDirectory("bsc");
-        var catalog = new BackupSetCatalog(CatalogDatabase.Open(dir.Combine("c.db")));
+        var catalog = new BackupSetCatalog(CatalogDatabase.OpenOrCreate(dir.Combine("c.db")));
         var recorded = catalog.RecordCompleted(NewSet(init: true) with { FirstLsn = "0/2000028", LastLsn = "0/3000100", Timeline = "1" }, NewMediaSet());
         var read = Assert.Single(catalog.GetBackupSets(new BackupSetQuery(Database: "sales")));
         Assert.Equal(recorded.BackupSetId, read.BackupSetId);
@@ -56,7 +56,7 @@ public class BackupSetCatalogTests
     public void MarkingAnUnknownSetNamesIt()
     {
         using var dir = new TempDirectory("bsc");
-        var catalog = new BackupSetCatalog(CatalogDatabase.Open(dir.Combine("c.db")));
+        var catalog = new BackupSetCatalog(CatalogDatabase.OpenOrCreate(dir.Combine("c.db")));
         var id = Guid.NewGuid();
         var error = Assert.Throws<ClusterBackupException>(() => catalog.MarkVerified(id, true, DateTimeOffset.UtcNow));
         Assert.Equal(ErrorKind.ObjectNotFound, error.Kind);

@@ -9,10 +9,10 @@ public class CatalogDatabaseTests
     {
         using var dir = new TempDirectory("catalog");
         var path = dir.Combine("sub", "catalog.db");
-        var first = CatalogDatabase.Open(path);
+        var first = CatalogDatabase.OpenOrCreate(path);
         var expected = CatalogDatabase.DiscoverMigrations().Max(m => m.Version);
         Assert.Equal(expected, first.SchemaVersion);
-        var again = CatalogDatabase.Open(path);
+        var again = CatalogDatabase.OpenOrCreate(path);
         Assert.Equal(expected, again.SchemaVersion);
         var applied = again.Read(c => Convert.ToInt32(CatalogDatabase.Scalar(c, "SELECT COUNT(*) FROM schema_migrations")));
         Assert.Equal(CatalogDatabase.DiscoverMigrations().Count, applied);
@@ -22,7 +22,7 @@ public class CatalogDatabaseTests
     public void CatalogUsesWalMode()
     {
         using var dir = new TempDirectory("catalog");
-        var db = CatalogDatabase.Open(dir.Combine("c.db"));
+        var db = CatalogDatabase.OpenOrCreate(dir.Combine("c.db"));
         Assert.Equal("wal", db.Read(c => (string)CatalogDatabase.Scalar(c, "PRAGMA journal_mode")!));
     }
 
@@ -34,7 +34,7 @@ public class CatalogDatabaseTests
     public void AFailedWriteLeavesNothingBehind()
     {
         using var dir = new TempDirectory("catalog");
-        var db = CatalogDatabase.Open(dir.Combine("c.db"));
+        var db = CatalogDatabase.OpenOrCreate(dir.Combine("c.db"));
         Assert.Throws<InvalidOperationException>(() => db.Write((c, t) =>
         {
             CatalogDatabase.Execute(c, t, "INSERT INTO media_sets(media_set_id, virtual_server, database_name, backup_type, share_path, created_utc, status) VALUES ('m','s','d','Full','/x','2026-01-01T00:00:00.0000000Z','Active')");

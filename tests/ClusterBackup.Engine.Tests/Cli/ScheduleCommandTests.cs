@@ -95,7 +95,7 @@ public sealed class ScheduleCommandTests : IDisposable
     public void RunIsRefusedWithExitCode75WhileAConflictingJobHoldsTheLock()
     {
         var schedule = ScheduleFile.Read(_schedule);
-        var guard = new ScheduleGuard(CatalogDatabase.Open(_catalog));
+        var guard = new ScheduleGuard(CatalogDatabase.OpenOrCreate(_catalog));
         var tape = guard.TryAcquire(JobFootprint.Of(schedule, schedule.Job("share-to-tape")));
 
         var (code, output, error) = CliHarness.Run("schedule", "run", "--schedule", _schedule, "--job", "log-no-init", "--catalog", _catalog);

@@ -55,6 +55,20 @@ public class TapeCommandTests
     }
 
     [Fact]
+    public void EachBarcodeSucceedsOrFailsOnItsOwn()
+    {
+        using var kit = new TapeTestKit(drives: 1, cartridges: 0);
+        var library = kit.Directory.Combine("vtl");
+        string[] Global(params string[] args) => [.. args, "--catalog", kit.CatalogPath, "--library", library];
+        Assert.Equal(0, CliHarness.Run(Global("tape", "library", "create", library, "--drives", "1", "--slots", "4")).ExitCode);
+
+        var (code, output, error) = CliHarness.Run(Global("tape", "cartridge", "add", "VT0001", "bad barcode!", "VT0002", "--capacity", "8388608", "--output", "json"));
+        Assert.Equal(2, code);
+        Assert.Equal(["VT0001", "VT0002"], JArray.Parse(output).Select(c => (string)c["Barcode"]!));
+        Assert.Contains("bad barcode!", error);
+    }
+
+    [Fact]
     public void AnInvalidConfigurationIsReportedWithEveryIssue()
     {
         using var kit = new TapeTestKit(drives: 2, cartridges: 0);

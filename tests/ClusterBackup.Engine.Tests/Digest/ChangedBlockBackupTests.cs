@@ -28,7 +28,7 @@ public class ChangedBlockBackupTests
         {
             var source = Path.Combine(work, "live.db");
             File.WriteAllBytes(source, DigestTestData.RandomBytes(100_000, 50));
-            var catalog = CatalogDatabase.Open(dir.Combine("catalog.db"));
+            var catalog = CatalogDatabase.OpenOrCreate(dir.Combine("catalog.db"));
             var error = await Assert.ThrowsAsync<ClusterBackupException>(() =>
                 new BackupChangedBlockOperation(catalog).RunAsync(Request(source, dir.Combine("store"), allowInconsistent: false), NullOperationReporter.Instance, CancellationToken.None));
             Assert.Equal(ErrorKind.InvalidOperation, error.Kind);
@@ -55,7 +55,7 @@ public class ChangedBlockBackupTests
         using var dir = new TempDirectory("cbt");
         var source = dir.Combine("live.db");
         var store = dir.Combine("store");
-        var catalog = CatalogDatabase.Open(dir.Combine("catalog.db"));
+        var catalog = CatalogDatabase.OpenOrCreate(dir.Combine("catalog.db"));
         var states = new List<byte[]>();
 
         var data = DigestTestData.RandomBytes(2 * 1024 * 1024 + 1000, 51);
@@ -95,7 +95,7 @@ public class ChangedBlockBackupTests
         using var dir = new TempDirectory("cbt");
         var source = dir.Combine("live.db");
         var store = dir.Combine("store");
-        var catalog = CatalogDatabase.Open(dir.Combine("catalog.db"));
+        var catalog = CatalogDatabase.OpenOrCreate(dir.Combine("catalog.db"));
         File.WriteAllBytes(source, DigestTestData.RandomBytes(200_000, 55));
         var generation = await new BackupChangedBlockOperation(catalog).RunAsync(Request(source, store), NullOperationReporter.Instance, CancellationToken.None);
         var bytes = File.ReadAllBytes(generation.DataFile);
@@ -146,7 +146,7 @@ public class ChangedBlockBackupTests
         using var dir = new TempDirectory("cbt");
         var live = Path.Combine(loop.MountPoint, "live.db");
         File.WriteAllBytes(live, new byte[4 * 1024 * 1024]);
-        var catalog = CatalogDatabase.Open(dir.Combine("catalog.db"));
+        var catalog = CatalogDatabase.OpenOrCreate(dir.Combine("catalog.db"));
         using var stop = new CancellationTokenSource();
         var writer = Task.Run(() => StampBlocksUntilStopped(live, 4096, stop.Token));
         var generations = new List<ChangedBlockGeneration>();

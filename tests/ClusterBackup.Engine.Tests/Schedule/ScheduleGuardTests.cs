@@ -12,7 +12,7 @@ public sealed class ScheduleGuardTests : IDisposable
     private readonly BackupSchedule _schedule = WeeklyScheduleTemplate.Create("UTC");
     private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 25, 4, 30, 0, TimeSpan.Zero));
 
-    public ScheduleGuardTests() => _catalog = CatalogDatabase.Open(_temp.Combine("catalog.db"));
+    public ScheduleGuardTests() => _catalog = CatalogDatabase.OpenOrCreate(_temp.Combine("catalog.db"));
 
     public void Dispose() => _temp.Dispose();
 
@@ -135,7 +135,7 @@ public sealed class RunScheduledJobTests : IDisposable
     private readonly CatalogDatabase _catalog;
     private readonly BackupSchedule _schedule = WeeklyScheduleTemplate.Create("UTC");
 
-    public RunScheduledJobTests() => _catalog = CatalogDatabase.Open(_temp.Combine("catalog.db"));
+    public RunScheduledJobTests() => _catalog = CatalogDatabase.OpenOrCreate(_temp.Combine("catalog.db"));
 
     public void Dispose() => _temp.Dispose();
 

@@ -14,7 +14,7 @@ public class ScheduledBackupJobTests
         using var pair = new PostgreSqlPair();
         var schedule = WeeklyScheduleTemplate.Create("UTC", cluster: PostgreSqlPair.Cluster, server: PostgreSqlPair.VirtualServer,
             database: PostgreSqlPair.Database, share: pair.Share);
-        var catalog = CatalogDatabase.Open(pair.CatalogPath);
+        var catalog = CatalogDatabase.OpenOrCreate(pair.CatalogPath);
         var run = new StartScheduledJobOperation(catalog, ScheduledJobRunnerRegistry.Discover());
 
         var full = await run.RunAsync(new StartScheduledJobRequest(schedule, "full-with-init"), NullOperationReporter.Instance, default);

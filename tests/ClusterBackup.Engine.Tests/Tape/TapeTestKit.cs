@@ -15,7 +15,7 @@ public sealed class TapeTestKit : IDisposable
         for (var i = 1; i <= cartridges; i++)
             Library.AddCartridge($"VT{i:D4}", capacity, earlyWarning);
         CatalogPath = Directory.Combine("catalog.db");
-        Catalog = new TapeCatalog(CatalogDatabase.Open(CatalogPath));
+        Catalog = new TapeCatalog(CatalogDatabase.OpenOrCreate(CatalogPath));
         Allocator = new VolumeAllocator(Library, Catalog, NullOperationReporter.Instance);
     }
 

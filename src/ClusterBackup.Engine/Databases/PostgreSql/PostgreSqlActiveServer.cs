@@ -30,7 +30,7 @@ internal sealed class PostgreSqlActiveServer(PostgreSqlConnector postgres)
                 check.Parameters.AddWithValue(database);
                 if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)) == 0)
                     throw new ClusterBackupException(ErrorKind.ObjectNotFound, database,
-                        $"Database '{database}' does not exist on server '{virtualServer}' (active node {node}, {address}).");
+                        $"Database '{database}' does not exist on server '{virtualServer}' (active node {node}, {address}).") { Cause = "DatabaseNotFound" };
                 var (host, port) = postgres.Settings.ParseAddress(address);
                 return new DatabaseServer(virtualServer, node, $"{host}:{port}");
             }

@@ -86,7 +86,7 @@ public static partial class SqlServerResults
     public static SqlServerDatabaseState ParseDatabaseState(IReadOnlyList<SqlRow> rows, string database, string server)
     {
         if (rows.Count == 0)
-            throw new ClusterBackupException(ErrorKind.ObjectNotFound, database, $"Database '{database}' does not exist on {server}.");
+            throw new ClusterBackupException(ErrorKind.ObjectNotFound, database, $"Database '{database}' does not exist on {server}.") { Cause = "DatabaseNotFound" };
         var row = rows[0];
         return new SqlServerDatabaseState(row.String("name") ?? database, row.String("state_desc") ?? "", row.String("recovery_model_desc") ?? "",
             row["last_log_backup_lsn"] is { } lsn ? FormatLsn(lsn) : null);

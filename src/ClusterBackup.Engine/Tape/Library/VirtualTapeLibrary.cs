@@ -63,7 +63,7 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
     {
         root = Path.GetFullPath(root);
         if (!File.Exists(Path.Combine(root, StateFileName)))
-            throw new ClusterBackupException(ErrorKind.ObjectNotFound, root, $"No tape library in '{root}' ({StateFileName} is missing). Create one with New-TapeLibrary or `clusterbackup tape library create`.");
+            throw new ClusterBackupException(ErrorKind.ObjectNotFound, root, $"No tape library in '{root}' ({StateFileName} is missing). Create one with New-TapeLibrary or `clusterbackup tape library create`.") { Cause = "TapeLibraryNotFound" };
         var library = new VirtualTapeLibrary(root);
         library.Load();
         return library;
@@ -295,11 +295,11 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
 
     private CartridgeState Find(LibraryState state, string barcode) =>
         state.Cartridges.FirstOrDefault(c => string.Equals(c.Barcode, barcode, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, barcode, $"Cartridge {barcode} is not in library {Name}.");
+        ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, barcode, $"Cartridge {barcode} is not in library {Name}.") { Cause = "CartridgeNotFound" };
 
     private DriveState FindDrive(LibraryState state, string drive) =>
         state.Drives.FirstOrDefault(d => string.Equals(d.Name, drive, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, drive, $"Library {Name} has no drive '{drive}' (drives: {string.Join(", ", state.Drives.Select(d => d.Name))}).");
+        ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, drive, $"Library {Name} has no drive '{drive}' (drives: {string.Join(", ", state.Drives.Select(d => d.Name))}).") { Cause = "DriveNotFound" };
 
     private static void ValidateBarcode(string barcode)
     {
