@@ -50,6 +50,7 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
     /// <summary>Read the backup files from this folder instead of the share, for example the files Restore-TapeObject brought back
     /// from tape: each file is found by name under the folder and checked against the SHA-256 the catalog recorded.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? BackupPath { get; set; }
 
     /// <summary>The configuration file (tool folders, accounts); optional for a restore.</summary>

@@ -60,6 +60,7 @@ public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
     /// <summary>Where -Restore puts its copies: for PostgreSQL a folder on this machine, for SQL Server a folder on the server.
     /// Default: clusterbackup-restore-tests in the system's temporary folder.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? ScratchPath { get; set; }
 
     /// <summary>The configuration file (tool folders, accounts); optional for verification.</summary>

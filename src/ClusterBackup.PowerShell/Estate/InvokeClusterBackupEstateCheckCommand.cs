@@ -34,19 +34,23 @@ public sealed class InvokeClusterBackupEstateCheckCommand : ClusterBackupCmdlet
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     /// <summary>The configuration file the log-chain verification uses; defaults to CLUSTERBACKUP_CONFIG or the file beside the catalog.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? ConfigurationPath { get; set; }
 
     /// <summary>The schedule file: its jobs name the databases to check, and the schedule and job-run checks need it. Without it those checks are skipped.</summary>
     [Parameter]
     [Alias("SchedulePath")]
+    [FileSystemPath]
     public string? Schedule { get; set; }
 
     /// <summary>The tape library folder for the cartridge and drive checks; defaults to CLUSTERBACKUP_TAPE_LIBRARY. Without either those checks are skipped.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? LibraryPath { get; set; }
 
     /// <summary>Check only the databases of these virtual servers.</summary>
@@ -61,21 +65,25 @@ public sealed class InvokeClusterBackupEstateCheckCommand : ClusterBackupCmdlet
     /// <summary>The newest full backup of each database must have finished within this many hours.</summary>
     [Parameter]
     [ValidateRange(0.01, 24 * 366)]
+    [PSDefaultValue(Value = 24.0)]
     public double FullBackupMaxAgeHours { get; set; } = 24;
 
     /// <summary>The newest log backup of each database must have finished within this many minutes of now; 0 turns the age check off (databases without log backups).</summary>
     [Parameter]
     [ValidateRange(0, 60 * 24 * 366)]
+    [PSDefaultValue(Value = 60)]
     public int LogBackupMaxAgeMinutes { get; set; } = 60;
 
     /// <summary>How many verified tape copies a media set needs before it may leave the share.</summary>
     [Parameter]
     [ValidateRange(1, 16)]
+    [PSDefaultValue(Value = 2)]
     public int RequiredTapeCopies { get; set; } = 2;
 
     /// <summary>At least this many blank or scratch cartridges must be in the library.</summary>
     [Parameter]
     [ValidateRange(0, 100000)]
+    [PSDefaultValue(Value = 1)]
     public int MinimumScratchCartridges { get; set; } = 1;
 
     /// <summary>Run only the checks with these tags.</summary>
@@ -88,20 +96,24 @@ public sealed class InvokeClusterBackupEstateCheckCommand : ClusterBackupCmdlet
 
     /// <summary>Write the result to this file (NUnit or JUnit XML, by -OutputFormat).</summary>
     [Parameter]
+    [FileSystemPath]
     public string? OutputFile { get; set; }
 
     /// <summary>The format of -OutputFile: NUnitXml (NUnit 2.5), NUnit3 or JUnitXml.</summary>
     [Parameter]
     [ValidateSet("NUnitXml", "NUnit2.5", "NUnit3", "JUnitXml")]
+    [PSDefaultValue(Value = "NUnitXml")]
     public string OutputFormat { get; set; } = "NUnitXml";
 
     /// <summary>How much Pester writes to the host while it runs: None, Normal, Detailed or Diagnostic.</summary>
     [Parameter]
     [ValidateSet("None", "Normal", "Detailed", "Diagnostic")]
+    [PSDefaultValue(Value = "Normal")]
     public string Output { get; set; } = "Normal";
 
     /// <summary>Run this checks file (or several) instead of the shipped one; it receives the same parameters.</summary>
     [Parameter]
+    [FileSystemPath]
     public string[]? Path { get; set; }
 
     private const string RunScript = """

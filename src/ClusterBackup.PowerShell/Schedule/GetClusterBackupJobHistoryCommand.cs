@@ -22,6 +22,7 @@ public sealed class GetClusterBackupJobHistoryCommand : ClusterBackupCmdlet
     /// <summary>The schedule file whose runs to list; every schedule's runs when omitted.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Path")]
+    [FileSystemPath]
     public string? Schedule { get; set; }
 
     /// <summary>Only the runs of these jobs, by name.</summary>
@@ -36,10 +37,12 @@ public sealed class GetClusterBackupJobHistoryCommand : ClusterBackupCmdlet
     /// <summary>At most this many runs per job (all jobs together when -Job is omitted), newest first.</summary>
     [Parameter]
     [ValidateRange(1, 100000)]
+    [PSDefaultValue(Value = 100)]
     public int Last { get; set; } = 100;
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
+    [FileSystemPath]
     public string? CatalogPath { get; set; }
 
     protected override void ProcessRecord()

@@ -14,7 +14,7 @@ public sealed class ListBackupSetOperationTests : IDisposable
 
     public ListBackupSetOperationTests()
     {
-        _database = CatalogDatabase.Open(_temp.Combine("catalog.db"));
+        _database = CatalogDatabase.OpenOrCreate(_temp.Combine("catalog.db"));
         var catalog = new BackupSetCatalog(_database);
         var logMedia = new MediaSet("log-media", "PGVS", "sales", BackupType.Log, "/share/PGVS/sales/LOG/log-media", Monday, MediaSetStatus.Active);
         void Record(string name, string database, BackupType type, int hour, bool copyOnly = false)
