@@ -1,4 +1,6 @@
+using ClusterBackup.Engine.Tape.Configuration;
 using ClusterBackup.Engine.Tape.Drives;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Lab.Harness.TapeCases;
 
@@ -24,10 +26,17 @@ public sealed class TapeLab(IReadOnlyDictionary<string, LabDrive> drives, string
 
     public bool Has(string role) => drives.ContainsKey(role);
 
-    /// <summary>The engine's Linux st provider on the drive of <paramref name="role"/>, loaded (open, MTLOAD, variable block mode).</summary>
+    /// <summary>
+    /// The engine's Linux st provider on the drive of <paramref name="role"/>, loaded (open, MTLOAD, variable block mode).
+    /// The drive is chosen as an admin's real drive is: a media-agent configuration names it, of kind linux-st, and the
+    /// engine's factory builds the provider from that definition.
+    /// </summary>
     public LinuxStTapeDrive Open(string role)
     {
-        var drive = new LinuxStTapeDrive(Drive(role).Device, System);
+        var configuration = MediaAgentConfiguration.Parse($$"""
+            { "formatVersion": 1, "drives": [ { "name": "{{role}}", "kind": "{{DriveKinds.LinuxSt}}", "device": "{{Drive(role).Device}}" } ], "agents": [] }
+            """, "the lab's media-agent configuration");
+        var drive = (LinuxStTapeDrive)TapeLibraryFactory.CreateDrive(configuration.Drives.Single(d => d.Name == role), System);
         drive.Load();
         _open.Add(drive);
         return drive;
