@@ -104,7 +104,7 @@ Describe 'A clustered PostgreSQL database backed up, failed over and restored wi
             $result.Verified | Should -BeFalse
             $damaged | Should -HaveCount 1
             $damaged[0].CategoryInfo.Category | Should -Be 'InvalidData'
-            $damaged[0].TargetObject.BackupSetId | Should -Be $full.BackupSetId
+            "$($damaged[0].TargetObject)" | Should -Be "$($full.BackupSetId)"
             $damaged[0].Exception.Message | Should -BeLike "*$($full.BackupSetId)*backup_manifest*"
         }
         finally {
@@ -140,6 +140,24 @@ Describe 'Start-ClusterDbBackup with several databases' {
         $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $errors[0].TargetObject | Should -Be 'nosuchdb'
         $errors[0].Exception.Message | Should -BeLike "*'nosuchdb' does not exist*"
+    }
+
+    It 'backs up each server of -Server on its own: an unknown one is one error naming it' {
+        $sets = Start-ClusterDbBackup -Server 'nosuchvs', $pair.VirtualServer -Database $pair.Database -Type Full -Destination $pair.Share @common `
+            -ErrorVariable errors -ErrorAction SilentlyContinue
+        $sets.VirtualServer | Should -Be $pair.VirtualServer
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ServerNotFound,*'
+        $errors[0].TargetObject | Should -Be 'nosuchvs'
+    }
+
+    It 'backs up every user database without -Database, less -ExcludeDatabase' {
+        $sets = Start-ClusterDbBackup -Server $pair.VirtualServer -ExcludeDatabase $pair.Database -Type Full -Destination $pair.Share @common `
+            -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors | Should -HaveCount 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'DatabaseNotFound,*'
+        $errors[0].Exception.Message | Should -BeLike "*no user database to back up that is not excluded ($($pair.Database))*"
+        $sets | Should -BeNullOrEmpty
     }
 
     It 'refuses a log backup of a database without a full backup by name, and takes the others' {

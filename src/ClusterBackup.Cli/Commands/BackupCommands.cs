@@ -33,9 +33,10 @@ public sealed class BackupCommands : ICliCommandGroup
     private static Command BuildBackup(CliContext context)
     {
         var config = ConfigOption();
-        var server = new Option<string?>("--server", "-s") { Description = "Virtual server (SQL Server network name, PostgreSQL virtual server) to back up." };
+        var server = new Option<string[]>("--server", "-s") { Description = "Virtual server (SQL Server network name, PostgreSQL virtual server) to back up; repeat for several.", AllowMultipleArgumentsPerToken = true };
         var cluster = new Option<string?>("--cluster") { Description = "Cluster; without --server, its only configured server." };
-        var database = new Option<string[]>("--database", "-d") { Description = "Database to back up; repeat for several.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var database = new Option<string[]>("--database", "-d") { Description = "Database to back up; repeat for several. Without it, every user database.", AllowMultipleArgumentsPerToken = true };
+        var exclude = new Option<string[]>("--exclude-database") { Description = "Database to leave out; repeat for several.", AllowMultipleArgumentsPerToken = true };
         var type = new Option<BackupType>("--type", "-t") { Description = "Full or Log.", DefaultValueFactory = _ => BackupType.Full };
         var init = new Option<bool>("--init") { Description = "Start a new media set (WITH INIT); the previous one is kept, marked superseded." };
         var share = new Option<string>("--share") { Description = "Backup share root, e.g. \\\\backupsrv\\sql or /mnt/backup.", Required = true };
@@ -45,18 +46,34 @@ public sealed class BackupCommands : ICliCommandGroup
         var user = new Option<string?>("--username") { Description = $"Database login; the password is read from ${PasswordVariable}." };
         var command = new Command("backup", "Back up databases of a clustered server to the backup share (Start-ClusterDbBackup).")
         {
-            config, server, cluster, database, type, init, share, verify, checksum, copyOnly, user,
+            config, server, cluster, database, exclude, type, init, share, verify, checksum, copyOnly, user,
         };
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var reporter = context.Reporter(parse);
             var configuration = ClusterBackupConfiguration.Load(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption));
             var catalog = context.OpenOrCreateCatalog(parse);
-            var request = new BackupDatabaseRequest(parse.GetValue(share)!, parse.GetValue(database) ?? [], parse.GetValue(type), parse.GetValue(server), parse.GetValue(cluster),
-                parse.GetValue(init), parse.GetValue(verify), parse.GetValue(checksum), parse.GetValue(copyOnly), Credential(parse.GetValue(user)));
-            var outcomes = await new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token).ConfigureAwait(false);
-            WriteSets(context.Output(parse), outcomes.Where(o => o.BackupSet is not null).Select(o => o.BackupSet!).ToList());
-            return context.ExitCodeFor(outcomes.Where(o => o.Error is not null).Select(o => o.Error!));
+            IReadOnlyList<string?> servers = parse.GetValue(server) is { Length: > 0 } named ? named.Distinct(StringComparer.OrdinalIgnoreCase).ToList<string?>() : [null];
+            var sets = new List<BackupSet>();
+            var errors = new List<ClusterBackupException>();
+            // Each server on its own, as Start-ClusterDbBackup: one that fails as a whole does not stop the next.
+            foreach (var name in servers)
+            {
+                var request = new BackupDatabaseRequest(parse.GetValue(share)!, parse.GetValue(database) ?? [], parse.GetValue(type), name, parse.GetValue(cluster),
+                    parse.GetValue(init), parse.GetValue(verify), parse.GetValue(checksum), parse.GetValue(copyOnly), Credential(parse.GetValue(user)), parse.GetValue(exclude));
+                try
+                {
+                    var outcomes = await new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token).ConfigureAwait(false);
+                    sets.AddRange(outcomes.Where(o => o.BackupSet is not null).Select(o => o.BackupSet!));
+                    errors.AddRange(outcomes.Where(o => o.Error is not null).Select(o => o.Error!));
+                }
+                catch (ClusterBackupException ex) when (servers.Count > 1 && ex.Kind != ErrorKind.OperationStopped)
+                {
+                    errors.Add(ex);
+                }
+            }
+            WriteSets(context.Output(parse), sets);
+            return context.ExitCodeFor(errors);
         }));
         return command;
     }

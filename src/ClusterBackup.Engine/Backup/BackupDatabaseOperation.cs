@@ -24,12 +24,19 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
     /// </summary>
     public async Task<IReadOnlyList<DatabaseBackupOutcome>> RunAsync(BackupDatabaseRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        if (request.Databases.Count == 0 || request.Databases.Any(string.IsNullOrWhiteSpace))
-            throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Server ?? request.Cluster ?? "", "Name at least one database to back up.");
+        if (request.Databases.Any(string.IsNullOrWhiteSpace))
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Server ?? request.Cluster ?? "", "A database name is empty.");
         var server = SelectServer(request);
         var share = CheckShare(request.Share);
-        var databases = request.Databases.Distinct(StringComparer.Ordinal).ToList();
-        var resolution = await ServerResolver.ResolveAsync(configuration, server, databases, reporter, cancellationToken).ConfigureAwait(false);
+        var exclude = request.ExcludeDatabases ?? [];
+        var named = request.Databases.Distinct(StringComparer.Ordinal).Where(d => !exclude.Contains(d, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (request.Databases.Count > 0 && named.Count == 0)
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, string.Join(", ", request.Databases), "Every database named is also excluded; nothing to back up.");
+        var resolution = await ServerResolver.ResolveAsync(configuration, server, named, reporter, cancellationToken, exclude).ConfigureAwait(false);
+        var databases = resolution.Databases;
+        if (databases.Count == 0)
+            throw new ClusterBackupException(ErrorKind.ObjectNotFound, server.Name,
+                $"Server '{server.Name}' has no user database to back up{(exclude.Count > 0 ? $" that is not excluded ({string.Join(", ", exclude)})" : "")}.") { Cause = "DatabaseNotFound" };
 
         // Check every database before writing anything.
         var outcomes = new List<DatabaseBackupOutcome>();

@@ -9,9 +9,10 @@ public sealed record ResolvedServer(ClusterDefinition Cluster, ServerDefinition 
 
 /// <summary>
 /// One request's answer to "where does this virtual server run, and which of its databases are there": the server
-/// (null when none of the databases exists there) and the databases that do not, each with its error.
+/// (null when none of the databases exists there), the databases to back up, in order, and those that are not
+/// there, each with its error.
 /// </summary>
-public sealed record ServerResolution(ResolvedServer? Server, IReadOnlyDictionary<string, ClusterBackupException> DatabaseErrors);
+public sealed record ServerResolution(ResolvedServer? Server, IReadOnlyList<string> Databases, IReadOnlyDictionary<string, ClusterBackupException> DatabaseErrors);
 
 /// <summary>
 /// Cluster -> owner node -> the engine's active server, once per request. The cluster provider names the owner; the
@@ -23,8 +24,12 @@ public sealed record ServerResolution(ResolvedServer? Server, IReadOnlyDictionar
 /// </summary>
 public static class ServerResolver
 {
+    /// <summary>
+    /// Resolves <paramref name="server"/> once and checks <paramref name="databases"/> on it; with no databases, lists
+    /// the server's user databases instead, less <paramref name="exclude"/>.
+    /// </summary>
     public static async Task<ServerResolution> ResolveAsync(ClusterBackupConfiguration configuration, ServerDefinition server, IReadOnlyList<string> databases,
-        IOperationReporter reporter, CancellationToken cancellationToken)
+        IOperationReporter reporter, CancellationToken cancellationToken, IReadOnlyCollection<string>? exclude = null)
     {
         var cluster = configuration.GetCluster(server.Cluster);
         var clusterService = ProviderRegistry.CreateCluster(cluster);
@@ -55,6 +60,18 @@ public static class ServerResolver
         ResolvedServer? resolved = null;
         string? activeCandidate = null;
         var errors = new Dictionary<string, ClusterBackupException>(StringComparer.Ordinal);
+        if (databases.Count == 0)
+        {
+            var active = await engine.FindActiveServerAsync(server.Name, candidates, null, cancellationToken).ConfigureAwait(false);
+            if (byAddress.TryGetValue(active.Node, out var nodeName))
+                active = active with { Node = nodeName };
+            resolved = new ResolvedServer(cluster, server, engine, active);
+            var all = await engine.ListUserDatabasesAsync(active, cancellationToken).ConfigureAwait(false);
+            var chosen = all.Where(d => exclude is null || !exclude.Contains(d, StringComparer.OrdinalIgnoreCase)).ToList();
+            reporter.Verbose($"Active server of '{server.Name}': node {active.Node} ({active.ConnectionTarget}); user databases: {string.Join(", ", all)}"
+                + (chosen.Count < all.Count ? $"; excluded: {string.Join(", ", all.Except(chosen))}." : "."));
+            return new ServerResolution(resolved, chosen, errors);
+        }
         foreach (var database in databases)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -88,7 +105,7 @@ public static class ServerResolver
                         $"Database '{database}' was not backed up: node {resolved.Active.Node}, which this request found active for '{server.Name}', no longer answers as the active server: {ex.Message}", ex);
             }
         }
-        return new ServerResolution(resolved, errors);
+        return new ServerResolution(resolved, databases, errors);
     }
 
     /// <summary>An engine error about one database (missing, offline, not backupable) rather than about the server.</summary>

@@ -61,9 +61,12 @@ public interface IDatabaseEngine
 
     /// <summary>
     /// Finds the active node among <paramref name="candidates"/> (the cluster's owner first, then the other nodes)
-    /// and checks that <paramref name="database"/> exists there. Errors name the server, node and database.
+    /// and checks that <paramref name="database"/> exists there (null checks no database). Errors name the server, node and database.
     /// </summary>
-    Task<DatabaseServer> FindActiveServerAsync(string virtualServer, IReadOnlyList<string> candidates, string database, CancellationToken cancellationToken);
+    Task<DatabaseServer> FindActiveServerAsync(string virtualServer, IReadOnlyList<string> candidates, string? database, CancellationToken cancellationToken);
+
+    /// <summary>The user databases of the active server, by name: not the system databases, templates or snapshots.</summary>
+    Task<IReadOnlyList<string>> ListUserDatabasesAsync(DatabaseServer server, CancellationToken cancellationToken);
 
     Task<EngineBackupResult> BackupAsync(EngineBackupRequest request, IOperationReporter reporter, CancellationToken cancellationToken);
 

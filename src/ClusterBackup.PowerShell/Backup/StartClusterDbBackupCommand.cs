@@ -28,22 +28,28 @@ namespace ClusterBackup.PowerShell.Backup;
 [OutputType(typeof(BackupSet))]
 public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
 {
-    /// <summary>The virtual server (SQL Server network name or PostgreSQL virtual server) as named in the configuration.</summary>
+    /// <summary>The virtual server or servers (SQL Server network name or PostgreSQL virtual server) as named in the
+    /// configuration. Each is resolved once and backed up on its own; one that fails does not stop the next.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("VirtualServer", "SqlInstance")]
     [ArgumentCompleter(typeof(ServerCompleter))]
-    public string? Server { get; set; }
+    public string[]? Server { get; set; }
 
     /// <summary>The cluster. Without -Server, the cluster's only configured server is backed up.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(ClusterCompleter))]
     public string? Cluster { get; set; }
 
-    /// <summary>The database or databases to back up.</summary>
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The database or databases to back up. Without it, every user database of each server, less -ExcludeDatabase.</summary>
+    [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string[] Database { get; set; } = [];
+
+    /// <summary>Databases to leave out, by name.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(DatabaseCompleter))]
+    public string[] ExcludeDatabase { get; set; } = [];
 
     /// <summary>Full or Log.</summary>
     [Parameter]
@@ -96,33 +102,38 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
     /// </summary>
     protected override void ProcessRecord()
     {
-        var databases = Database.Distinct(StringComparer.Ordinal).Where(d => ShouldProcess($"{d} on {Server ?? Cluster}",
-            $"{Type} backup{(Initialize ? " to a new media set" : "")} to {Destination}")).ToList();
-        if (databases.Count == 0)
-            return;
-        try
+        var databases = Database.Distinct(StringComparer.Ordinal).ToList();
+        var what = databases.Count == 0 ? "every user database" : string.Join(", ", databases);
+        IReadOnlyList<string?> servers = Server is { Length: > 0 } named ? named.Distinct(StringComparer.OrdinalIgnoreCase).ToList<string?>() : [null];
+        foreach (var server in servers)
         {
-            var request = new BackupDatabaseRequest(Destination, databases, Type, Server, Cluster, Initialize, Verify, Checksum, CopyOnly,
-                Credential?.GetNetworkCredential());
-            var outcomes = RunEngine((token, reporter) =>
+            if (!ShouldProcess($"{what} on {server ?? Cluster}", $"{Type} backup{(Initialize ? " to a new media set" : "")} to {Destination}"))
+                continue;
+            try
             {
-                var catalog = Engine.Catalog.CatalogDatabase.OpenOrCreate(CatalogPath, reporter);
-                var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
-                return new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token);
-            });
-            // One outcome per database: the backup set, its error (the database at fault as target), or both for a set
-            // that was recorded but did not verify.
-            foreach (var outcome in outcomes)
-            {
-                if (outcome.BackupSet is { } set)
-                    WriteObject(set);
-                if (outcome.Error is { } error)
-                    WriteEngineError(error, outcome.BackupSet is null ? outcome.Database : outcome.BackupSet);
+                var request = new BackupDatabaseRequest(Destination, databases, Type, server, Cluster, Initialize, Verify, Checksum, CopyOnly,
+                    Credential?.GetNetworkCredential(), ExcludeDatabase);
+                var outcomes = RunEngine((token, reporter) =>
+                {
+                    var catalog = Engine.Catalog.CatalogDatabase.OpenOrCreate(CatalogPath, reporter);
+                    var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
+                    return new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token);
+                });
+                // One outcome per database: the backup set, its error (the database at fault as target), or both for a set
+                // that was recorded but did not verify.
+                foreach (var outcome in outcomes)
+                {
+                    if (outcome.BackupSet is { } set)
+                        WriteObject(set);
+                    if (outcome.Error is { } error)
+                        WriteEngineError(error, outcome.BackupSet is null ? outcome.Database : outcome.BackupSet);
+                }
             }
-        }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
-        {
-            WriteEngineError(ex, string.Join(", ", databases));
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                // A failure of the whole server (unknown, unreachable, no active node): the next server still runs.
+                WriteEngineError(ex, server ?? Cluster);
+            }
         }
     }
 }

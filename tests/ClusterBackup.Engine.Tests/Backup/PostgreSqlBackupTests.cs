@@ -139,6 +139,30 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
     }
 
     [Fact]
+    public async Task WithoutDatabasesEveryUserDatabaseIsBackedUpLessTheExcludedOnes()
+    {
+        using var s = NewScene();
+        var extra = "extra" + Guid.NewGuid().ToString("N")[..8];
+        PostgreSqlPair.Execute(pair.PrimaryPort, "postgres", $"CREATE DATABASE {extra}");
+        try
+        {
+            var request = new BackupDatabaseRequest(s.Share, [], BackupType.Full, PostgreSqlPair.VirtualServer, Initialize: true, ExcludeDatabases: [PostgreSqlPair.Database.ToUpperInvariant()]);
+            var outcomes = await s.Operation.RunAsync(request, NullOperationReporter.Instance, default);
+            Assert.Contains(outcomes, o => o.Database == extra && o.Succeeded);
+            Assert.DoesNotContain(outcomes, o => o.Database is PostgreSqlPair.Database or "postgres" or "template0" or "template1");
+            Assert.All(outcomes, o => Assert.True(o.Succeeded, o.Error?.Message));
+
+            var everything = new BackupDatabaseRequest(s.Share, [PostgreSqlPair.Database], BackupType.Full, PostgreSqlPair.VirtualServer, ExcludeDatabases: [PostgreSqlPair.Database]);
+            var error = await Assert.ThrowsAsync<ClusterBackupException>(() => s.Operation.RunAsync(everything, NullOperationReporter.Instance, default));
+            Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
+        }
+        finally
+        {
+            PostgreSqlPair.Execute(pair.PrimaryPort, "postgres", $"DROP DATABASE {extra}");
+        }
+    }
+
+    [Fact]
     public async Task UnreachableShare()
     {
         using var s = NewScene();

@@ -33,8 +33,12 @@ public sealed class PostgreSqlEngine(ServerDefinition definition, PostgreSqlSett
 
     public PostgreSqlSettings Settings => settings;
 
-    public Task<DatabaseServer> FindActiveServerAsync(string virtualServer, IReadOnlyList<string> candidates, string database, CancellationToken cancellationToken) =>
+    public Task<DatabaseServer> FindActiveServerAsync(string virtualServer, IReadOnlyList<string> candidates, string? database, CancellationToken cancellationToken) =>
         new PostgreSqlActiveServer(_postgres).FindAsync(virtualServer, candidates, database, cancellationToken);
+
+    /// <summary>The databases that accept connections, without templates and the maintenance database.</summary>
+    public Task<IReadOnlyList<string>> ListUserDatabasesAsync(DatabaseServer server, CancellationToken cancellationToken) =>
+        new PostgreSqlActiveServer(_postgres).ListUserDatabasesAsync(server, cancellationToken);
 
     public Task<EngineBackupResult> BackupAsync(EngineBackupRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
         request.Type == BackupType.Full

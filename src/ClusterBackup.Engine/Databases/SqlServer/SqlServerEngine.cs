@@ -25,7 +25,7 @@ public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnec
 
     public SqlServerSettings Settings { get; } = settings;
 
-    public async Task<DatabaseServer> FindActiveServerAsync(string virtualServer, IReadOnlyList<string> candidates, string database, CancellationToken cancellationToken)
+    public async Task<DatabaseServer> FindActiveServerAsync(string virtualServer, IReadOnlyList<string> candidates, string? database, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(Settings.DataSource, virtualServer, cancellationToken).ConfigureAwait(false);
         var identity = SqlServerResults.ParseIdentity(await QueryAsync(connection, SqlServerStatements.ServerIdentity, cancellationToken).ConfigureAwait(false), virtualServer);
@@ -41,9 +41,20 @@ public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnec
         if (candidates.Count > 0 && !candidates.Any(c => SameHost(c, node)))
             throw new ClusterBackupException(ErrorKind.InvalidOperation, virtualServer,
                 $"{virtualServer} runs on {node}, which is not a node of the configured cluster ({string.Join(", ", candidates)}).");
-        var state = SqlServerResults.ParseDatabaseState(await QueryAsync(connection, SqlServerStatements.DatabaseState(database), cancellationToken).ConfigureAwait(false), database, virtualServer);
-        SqlServerResults.CheckBackupAllowed(state, BackupType.Full, virtualServer);
+        if (database is not null)
+        {
+            var state = SqlServerResults.ParseDatabaseState(await QueryAsync(connection, SqlServerStatements.DatabaseState(database), cancellationToken).ConfigureAwait(false), database, virtualServer);
+            SqlServerResults.CheckBackupAllowed(state, BackupType.Full, virtualServer);
+        }
         return new DatabaseServer(virtualServer, node, Settings.DataSource);
+    }
+
+    /// <summary>Online user databases (database_id above 4, not snapshots). Tested against a scripted server only.</summary>
+    public async Task<IReadOnlyList<string>> ListUserDatabasesAsync(DatabaseServer server, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(server.ConnectionTarget, server.VirtualServer, cancellationToken).ConfigureAwait(false);
+        var rows = await QueryAsync(connection, SqlServerStatements.UserDatabases, cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => (string)r["name"]!).ToList();
     }
 
     public async Task<EngineBackupResult> BackupAsync(EngineBackupRequest request, IOperationReporter reporter, CancellationToken cancellationToken)

@@ -83,6 +83,10 @@ public static class SqlServerStatements
         "RESTORE FILELISTONLY FROM DISK = @path WITH FILE = @file;",
         [Path("@path", path), File(file)]);
 
+    /// <summary>The online user databases: not master, tempdb, model and msdb (ids 1 to 4), not database snapshots.</summary>
+    public static readonly SqlStatement UserDatabases = new(
+        "SELECT name FROM sys.databases WHERE database_id > 4 AND source_database_id IS NULL AND state_desc = N'ONLINE' ORDER BY name;", []);
+
     /// <summary>Whether a database of that name exists (a restore never overwrites one).</summary>
     public static SqlStatement DatabaseExists(string database) => new(
         "SELECT COUNT(*) FROM sys.databases WHERE name = @database;", [Name("@database", database)]);
