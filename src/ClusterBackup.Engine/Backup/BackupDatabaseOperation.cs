@@ -122,12 +122,18 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         var virtualServer = resolved.Definition.Name;
         var now = DateTimeOffset.UtcNow;
         var backupSetId = Guid.NewGuid();
+        // From choosing the media set to the catalog commit, no other backup of this database and type (another process or
+        // machine on the share) chooses or starts one: an -Initialize cannot supersede the set this backup is writing into.
+        using var mediaSetLock = WriterLock.Acquire(ShareLayout.MediaSetLockPath(share, virtualServer, database, request.Type),
+            $"the {request.Type} media set of '{database}' on '{virtualServer}'", $"{request.Type} backup{(request.Initialize ? " with -Initialize" : "")}",
+            cancellationToken: cancellationToken);
         var active = _catalog.GetActiveMediaSet(virtualServer, database, request.Type);
         var newMediaSet = request.Initialize || active is null;
         var mediaSetId = newMediaSet ? ShareLayout.NewMediaSetId(now) : active!.MediaSetId;
         var directory = newMediaSet ? Path.Combine(ShareLayout.DatabaseFolder(share, virtualServer, database, request.Type), mediaSetId) : active!.SharePath;
         if (!newMediaSet && !Path.GetFullPath(directory).StartsWith(share, StringComparison.Ordinal))
             reporter.Warning($"The active {request.Type} media set of '{database}' on '{virtualServer}' is at '{directory}', outside '{share}'; the backup is appended there. Use -Initialize to start a media set on '{share}'.");
+        PausePoint.Reach("backup.media-set-chosen", cancellationToken);
         var createdDirectory = !Directory.Exists(directory);
         try
         {
