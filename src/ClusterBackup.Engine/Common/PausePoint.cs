@@ -22,7 +22,7 @@ public static class PausePoint
     {
         if (Armed is null || Folder is null || !string.Equals(Armed, name, StringComparison.Ordinal))
             return;
-        File.WriteAllText(System.IO.Path.Combine(Folder, name + ".reached"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AtomicFile.WriteAllText(System.IO.Path.Combine(Folder, name + ".reached"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "the pause point file");
         var release = System.IO.Path.Combine(Folder, name + ".release");
         while (!File.Exists(release))
         {
