@@ -122,9 +122,9 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         var virtualServer = resolved.Definition.Name;
         var now = DateTimeOffset.UtcNow;
         var backupSetId = Guid.NewGuid();
-        // From choosing the media set to the catalog commit, no other backup of this database and type (another process or
-        // machine on the share) chooses or starts one: an -Initialize cannot supersede the set this backup is writing into.
-        using var mediaSetLock = WriterLock.Acquire(ShareLayout.MediaSetLockPath(share, virtualServer, database, request.Type),
+        // From choosing the media set to the catalog commit, no other backup of this database and type (another process on this
+        // catalog) chooses or starts one; the lock is locks/media-set-<server>-<database>-<FULL|LOG>.lock beside the catalog: an -Initialize cannot supersede the set this backup is writing into.
+        using var mediaSetLock = WriterLock.Acquire(catalogDatabase.LockPath($"media-set-{ShareLayout.SafeName(virtualServer)}-{ShareLayout.SafeName(database)}-{ShareLayout.TypeFolder(request.Type)}"),
             $"the {request.Type} media set of '{database}' on '{virtualServer}'", $"{request.Type} backup{(request.Initialize ? " with -Initialize" : "")}",
             cancellationToken: cancellationToken);
         var active = _catalog.GetActiveMediaSet(virtualServer, database, request.Type);

@@ -15,13 +15,6 @@ public static class ShareLayout
     public static string DatabaseFolder(string share, string virtualServer, string database, BackupType type) =>
         Path.Combine(share, SafeName(virtualServer), SafeName(database), TypeFolder(type));
 
-    /// <summary>
-    /// The lock file of the backups of one database and type (<c>&lt;share&gt;/&lt;server&gt;/&lt;database&gt;/&lt;FULL|LOG&gt;/.media-set.lock</c>),
-    /// held from choosing the media set to the catalog commit (<see cref="Common.WriterLock"/>).
-    /// </summary>
-    public static string MediaSetLockPath(string share, string virtualServer, string database, BackupType type) =>
-        Path.Combine(DatabaseFolder(share, virtualServer, database, type), ".media-set.lock");
-
     /// <summary>A new media set id: a random part first (listings shorten ids to it), then the creation time.</summary>
     public static string NewMediaSetId(DateTimeOffset now) =>
         $"{Guid.NewGuid().ToString("N")[..8]}-{now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";

@@ -30,6 +30,14 @@ public sealed class CatalogDatabase
     public string Path { get; }
 
     /// <summary>
+    /// The lock file <paramref name="name"/> of this catalog's writers (<see cref="Common.WriterLock"/>): <c>locks/&lt;name&gt;.lock</c>
+    /// beside the catalog file, so every process writing this catalog sees it. Unsafe characters of the name become '_'.
+    /// </summary>
+    public string LockPath(string name) =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!, "locks",
+            new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_').ToArray()) + ".lock");
+
+    /// <summary>
     /// Opens (creating if needed) the catalog at <paramref name="path"/>, or at the default location,
     /// and applies pending migrations. Warns when the file is on a network file system.
     /// </summary>

@@ -58,14 +58,14 @@ public sealed class TapeContext
     /// <summary>
     /// Takes the library's writer lock for a whole tape write session (<see cref="WriterLock"/>): one writer per library,
     /// across processes and machines, so no two sessions ever pick and write one cartridge. The lock file is
-    /// <c>library.lock</c> in a virtual library's folder; for a changer, <c>tape-locks/&lt;changer&gt;.lock</c> beside the catalog.
+    /// <c>library.lock</c> in a virtual library's folder; for a changer, <c>locks/tape-&lt;changer&gt;.lock</c> beside the catalog (<see cref="CatalogDatabase.LockPath"/>).
     /// A second writer waits (<see cref="WriterLock.DefaultWait"/>), then refuses naming the library and the holder.
     /// </summary>
     public WriterLock LockForWriting(string operation, CancellationToken cancellationToken)
     {
         var path = Library is VirtualTapeLibrary virtualLibrary
             ? Path.Combine(virtualLibrary.Root, WriterLockFileName)
-            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(Database.Path))!, "tape-locks", new string(Library.Name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '_').ToArray()) + ".lock");
+            : Database.LockPath("tape-" + Library.Name);
         return WriterLock.Acquire(path, $"tape library {Library.Name}", operation, cancellationToken: cancellationToken);
     }
 
