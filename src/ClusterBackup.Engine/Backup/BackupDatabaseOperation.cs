@@ -177,6 +177,8 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             };
             var recorded = _catalog.RecordCompleted(set, new MediaSet(mediaSetId, virtualServer, database, request.Type, directory, now, MediaSetStatus.Active));
             reporter.Verbose($"Recorded backup set {recorded.BackupSetId} at position {recorded.Position} of media set {recorded.MediaSetId}.");
+            // Recorded: the next backup of this database may choose its media set while this one is verified.
+            mediaSetLock.Dispose();
             if (!request.Verify)
                 return new DatabaseBackupOutcome(database, recorded, null);
             var verification = await new VerifyBackupSetOperation(catalogDatabase, configuration).VerifySetAsync(recorded, resolved.Engine, reporter, cancellationToken).ConfigureAwait(false);
