@@ -101,6 +101,20 @@ public class ConcurrentTapeBackupTests
         setup.EveryObjectRestoresByteIdentical(6);
     }
 
+    [Fact]
+    public async Task ALockHeldByAKilledWriterDoesNotBlockTheNextOne()
+    {
+        using var setup = new Setup();
+        var killed = await CliProcess.RunAsync(setup.Backup(setup.SetA), crashAt: "tape.block-torn");
+        Assert.True(killed.KilledByCrashPoint, killed.Error);
+        Assert.True(File.Exists(Path.Combine(setup.Library, "library.lock")));
+
+        // No wait: the dead holder's lock went with its process.
+        var next = await CliProcess.RunAsync(setup.Backup(setup.SetA), new Dictionary<string, string> { [WriterLock.WaitEnvironmentVariable] = "0" });
+        Assert.True(next.ExitCode == 0, next.Error);
+        setup.EveryObjectRestoresByteIdentical(3);
+    }
+
     private static async Task WaitForFileAsync(string path, Task<CliProcessResult> process)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
