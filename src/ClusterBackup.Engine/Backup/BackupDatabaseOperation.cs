@@ -129,12 +129,18 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         var virtualServer = resolved.Definition.Name;
         var now = DateTimeOffset.UtcNow;
         var backupSetId = Guid.NewGuid();
+        // From choosing the media set to the catalog commit, no other backup of this database and type (another process on this
+        // catalog) chooses or starts one; the lock is locks/media-set-<server>-<database>-<FULL|LOG>.lock beside the catalog: an -Initialize cannot supersede the set this backup is writing into.
+        using var mediaSetLock = WriterLock.Acquire(catalogDatabase.LockPath($"media-set-{ShareLayout.SafeName(virtualServer)}-{ShareLayout.SafeName(database)}-{ShareLayout.TypeFolder(request.Type)}"),
+            $"the {request.Type} media set of '{database}' on '{virtualServer}'", $"{request.Type} backup{(request.Initialize ? " with -Initialize" : "")}",
+            cancellationToken: cancellationToken);
         var active = _catalog.GetActiveMediaSet(virtualServer, database, request.Type);
         var newMediaSet = request.Initialize || active is null;
         var mediaSetId = newMediaSet ? ShareLayout.NewMediaSetId(now) : active!.MediaSetId;
         var directory = newMediaSet ? Path.Combine(ShareLayout.DatabaseFolder(share, virtualServer, database, request.Type), mediaSetId) : active!.SharePath;
         if (!newMediaSet && !Path.GetFullPath(directory).StartsWith(share, StringComparison.Ordinal))
             reporter.Warning($"The active {request.Type} media set of '{database}' on '{virtualServer}' is at '{directory}', outside '{share}'; the backup is appended there. Use -Initialize to start a media set on '{share}'.");
+        PausePoint.Reach("backup.media-set-chosen", cancellationToken);
         var createdDirectory = !Directory.Exists(directory);
         try
         {
@@ -178,6 +184,8 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             };
             var recorded = _catalog.RecordCompleted(set, new MediaSet(mediaSetId, virtualServer, database, request.Type, directory, now, MediaSetStatus.Active));
             reporter.Verbose($"Recorded backup set {recorded.BackupSetId} at position {recorded.Position} of media set {recorded.MediaSetId}.");
+            // Recorded: the next backup of this database may choose its media set while this one is verified.
+            mediaSetLock.Dispose();
             if (!request.Verify)
                 return new DatabaseBackupOutcome(database, recorded, null);
             var verification = await new VerifyBackupSetOperation(catalogDatabase, configuration).VerifySetAsync(recorded, resolved.Engine, reporter, cancellationToken).ConfigureAwait(false);

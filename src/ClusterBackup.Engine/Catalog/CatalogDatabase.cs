@@ -32,6 +32,14 @@ public sealed class CatalogDatabase
     public string Path { get; }
 
     /// <summary>
+    /// The lock file <paramref name="name"/> of this catalog's writers (<see cref="Common.WriterLock"/>): <c>locks/&lt;name&gt;.lock</c>
+    /// beside the catalog file, so every process writing this catalog sees it. Unsafe characters of the name become '_'.
+    /// </summary>
+    public string LockPath(string name) =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!, "locks",
+            new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_').ToArray()) + ".lock");
+
+    /// <summary>
     /// Opens the existing catalog at <paramref name="path"/>, or at the default location, and applies pending
     /// migrations. It never creates one: a missing file is an error (cause CatalogNotFound), and so is a file that
     /// is empty or not a ClusterBackup catalog (CatalogEmpty, NotACatalog). Warns when the file is on a network

@@ -56,6 +56,10 @@ public sealed class BackupToTapeOperation(CatalogDatabase catalog)
         var configuration = MediaAgentConfiguration.Load(request.ConfigurationPath);
         var context = TapeContext.Open(catalog, request.LibraryPath, configuration);
         configuration.EnsureValid(context.Library.GetDrives().Select(d => d.Name), request.ConfigurationPath, context.Library.GetCartridges());
+        // One writer per library for the whole session, across processes: what is on tape is read, and cartridges are picked and
+        // written, by this session alone.
+        using var writerLock = context.LockForWriting($"tape backup ({request.Job})", token);
+        PausePoint.Reach("tape.locked", token);
 
         var sets = new BackupSetCatalog(context.Database).GetBackupSets(new BackupSetQuery(Status: BackupSetStatus.Completed))
             .Where(s => request.BackupSetIds is null || request.BackupSetIds.Contains(s.BackupSetId)).ToList();

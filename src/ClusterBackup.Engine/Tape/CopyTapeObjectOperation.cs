@@ -72,6 +72,8 @@ public sealed class CopyTapeObjectOperation(CatalogDatabase catalog)
     private IReadOnlyList<CopyTapeObjectResult> Run(CopyTapeObjectRequest request, IOperationReporter reporter, CancellationToken token)
     {
         var context = TapeContext.Open(catalog, request.LibraryPath);
+        // One writer per library for the whole copy: no other session picks the cartridges it writes.
+        using var writerLock = context.LockForWriting($"tape copy ({request.Mode})", token);
         if (request.ObjectIds is null && request.Barcodes is null)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, "copy", "Name the objects to copy or the volumes to copy from.");
         if (request.BlockSize is { } bs)

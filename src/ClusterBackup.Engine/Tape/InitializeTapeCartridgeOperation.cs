@@ -25,6 +25,8 @@ public sealed class InitializeTapeCartridgeOperation(CatalogDatabase catalog)
         var (barcode, pool, blockSize) = (request.Barcode, request.Pool, request.BlockSize);
         TapeFormat.ValidateBlockSize(blockSize, pool);
         var context = TapeContext.Open(catalog, request.LibraryPath);
+        // Labelling erases the tape: never while a session of another process writes to the library.
+        using var writerLock = context.LockForWriting($"initialize cartridge {barcode}", cancellationToken);
         var existingPool = context.Catalog.GetPools().FirstOrDefault(p => string.Equals(p.Name, pool, StringComparison.OrdinalIgnoreCase));
         if (existingPool is not null && existingPool.BlockSize != blockSize)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, pool, $"Pool {pool} uses block size {existingPool.BlockSize}, not {blockSize}.");

@@ -52,6 +52,23 @@ public sealed class TapeContext
     public static TapeContext OpenFor(CatalogDatabase database, string? libraryPath, string? configurationPath) =>
         Open(database, libraryPath, configurationPath is null ? null : MediaAgentConfiguration.Load(configurationPath));
 
+    /// <summary>The name of the lock file of a library's writers.</summary>
+    public const string WriterLockFileName = "library.lock";
+
+    /// <summary>
+    /// Takes the library's writer lock for a whole tape write session (<see cref="WriterLock"/>): one writer per library,
+    /// across processes and machines, so no two sessions ever pick and write one cartridge. The lock file is
+    /// <c>library.lock</c> in a virtual library's folder; for a changer, <c>locks/tape-&lt;changer&gt;.lock</c> beside the catalog (<see cref="CatalogDatabase.LockPath"/>).
+    /// A second writer waits (<see cref="WriterLock.DefaultWait"/>), then refuses naming the library and the holder.
+    /// </summary>
+    public WriterLock LockForWriting(string operation, CancellationToken cancellationToken)
+    {
+        var path = Library is VirtualTapeLibrary virtualLibrary
+            ? Path.Combine(virtualLibrary.Root, WriterLockFileName)
+            : Database.LockPath("tape-" + Library.Name);
+        return WriterLock.Acquire(path, $"tape library {Library.Name}", operation, cancellationToken: cancellationToken);
+    }
+
     /// <summary>A drive of the library that holds no cartridge, other than <paramref name="except"/>, for reading.</summary>
     public string FreeDrive(params string?[] except)
     {
