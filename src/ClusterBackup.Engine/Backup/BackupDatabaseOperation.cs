@@ -138,6 +138,9 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             throw new ClusterBackupException(ErrorKind.ResourceUnavailable, directory, $"Cannot create the media set folder '{directory}' on the backup share: {ex.Message}", ex);
         }
 
+        if (!newMediaSet)
+            ReportUncatalogued(directory, mediaSetId, reporter);
+
         var engineRequest = new EngineBackupRequest(resolved.Active, database, request.Type, directory,
             ShareLayout.FileStem(virtualServer, database, request.Type, now, backupSetId), newMediaSet, request.CopyOnly, request.Checksum, previous);
         EngineBackupResult? result = null;
@@ -169,6 +172,9 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
                 MediaSetId = mediaSetId, Started = result.Started, Finished = result.Finished, SizeBytes = files.Sum(f => f.SizeBytes),
                 Files = files, FirstLsn = result.FirstLsn, LastLsn = result.LastLsn, Timeline = result.Timeline, Status = BackupSetStatus.Completed,
             };
+            // Durable before the commit that names them: a power cut after it never leaves a catalogued set without its bytes.
+            AtomicFile.FlushToDisk(result.Files);
+            CrashPoint.Reach("backup.before-commit");
             var recorded = _catalog.RecordCompleted(set, new MediaSet(mediaSetId, virtualServer, database, request.Type, directory, now, MediaSetStatus.Active));
             reporter.Verbose($"Recorded backup set {recorded.BackupSetId} at position {recorded.Position} of media set {recorded.MediaSetId}.");
             if (!request.Verify)
@@ -193,6 +199,34 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         {
             TryDelete.DirectoryIfEmpty(directory);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Warns about each file or folder in a media set's folder that no catalogued backup set of it names: what a backup killed
+    /// between its rename and its catalog commit leaves, complete-looking but never restored from. Nothing is moved or removed
+    /// (another run may be writing there); the warning names each entry so the administrator can remove it.
+    /// </summary>
+    private void ReportUncatalogued(string directory, string mediaSetId, IOperationReporter reporter)
+    {
+        var root = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var set in _catalog.GetBackupSets(new BackupSetQuery(MediaSetId: mediaSetId)))
+            foreach (var file in set.Files)
+            {
+                var full = Path.GetFullPath(file.Path);
+                if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                    continue;
+                var relative = full[(root.Length + 1)..];
+                var separator = relative.IndexOf(Path.DirectorySeparatorChar);
+                named.Add(separator < 0 ? relative : relative[..separator]);
+            }
+        foreach (var entry in Directory.EnumerateFileSystemEntries(root).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(entry);
+            if (named.Contains(name) || name.StartsWith(".clusterbackup", StringComparison.Ordinal))
+                continue;
+            reporter.Warning($"'{entry}' in media set {mediaSetId} is not in the catalog (a backup interrupted before its catalog commit, or a file put there by hand): it is never restored from; remove it once you have checked it.");
         }
     }
 
