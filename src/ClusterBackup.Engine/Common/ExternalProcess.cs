@@ -34,6 +34,7 @@ public sealed record ExternalResult(int ExitCode, string StandardOutput, IReadOn
 /// <c>setpriv --pdeathsig KILL</c> (util-linux), which sets PR_SET_PDEATHSIG before it executes the program. A child's own
 /// children (a server <c>pg_ctl start</c> daemonizes on purpose) are not covered; the operations that start one stop it
 /// themselves, and a marker beside the data directory lets the next run stop what an interrupted one left.
+/// Children are forked from one long-lived thread (the signal follows the forking thread, not the process).
 /// Without setpriv, children are started directly and <see cref="ParentDeathNote"/> says so. Windows: not covered yet.
 /// </summary>
 public static class ExternalProcess
@@ -102,7 +103,10 @@ public static class ExternalProcess
         using var process = new Process { StartInfo = start };
         try
         {
-            process.Start();
+            if (prefix.Count > 0)
+                await Spawner.StartAsync(process).ConfigureAwait(false);
+            else
+                process.Start();
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException)
         {
@@ -157,5 +161,42 @@ public static class ExternalProcess
         }
         await Task.WhenAll(readOut, readErr).ConfigureAwait(false);
         return new ExternalResult(process.ExitCode, stdout.ToString(), stderr);
+    }
+
+    /// <summary>
+    /// PR_SET_PDEATHSIG fires when the <em>thread</em> that forked the child ends, not only the process: a child started from a
+    /// thread-pool thread would be killed when the pool retires that thread. Every child is therefore forked from this one
+    /// thread, which lives as long as the process.
+    /// </summary>
+    private static class Spawner
+    {
+        private static readonly System.Collections.Concurrent.BlockingCollection<(Process Process, TaskCompletionSource Started)> Queue = [];
+
+        static Spawner()
+        {
+            var thread = new Thread(() =>
+            {
+                foreach (var (process, started) in Queue.GetConsumingEnumerable())
+                {
+                    try
+                    {
+                        process.Start();
+                        started.SetResult();
+                    }
+                    catch (Exception ex)
+                    {
+                        started.SetException(ex);
+                    }
+                }
+            }) { IsBackground = true, Name = "ClusterBackup child process starter" };
+            thread.Start();
+        }
+
+        public static Task StartAsync(Process process)
+        {
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Queue.Add((process, started));
+            return started.Task;
+        }
     }
 }
