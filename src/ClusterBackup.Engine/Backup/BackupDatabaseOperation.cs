@@ -140,6 +140,8 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
 
         if (!newMediaSet)
             ReportUncatalogued(directory, mediaSetId, reporter);
+        else
+            ReportUncataloguedMediaSets(ShareLayout.DatabaseFolder(share, virtualServer, database, request.Type), directory, virtualServer, database, reporter);
 
         var engineRequest = new EngineBackupRequest(resolved.Active, database, request.Type, directory,
             ShareLayout.FileStem(virtualServer, database, request.Type, now, backupSetId), newMediaSet, request.CopyOnly, request.Checksum, previous);
@@ -228,6 +230,19 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
                 continue;
             reporter.Warning($"'{entry}' in media set {mediaSetId} is not in the catalog (a backup interrupted before its catalog commit, or a file put there by hand): it is never restored from; remove it once you have checked it.");
         }
+    }
+
+    /// <summary>Warns about each media-set folder of the database on the share that the catalog does not know (a first backup of a
+    /// new media set killed before its commit leaves one).</summary>
+    private void ReportUncataloguedMediaSets(string databaseFolder, string starting, string virtualServer, string database, IOperationReporter reporter)
+    {
+        if (!Directory.Exists(databaseFolder))
+            return;
+        var known = _catalog.GetMediaSets(virtualServer, database).Select(m => Path.GetFullPath(m.SharePath).TrimEnd(Path.DirectorySeparatorChar)).ToHashSet(StringComparer.Ordinal);
+        known.Add(Path.GetFullPath(starting).TrimEnd(Path.DirectorySeparatorChar));
+        foreach (var folder in Directory.EnumerateDirectories(databaseFolder).Order(StringComparer.Ordinal))
+            if (!known.Contains(Path.GetFullPath(folder)) && !Path.GetFileName(folder).StartsWith('.'))
+                reporter.Warning($"'{folder}' is not in the catalog as a media set (a backup interrupted before its catalog commit, or a folder put there by hand): it is never restored from; remove it once you have checked it.");
     }
 
     private bool IsRecorded(Guid backupSetId) => _catalog.GetBackupSets(new BackupSetQuery(BackupSetId: backupSetId)).Count > 0;

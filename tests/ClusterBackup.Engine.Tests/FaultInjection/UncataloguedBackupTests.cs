@@ -1,3 +1,4 @@
+using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Tests.Databases.PostgreSql;
 
@@ -19,9 +20,15 @@ public sealed class UncataloguedBackupTests(PostgreSqlPair pair) : IClassFixture
         string[] Backup(bool init) => ["backup", "--config", pair.ConfigurationPath, "--catalog", catalogPath, "--server", PostgreSqlPair.VirtualServer,
             "--database", PostgreSqlPair.Database, "--share", share, .. init ? new[] { "--init" } : []];
 
+        // The first backup of a new media set, killed before its commit: its whole media-set folder is unknown to the catalog.
+        var killedFirst = await CliProcess.RunAsync(Backup(init: true), crashAt: "backup.before-commit");
+        Assert.True(killedFirst.KilledByCrashPoint, $"exit {killedFirst.ExitCode}: {killedFirst.Error}");
+        var orphanMediaSet = Assert.Single(Directory.GetDirectories(ShareLayout.DatabaseFolder(share, PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, BackupType.Full)));
+
         var first = await CliProcess.RunAsync(Backup(init: true));
         Assert.True(first.ExitCode == 0, first.Error);
-        Assert.DoesNotContain("WARNING", first.Error);
+        var firstWarning = Assert.Single(first.Error.Split('\n'), l => l.StartsWith("WARNING:", StringComparison.Ordinal));
+        Assert.Contains(orphanMediaSet, firstWarning);
         var killed = await CliProcess.RunAsync(Backup(init: false), crashAt: "backup.before-commit");
         Assert.True(killed.KilledByCrashPoint, $"exit {killed.ExitCode}: {killed.Error}");
 
