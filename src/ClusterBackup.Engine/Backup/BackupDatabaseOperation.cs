@@ -24,6 +24,8 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
     /// </summary>
     public async Task<IReadOnlyList<DatabaseBackupOutcome>> RunAsync(BackupDatabaseRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
+        if (ExternalProcess.ParentDeathNote is { } childNote)
+            reporter.Verbose(childNote);
         if (request.Databases.Count == 0 || request.Databases.Any(string.IsNullOrWhiteSpace))
             throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Server ?? request.Cluster ?? "", "Name at least one database to back up.");
         var server = SelectServer(request);
