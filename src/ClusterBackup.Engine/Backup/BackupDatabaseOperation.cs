@@ -24,6 +24,8 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
     /// </summary>
     public async Task<IReadOnlyList<DatabaseBackupOutcome>> RunAsync(BackupDatabaseRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
+        if (ExternalProcess.ParentDeathNote is { } childNote)
+            reporter.Verbose(childNote);
         if (request.Databases.Any(string.IsNullOrWhiteSpace))
             throw new ClusterBackupException(ErrorKind.InvalidArgument, request.Server ?? request.Cluster ?? "", "A database name is empty.");
         var server = SelectServer(request);
@@ -151,6 +153,11 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             throw new ClusterBackupException(ErrorKind.ResourceUnavailable, directory, $"Cannot create the media set folder '{directory}' on the backup share: {ex.Message}", ex);
         }
 
+        if (!newMediaSet)
+            ReportUncatalogued(directory, mediaSetId, reporter);
+        else
+            ReportUncataloguedMediaSets(ShareLayout.DatabaseFolder(share, virtualServer, database, request.Type), directory, virtualServer, database, reporter);
+
         var engineRequest = new EngineBackupRequest(resolved.Active, database, request.Type, directory,
             ShareLayout.FileStem(virtualServer, database, request.Type, now, backupSetId), newMediaSet, request.CopyOnly, request.Checksum, previous);
         EngineBackupResult? result = null;
@@ -182,6 +189,9 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
                 MediaSetId = mediaSetId, Started = result.Started, Finished = result.Finished, SizeBytes = files.Sum(f => f.SizeBytes),
                 Files = files, FirstLsn = result.FirstLsn, LastLsn = result.LastLsn, Timeline = result.Timeline, Status = BackupSetStatus.Completed,
             };
+            // Durable before the commit that names them: a power cut after it never leaves a catalogued set without its bytes.
+            AtomicFile.FlushToDisk(result.Files);
+            CrashPoint.Reach("backup.before-commit");
             var recorded = _catalog.RecordCompleted(set, new MediaSet(mediaSetId, virtualServer, database, request.Type, directory, now, MediaSetStatus.Active));
             reporter.Verbose($"Recorded backup set {recorded.BackupSetId} at position {recorded.Position} of media set {recorded.MediaSetId}.");
             // Recorded: the next backup of this database may choose its media set while this one is verified.
@@ -209,6 +219,47 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             TryDelete.DirectoryIfEmpty(directory);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Warns about each file or folder in a media set's folder that no catalogued backup set of it names: what a backup killed
+    /// between its rename and its catalog commit leaves, complete-looking but never restored from. Nothing is moved or removed
+    /// (another run may be writing there); the warning names each entry so the administrator can remove it.
+    /// </summary>
+    private void ReportUncatalogued(string directory, string mediaSetId, IOperationReporter reporter)
+    {
+        var root = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar);
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var set in _catalog.GetBackupSets(new BackupSetQuery(MediaSetId: mediaSetId)))
+            foreach (var file in set.Files)
+            {
+                var full = Path.GetFullPath(file.Path);
+                if (!full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                    continue;
+                var relative = full[(root.Length + 1)..];
+                var separator = relative.IndexOf(Path.DirectorySeparatorChar);
+                named.Add(separator < 0 ? relative : relative[..separator]);
+            }
+        foreach (var entry in Directory.EnumerateFileSystemEntries(root).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(entry);
+            if (named.Contains(name) || name.StartsWith(".clusterbackup", StringComparison.Ordinal))
+                continue;
+            reporter.Warning($"'{entry}' in media set {mediaSetId} is not in the catalog (a backup interrupted before its catalog commit, or a file put there by hand): it is never restored from; remove it once you have checked it.");
+        }
+    }
+
+    /// <summary>Warns about each media-set folder of the database on the share that the catalog does not know (a first backup of a
+    /// new media set killed before its commit leaves one).</summary>
+    private void ReportUncataloguedMediaSets(string databaseFolder, string starting, string virtualServer, string database, IOperationReporter reporter)
+    {
+        if (!Directory.Exists(databaseFolder))
+            return;
+        var known = _catalog.GetMediaSets(virtualServer, database).Select(m => Path.GetFullPath(m.SharePath).TrimEnd(Path.DirectorySeparatorChar)).ToHashSet(StringComparer.Ordinal);
+        known.Add(Path.GetFullPath(starting).TrimEnd(Path.DirectorySeparatorChar));
+        foreach (var folder in Directory.EnumerateDirectories(databaseFolder).Order(StringComparer.Ordinal))
+            if (!known.Contains(Path.GetFullPath(folder)) && !Path.GetFileName(folder).StartsWith('.'))
+                reporter.Warning($"'{folder}' is not in the catalog as a media set (a backup interrupted before its catalog commit, or a folder put there by hand): it is never restored from; remove it once you have checked it.");
     }
 
     private bool IsRecorded(Guid backupSetId) => _catalog.GetBackupSets(new BackupSetQuery(BackupSetId: backupSetId)).Count > 0;

@@ -36,6 +36,8 @@ public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, Cl
 
     public async Task<RestoreDatabaseResult> RunAsync(RestoreDatabaseRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
+        if (ExternalProcess.ParentDeathNote is { } childNote)
+            reporter.Verbose(childNote);
         var started = DateTimeOffset.UtcNow;
         var chain = SelectChain(request);
         if (request.BackupPath is { } folder)

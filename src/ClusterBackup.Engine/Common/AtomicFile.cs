@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ClusterBackup.Engine.Common;
@@ -78,6 +79,8 @@ public static class AtomicFile
                 using (var stream = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
                     stream.Flush(flushToDisk: true);
             File.Move(temporary, full, overwrite);
+            try { FlushDirectory(directory); }
+            catch (ClusterBackupException) { /* The file is in place; only the durability of its name across a power cut is in doubt. */ }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -90,4 +93,93 @@ public static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>
+    /// Makes files written by another program (a database tool, a copy) durable before the catalog commit that names them:
+    /// each file is flushed to disk (fsync), then each folder that holds one, and that folder's parent (a rename of the folder
+    /// into place is an entry of the parent). A file that cannot be flushed is an error naming it.
+    /// </summary>
+    /// <returns>The folders flushed (on Windows none: NTFS journals its entries, and folders cannot be opened for a flush).</returns>
+    public static IReadOnlyList<string> FlushToDisk(IEnumerable<string> files)
+    {
+        var folders = new List<string>();
+        foreach (var file in files)
+        {
+            var full = Path.GetFullPath(file);
+            if (OperatingSystem.IsWindows())
+                try
+                {
+                    using var stream = new FileStream(full, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+                    stream.Flush(flushToDisk: true);
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    // Written by a service that keeps it read-only to us (SQL Server writes its backups through to disk itself).
+                }
+                catch (IOException ex)
+                {
+                    throw new ClusterBackupException(ErrorKind.WriteError, full, $"Cannot flush '{full}' to disk: {ex.Message}", ex);
+                }
+            else
+                FlushDescriptor(full, OReadOnly, "the file");
+            var folder = Path.GetDirectoryName(full)!;
+            if (!folders.Contains(folder))
+                folders.Add(folder);
+            if (Path.GetDirectoryName(folder) is { } parent && !folders.Contains(parent))
+                folders.Add(parent);
+        }
+        var flushed = new List<string>();
+        foreach (var folder in folders)
+            if (FlushDirectory(folder))
+                flushed.Add(folder);
+        return flushed;
+    }
+
+    /// <summary>
+    /// Flushes a folder's entries to disk (open with O_DIRECTORY, fsync), so a file created or renamed in it survives a power
+    /// cut. Returns false where folders cannot be flushed (Windows); a failure on Linux is an error naming the folder.
+    /// </summary>
+    public static bool FlushDirectory(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+            return false;
+        return FlushDescriptor(folder, ODirectoryReadOnly, "the folder");
+    }
+
+    private static bool FlushDescriptor(string path, int flags, string what)
+    {
+        var descriptor = Open(path, flags);
+        if (descriptor < 0)
+            throw new ClusterBackupException(ErrorKind.WriteError, path, $"Cannot open {what} '{path}' to flush it to disk: error {Marshal.GetLastPInvokeError()}.");
+        try
+        {
+            if (Fsync(descriptor) != 0)
+            {
+                var error = Marshal.GetLastPInvokeError();
+                // EINVAL: the file system cannot sync a folder (some network shares); the files themselves were flushed.
+                if (error != EInval)
+                    throw new ClusterBackupException(ErrorKind.WriteError, path, $"Cannot flush {what} '{path}' to disk: error {error}.");
+                return false;
+            }
+            return true;
+        }
+        finally
+        {
+            _ = Close(descriptor);
+        }
+    }
+
+    private const int EInval = 22;
+    private const int OReadOnly = 0;
+    // O_RDONLY | O_DIRECTORY (0x10000 on Linux x86-64 and arm64; 0x100000 on macOS).
+    private static readonly int ODirectoryReadOnly = OperatingSystem.IsMacOS() ? 0x100000 : 0x10000;
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static extern int Fsync(int descriptor);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int descriptor);
 }

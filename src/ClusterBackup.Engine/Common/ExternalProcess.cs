@@ -30,18 +30,70 @@ public sealed record ExternalResult(int ExitCode, string StandardOutput, IReadOn
 /// The one place ClusterBackup starts child processes (database tools, crm_mon, systemctl, ...): standard output and
 /// error are drained concurrently so a chatty child never blocks, cancellation and the timeout kill the whole
 /// process tree, and a program that cannot start is an error naming the program and the target.
+/// On Linux every child dies with ClusterBackup, also when ClusterBackup is killed (<c>kill -9</c>): it is started through
+/// <c>setpriv --pdeathsig KILL</c> (util-linux), which sets PR_SET_PDEATHSIG before it executes the program. A child's own
+/// children (a server <c>pg_ctl start</c> daemonizes on purpose) are not covered; the operations that start one stop it
+/// themselves, and a marker beside the data directory lets the next run stop what an interrupted one left.
+/// Children are forked from one long-lived thread (the signal follows the forking thread, not the process).
+/// Without setpriv, children are started directly and <see cref="ParentDeathNote"/> says so. Windows: not covered yet.
 /// </summary>
 public static class ExternalProcess
 {
+    private static readonly string? SetPriv = FindSetPriv();
+
+    /// <summary>
+    /// The words that start a program so that it dies with ClusterBackup (<c>setpriv --pdeathsig KILL --</c>), or empty
+    /// where that is not available. <see cref="RunAsync"/> adds them itself; a caller that starts a program through another
+    /// launcher that changes user (runuser) adds them again after the launcher, since a change of user clears the setting.
+    /// </summary>
+    public static IReadOnlyList<string> ParentDeathPrefix { get; } = SetPriv is null ? [] : [SetPriv, "--pdeathsig", "KILL", "--"];
+
+    /// <summary>Why children may outlive a killed ClusterBackup on this machine (for a verbose note), or null when they cannot.</summary>
+    public static string? ParentDeathNote { get; } = OperatingSystem.IsLinux()
+        ? SetPriv is null ? "setpriv (util-linux) is not installed: child processes are started directly and may outlive a killed ClusterBackup." : null
+        : "Child processes are not bound to ClusterBackup's lifetime on this platform: a killed ClusterBackup may leave them running.";
+
+    private static string? FindSetPriv()
+    {
+        if (!OperatingSystem.IsLinux())
+            return null;
+        var path = System.Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (var folder in path.Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/bin", "/bin", "/usr/sbin", "/sbin"]))
+        {
+            var candidate = Path.Combine(folder, "setpriv");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return null;
+    }
+
+    private static bool CanExecute(string fileName)
+    {
+        if (fileName.Contains('/'))
+            return File.Exists(fileName);
+        var path = System.Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Any(folder => File.Exists(Path.Combine(folder, fileName)));
+    }
+
+    /// <summary>Runs <paramref name="command"/> to its end (or its timeout, or cancellation, which kill its process tree).</summary>
     public static async Task<ExternalResult> RunAsync(ExternalCommand command, CancellationToken cancellationToken = default)
     {
-        var start = new ProcessStartInfo(command.FileName)
+        var prefix = ParentDeathPrefix;
+        // Through setpriv a missing program would be setpriv's exit 127; it stays the same clear error as a direct start.
+        if (prefix.Count > 0 && !CanExecute(command.FileName))
+            throw new ClusterBackupException(ErrorKind.ResourceUnavailable, command.Target,
+                $"Cannot start '{command.FileName}' for '{command.Target}': no such program (not a file, nor found on PATH).");
+        var start = new ProcessStartInfo(prefix.Count > 0 ? prefix[0] : command.FileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var argument in prefix.Skip(1))
+            start.ArgumentList.Add(argument);
+        if (prefix.Count > 0)
+            start.ArgumentList.Add(command.FileName);
         foreach (var argument in command.Arguments)
             start.ArgumentList.Add(argument);
         if (command.Environment is not null)
@@ -51,7 +103,10 @@ public static class ExternalProcess
         using var process = new Process { StartInfo = start };
         try
         {
-            process.Start();
+            if (prefix.Count > 0)
+                await Spawner.StartAsync(process).ConfigureAwait(false);
+            else
+                process.Start();
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException)
         {
@@ -106,5 +161,42 @@ public static class ExternalProcess
         }
         await Task.WhenAll(readOut, readErr).ConfigureAwait(false);
         return new ExternalResult(process.ExitCode, stdout.ToString(), stderr);
+    }
+
+    /// <summary>
+    /// PR_SET_PDEATHSIG fires when the <em>thread</em> that forked the child ends, not only the process: a child started from a
+    /// thread-pool thread would be killed when the pool retires that thread. Every child is therefore forked from this one
+    /// thread, which lives as long as the process.
+    /// </summary>
+    private static class Spawner
+    {
+        private static readonly System.Collections.Concurrent.BlockingCollection<(Process Process, TaskCompletionSource Started)> Queue = [];
+
+        static Spawner()
+        {
+            var thread = new Thread(() =>
+            {
+                foreach (var (process, started) in Queue.GetConsumingEnumerable())
+                {
+                    try
+                    {
+                        process.Start();
+                        started.SetResult();
+                    }
+                    catch (Exception ex)
+                    {
+                        started.SetException(ex);
+                    }
+                }
+            }) { IsBackground = true, Name = "ClusterBackup child process starter" };
+            thread.Start();
+        }
+
+        public static Task StartAsync(Process process)
+        {
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Queue.Add((process, started));
+            return started.Task;
+        }
     }
 }

@@ -100,4 +100,30 @@ public class AtomicFileTests
         Assert.Equal([7, 7], File.ReadAllBytes(path));
         Assert.Equal([path], Directory.GetFiles(dir.Path));
     }
+
+    [Fact]
+    public void FlushToDiskFlushesEachFileThenItsFolderAndTheFolderAbove()
+    {
+        using var dir = new TempDirectory("atomic");
+        var set = dir.Combine("set");
+        Directory.CreateDirectory(set);
+        File.WriteAllBytes(Path.Combine(set, "a"), [1]);
+        File.WriteAllBytes(Path.Combine(set, "b"), [2]);
+        var flushed = AtomicFile.FlushToDisk([Path.Combine(set, "a"), Path.Combine(set, "b")]);
+        if (OperatingSystem.IsWindows())
+            Assert.Empty(flushed);
+        else
+            Assert.Equal([Path.GetFullPath(set), Path.GetFullPath(dir.Path)], flushed);
+        Assert.Equal([1], File.ReadAllBytes(Path.Combine(set, "a")));
+    }
+
+    [Fact]
+    public void FlushToDiskOfAMissingFileNamesIt()
+    {
+        using var dir = new TempDirectory("atomic");
+        var missing = dir.Combine("gone.tar.gz");
+        var error = Assert.Throws<ClusterBackupException>(() => AtomicFile.FlushToDisk([missing]));
+        Assert.Equal(ErrorKind.WriteError, error.Kind);
+        Assert.Contains(missing, error.Message);
+    }
 }

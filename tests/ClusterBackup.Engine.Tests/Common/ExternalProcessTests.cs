@@ -39,4 +39,17 @@ public class ExternalProcessTests
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ExternalProcess.RunAsync(new ExternalCommand("sleep", ["30"], "slow"), cancel.Token));
     }
+
+    [Fact]
+    public async Task AChildOutlivesTheThreadThatStartedIt()
+    {
+        // The parent-death signal follows the forking thread: a child started from a thread that then ends must not die with it.
+        Task<ExternalResult>? run = null;
+        var thread = new Thread(() => run = ExternalProcess.RunAsync(new ExternalCommand("sh", ["-c", "sleep 0.5; exit 4"], "test")));
+        thread.Start();
+        thread.Join();
+        var result = await run!;
+        Assert.Equal(4, result.ExitCode);
+        Assert.Empty(result.ErrorLines);
+    }
 }

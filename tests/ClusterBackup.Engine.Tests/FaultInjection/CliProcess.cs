@@ -39,7 +39,7 @@ public static class CliProcess
     }
 
     public static async Task<CliProcessResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
-        string? crashAt = null, TimeSpan? killAfter = null, TimeSpan? timeout = null)
+        string? crashAt = null, TimeSpan? killAfter = null, TimeSpan? timeout = null, Func<bool>? killWhen = null)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(CliAssembly);
@@ -58,6 +58,17 @@ public static class CliProcess
         var error = process.StandardError.ReadToEndAsync();
         var killedByTest = false;
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
+        if (killWhen is not null)
+        {
+            // Polls a condition of the world (a folder appears) and kills the CLI the moment it holds.
+            while (!process.HasExited && !killWhen())
+                await Task.Delay(50, deadline.Token);
+            if (!process.HasExited)
+            {
+                try { process.Kill(entireProcessTree: false); killedByTest = true; }
+                catch (InvalidOperationException) { }
+            }
+        }
         if (killAfter is { } delay)
         {
             var exited = process.WaitForExitAsync(deadline.Token);

@@ -73,6 +73,7 @@ internal sealed class PostgreSqlLogBackup(PostgreSqlConnector postgres)
                 reporter.Progress(activity, $"copying {Path.GetFileName(sources[i])}", 100 * i / sources.Count);
                 CopyFile(sources[i], Path.Combine(partial, Path.GetFileName(sources[i])), request.Directory);
             }
+            AtomicFile.FlushToDisk(Directory.GetFiles(partial));
             Directory.Move(partial, final);
         }
         catch

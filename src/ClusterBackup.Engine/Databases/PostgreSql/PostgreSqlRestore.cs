@@ -34,6 +34,7 @@ internal sealed class PostgreSqlRestore(PostgreSqlConnector postgres)
         try
         {
             reporter.Progress(activity, "unpacking the full backup", 5);
+            await EngineStartedServer.StopLeftoverAsync(postgres, target, serverUser, reporter).ConfigureAwait(false);
             Directory.CreateDirectory(target);
             await ExtractAsync(FileNamed(full, BaseArchive), target, cancellationToken).ConfigureAwait(false);
             var walArchive = full.Files.FirstOrDefault(f => Path.GetFileName(f.Path) == WalArchive)?.Path;
@@ -122,6 +123,7 @@ internal sealed class PostgreSqlRestore(PostgreSqlConnector postgres)
         var log = Path.Combine(runtime, "recovery.log");
         var tools = postgres.ToolsForDataDirectory(target);
         var options = $"-c port={port} -c listen_addresses='' -c unix_socket_directories='{runtime}' -c archive_mode=off -c hot_standby=on";
+        EngineStartedServer.Record(target, "recovery of a restore");
         var start = await tools.RunAsync("pg_ctl", ["-D", target, "-l", log, "-w", "-t", postgres.Settings.RecoveryTimeoutSeconds.ToString(CultureInfo.InvariantCulture), "-o", options, "start"],
             target, cancellationToken, runAs: serverUser).ConfigureAwait(false);
         try
@@ -159,7 +161,9 @@ internal sealed class PostgreSqlRestore(PostgreSqlConnector postgres)
         }
         finally
         {
-            await tools.RunAsync("pg_ctl", ["-D", target, "-m", "fast", "-w", "stop"], target, CancellationToken.None, runAs: serverUser).ConfigureAwait(false);
+            var stop = await tools.RunAsync("pg_ctl", ["-D", target, "-m", "fast", "-w", "stop"], target, CancellationToken.None, runAs: serverUser).ConfigureAwait(false);
+            if (stop.ExitCode == 0 || !File.Exists(Path.Combine(target, "postmaster.pid")))
+                EngineStartedServer.Forget(target);
         }
     }
 

@@ -27,6 +27,8 @@ internal sealed class PostgreSqlRestoredCopyCheck(PostgreSqlConnector postgres)
                 await ExternalProcess.RunAsync(new ExternalCommand("chown", ["-R", serverUser, runtime], runtime), cancellationToken).ConfigureAwait(false);
             reporter.Progress(activity, "starting the copy", 10);
             var options = $"-c port={port} -c listen_addresses='' -c unix_socket_directories='{runtime}' -c archive_mode=off";
+            await EngineStartedServer.StopLeftoverAsync(postgres, target, serverUser, reporter).ConfigureAwait(false);
+            EngineStartedServer.Record(target, "check of a restored copy");
             var start = await tools.RunAsync("pg_ctl", ["-D", target, "-l", log, "-w", "-t", postgres.Settings.RecoveryTimeoutSeconds.ToString(CultureInfo.InvariantCulture), "-o", options, "start"],
                 target, cancellationToken, runAs: serverUser).ConfigureAwait(false);
             if (start.ExitCode != 0)
@@ -55,6 +57,8 @@ internal sealed class PostgreSqlRestoredCopyCheck(PostgreSqlConnector postgres)
         finally
         {
             TryDelete.Directory(runtime);
+            if (!File.Exists(Path.Combine(target, "postmaster.pid")))
+                EngineStartedServer.Forget(target);
         }
     }
 

@@ -173,7 +173,7 @@ public sealed class PostgreSqlTools
     public async Task<ProcessResult> RunAsync(string tool, IEnumerable<string> arguments, string target, CancellationToken cancellationToken,
         string? password = null, Action<string>? onErrorLine = null, string? runAs = null, IDictionary<string, string>? environment = null)
     {
-        IReadOnlyList<string> commandLine = runAs is null ? [.. arguments] : ["-u", runAs, "--", PathOf(tool), .. arguments];
+        IReadOnlyList<string> commandLine = runAs is null ? [.. arguments] : ["-u", runAs, "--", .. ExternalProcess.ParentDeathPrefix, PathOf(tool), .. arguments];
         var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
         if (password is not null)
             variables["PGPASSWORD"] = password;

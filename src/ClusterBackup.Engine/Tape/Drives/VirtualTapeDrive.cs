@@ -169,6 +169,9 @@ public sealed class VirtualTapeDrive : ITapeDrive
         TruncateIfBehindEndOfData(handle);
         BinaryPrimitives.WriteUInt32LittleEndian(_markBuffer, 0);
         RandomAccess.Write(handle, (ReadOnlySpan<byte>)_markBuffer, _offset);
+        // A file mark ends an object, as a real drive empties its buffer to the medium there: what precedes it is on disk
+        // before the session that names it is catalogued.
+        RandomAccess.FlushToDisk(handle);
         _offset += 4;
         _endOfData = _offset;
         _fileLength = _offset;
