@@ -84,32 +84,26 @@ public sealed class CatalogDatabase
         return catalog;
     }
 
-    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
-
-    /// <summary>An existing catalog file must be a SQLite database: not empty, with the SQLite header.</summary>
+    /// <summary>
+    /// An existing catalog file must not be empty. Only its size is read (a stat, never an open): closing any other
+    /// descriptor of a database file releases the POSIX locks SQLite holds on it in this process, after which another
+    /// process can checkpoint and remove the WAL under this process's open connections, and their writes are lost.
+    /// Whether the file is SQLite at all is left to SQLite itself (<see cref="CheckSchema"/>).
+    /// </summary>
     private static void CheckFile(string path)
     {
-        var header = new byte[SqliteHeader.Length];
-        int read;
+        long length;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            if (stream.Length == 0)
-                throw new ClusterBackupException(ErrorKind.InvalidData, path,
-                    $"The catalog '{path}' is empty (0 bytes): it is not a catalog, and its history is not there. Restore the catalog from its backup, or remove the file to start a new catalog.") { Cause = "CatalogEmpty" };
-            read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+            length = new FileInfo(path).Length;
         }
-        catch (UnauthorizedAccessException ex)
-        {
-            throw new ClusterBackupException(ErrorKind.PermissionDenied, path, $"Cannot read the catalog '{path}': {ex.Message}", ex) { Cause = "CatalogUnreadable" };
-        }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ClusterBackupException(ErrorKind.ReadError, path, $"Cannot read the catalog '{path}': {ex.Message}", ex) { Cause = "CatalogUnreadable" };
         }
-        if (read < header.Length || !header.AsSpan().SequenceEqual(SqliteHeader))
+        if (length == 0)
             throw new ClusterBackupException(ErrorKind.InvalidData, path,
-                $"The file '{path}' is not a catalog: it is not a SQLite database. Pass the catalog file, or restore the catalog from its backup.") { Cause = "NotACatalog" };
+                $"The catalog '{path}' is empty (0 bytes): it is not a catalog, and its history is not there. Restore the catalog from its backup, or remove the file to start a new catalog.") { Cause = "CatalogEmpty" };
     }
 
     /// <summary>A SQLite file is a catalog only when it holds the migration table every catalog starts with.</summary>
@@ -126,7 +120,8 @@ public sealed class CatalogDatabase
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteNotADatabase or SqliteCorrupt)
             {
-                throw new ClusterBackupException(ErrorKind.InvalidData, Path, $"The catalog '{Path}' is damaged or not a catalog: {ex.Message}. Restore the catalog from its backup.", ex) { Cause = "NotACatalog" };
+                throw new ClusterBackupException(ErrorKind.InvalidData, Path,
+                    $"The file '{Path}' is not a catalog: it is not a SQLite database, or it is damaged ({ex.Message}). Pass the catalog file, or restore the catalog from its backup.", ex) { Cause = "NotACatalog" };
             }
             catch (SqliteException ex)
             {
