@@ -66,10 +66,13 @@ public sealed class ScheduleRegistrationTests(LabFixture lab)
             ("full", "FullDbWithInit", "10:01"), ("log", "TransDbNoInit", "11:04"), ("full-again", "FullDbNoInit", "11:05")));
         const string history = Cli + " schedule history -s /var/lab/timers/jobs.json --catalog /var/lab/backup/timers.db -o json";
         const string timers = "clusterbackup-labtimers-full.timer clusterbackup-labtimers-log.timer clusterbackup-labtimers-full-again.timer";
+        // Registered at the start of the Monday the test runs on: systemd computes a timer's next run from when it was
+        // started, so no run of the jobs' times may lie between that moment and the clock the test then sets.
+        var monday = GuestClock.Next(await GuestClock.NowAsync(guest), DayOfWeek.Monday, TimeOnly.MinValue);
+        await guest.CheckAsync($"date -u -s '{GuestClock.Format(monday)} UTC' >/dev/null");
         await guest.CheckAsync(Cli + " schedule register -s /var/lab/timers/jobs.json --scheduler systemd --catalog /var/lab/backup/timers.db");
         try
         {
-            var monday = GuestClock.Next(await GuestClock.NowAsync(guest), DayOfWeek.Monday, TimeOnly.MinValue);
             await SetClockAndRestartAsync(monday.AddHours(10).AddSeconds(45), timers);
             Assert.Equal(GuestClock.Format(monday.AddHours(10).AddMinutes(1)), await NextElapseAsync("clusterbackup-labtimers-full.timer"));
             await WaitForRunAsync(history, "full", "Succeeded", TimeSpan.FromMinutes(10));
