@@ -80,7 +80,8 @@ public sealed class ScheduleRegistrationTests(LabFixture lab)
             Assert.True(string.CompareOrdinal(now.Trim(), "11:03:45") < 0, $"the full backup ran past 11:03:45 ({now.Trim()}); the log backup's slot would overlap it");
             // Nothing runs until 11:04: skip the idle minutes. The timers re-base when started again; no job is running, so
             // no heartbeat straddles the jump.
-            await SetClockAndRestartAsync(monday.AddHours(11).AddMinutes(3).AddSeconds(50), timers);
+            // Only the timers still to fire today are restarted: a timer restarted after it fired today would fire again.
+            await SetClockAndRestartAsync(monday.AddHours(11).AddMinutes(3).AddSeconds(50), "clusterbackup-labtimers-log.timer clusterbackup-labtimers-full-again.timer");
             Assert.Equal(GuestClock.Format(monday.AddHours(11).AddMinutes(4)), await NextElapseAsync("clusterbackup-labtimers-log.timer"));
             await guest.CheckAsync($"touch {GuestPostgreSql.Hold}");
             await WaitForRunAsync(history, "log", "Running", TimeSpan.FromMinutes(5));
