@@ -28,6 +28,10 @@ internal sealed class PostgreSqlConnector(ServerDefinition definition, PostgreSq
     /// <summary>The tools of the major version a data directory (or an unpacked base backup) belongs to.</summary>
     public PostgreSqlTools ToolsForDataDirectory(string dataDirectory) => ToolsFor(PostgreSqlTools.MajorOfDataDirectory(dataDirectory));
 
+    /// <summary>The user that runs servers the engine starts itself (recovery, restored-copy checks): the configured
+    /// serverUser, else postgres when running as root (PostgreSQL refuses to run as root), else the current user.</summary>
+    public string? ServerUser => settings.ServerUser ?? (Environment.UserName == "root" && !OperatingSystem.IsWindows() ? "postgres" : null);
+
     public string? Password => definition.Credential?.Password is { Length: > 0 } p ? p : null;
 
     public string User => definition.Credential?.UserName is { Length: > 0 } u ? u : settings.Username;

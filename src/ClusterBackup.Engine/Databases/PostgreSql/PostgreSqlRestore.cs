@@ -28,7 +28,7 @@ internal sealed class PostgreSqlRestore(PostgreSqlConnector postgres)
         var activity = $"Restoring {full.Database} into {target}";
         var spool = target.TrimEnd(Path.DirectorySeparatorChar) + ".restore-wal";
         var runtime = Path.Combine(Path.GetTempPath(), $"cb-restore-{Guid.NewGuid().ToString("N")[..12]}");
-        var serverUser = postgres.Settings.ServerUser ?? (Environment.UserName == "root" && !OperatingSystem.IsWindows() ? "postgres" : null);
+        var serverUser = postgres.ServerUser;
         var targetExisted = Directory.Exists(target);
         var completed = false;
         try

@@ -15,7 +15,7 @@ internal sealed class PostgreSqlRestoredCopyCheck(PostgreSqlConnector postgres)
     public async Task<VerifyResult> RunAsync(string target, string database, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         var runtime = Path.Combine(Path.GetTempPath(), $"cb-check-{Guid.NewGuid().ToString("N")[..12]}");
-        var serverUser = postgres.Settings.ServerUser ?? (Environment.UserName == "root" && !OperatingSystem.IsWindows() ? "postgres" : null);
+        var serverUser = postgres.ServerUser;
         var tools = postgres.ToolsForDataDirectory(target);
         var port = FreePort();
         var log = Path.Combine(runtime, "check.log");
