@@ -105,6 +105,18 @@ summarize() {
   echo
   echo "xunit: $xp passed, $xf failed, $xs skipped; Pester: $pp passed, $pf failed, $ps skipped"
   echo "Tests: $((xp + pp)) passed, $((xf + pf)) failed, $((xs + ps)) skipped"
+  list_failed "$1"
+}
+
+# The failed tests by name, so the closing lines of a long run say what to look at.
+list_failed() {
+  local trx
+  for trx in "$1"/*.trx; do
+    [ -e "$trx" ] || continue
+    grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.* testName="\([^"]*\)".*/  failed (xunit): \1/p' || true
+  done
+  [ -f "$1/pester.xml" ] || return 0
+  grep -o '<test-case [^>]*result="Failure"[^>]*>' "$1/pester.xml" | sed -n 's/.* name="\([^"]*\)".*/  failed (Pester): \1/p' || true
 }
 
 # Pester's NUnit 2.5 result: "passed failed skipped". A missing file (pwsh or Pester could not run)
