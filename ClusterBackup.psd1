@@ -43,6 +43,7 @@
         'Get-TapeObject'
         'Get-TapeRetention'
         'Import-TapeCartridge'
+        'Initialize-ClusterBackupShare'
         'Initialize-TapeCartridge'
         'Invoke-ClusterBackupEstateCheck'
         'Mount-TapeCartridge'

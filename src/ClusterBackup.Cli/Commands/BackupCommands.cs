@@ -9,8 +9,8 @@ using ClusterBackup.Engine.Configuration;
 namespace ClusterBackup.Cli.Commands;
 
 /// <summary>
-/// `clusterbackup backup|verify|restore|catalog`: the same engine operations as Start-ClusterDbBackup,
-/// Test-ClusterDbBackup, Restore-ClusterDbBackup and Get-ClusterDbBackupSet (`catalog list`).
+/// `clusterbackup backup|verify|restore|catalog|share`: the same engine operations as Start-ClusterDbBackup,
+/// Test-ClusterDbBackup, Restore-ClusterDbBackup, Get-ClusterDbBackupSet (`catalog list`) and Initialize-ClusterBackupShare (`share init`).
 /// </summary>
 public sealed class BackupCommands : ICliCommandGroup
 {
@@ -23,6 +23,24 @@ public sealed class BackupCommands : ICliCommandGroup
         yield return BuildVerify(context);
         yield return BuildRestore(context);
         yield return BuildCatalog(context);
+        yield return BuildShare(context);
+    }
+
+    private static Command BuildShare(CliContext context)
+    {
+        var share = new Command("share", "Backup shares: give a share its identity (its share marker, recorded in the catalog).");
+        var path = new Argument<string>("path") { Description = "The share's root folder, as backups name it with --share." };
+        var force = new Option<bool>("--force") { Description = "Also when the catalog records another identity at this path (a replaced share, a lost marker)." };
+        var init = new Command("init", "Write the share marker when the share has none and record the share's id in the catalog (Initialize-ClusterBackupShare).") { path, force };
+        init.SetAction((parse, token) => context.ExecuteAsync(async () =>
+        {
+            var catalog = context.OpenOrCreateCatalog(parse);
+            var result = await new InitializeBackupShareOperation(catalog).RunAsync(new InitializeBackupShareRequest(parse.GetValue(path)!, parse.GetValue(force)), context.Reporter(parse), token);
+            context.Output(parse).WriteOne(result, ("Path", s => s.Path), ("ShareId", s => s.ShareId), ("Created", s => s.Created), ("Initialized", s => s.Initialized));
+            return CliContext.ExitOk;
+        }));
+        share.Subcommands.Add(init);
+        return share;
     }
 
     private static Option<string?> ConfigOption() => new("--config")

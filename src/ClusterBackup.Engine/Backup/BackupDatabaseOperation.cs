@@ -61,6 +61,9 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             plans.Add((database, previous));
         }
 
+        // The share proves its identity (or, empty and unknown, gets one) before the first byte is written to it.
+        if (plans.Count > 0)
+            ShareIdentity.ForBackup(share, new ShareCatalog(catalogDatabase), _catalog.GetMediaSets(), reporter);
         foreach (var (database, previous) in plans)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -143,6 +146,8 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         if (!newMediaSet && !Path.GetFullPath(directory).StartsWith(share, StringComparison.Ordinal))
             reporter.Warning($"The active {request.Type} media set of '{database}' on '{virtualServer}' is at '{directory}', outside '{share}'; the backup is appended there. Use -Initialize to start a media set on '{share}'.");
         PausePoint.Reach("backup.media-set-chosen", cancellationToken);
+        if (!newMediaSet)
+            ShareIdentity.RequireForRead([directory], new ShareCatalog(catalogDatabase), $"the active {request.Type} media set '{mediaSetId}' of '{database}'");
         var createdDirectory = !Directory.Exists(directory);
         try
         {

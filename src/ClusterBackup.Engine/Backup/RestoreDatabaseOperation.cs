@@ -42,6 +42,7 @@ public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, Cl
         var chain = SelectChain(request);
         if (request.BackupPath is { } folder)
             chain = Relocate(chain, folder, reporter);
+        ShareIdentity.RequireForRead(chain.SelectMany(s => s.Files).Select(f => f.Path), new ShareCatalog(catalogDatabase), $"the backups of '{request.Database}' on '{request.Server}'");
         foreach (var set in chain)
         {
             var problems = await FileHasher.CheckAsync(set, reporter, cancellationToken).ConfigureAwait(false);

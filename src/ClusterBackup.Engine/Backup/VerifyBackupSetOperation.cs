@@ -77,6 +77,7 @@ public sealed class VerifyBackupSetOperation(CatalogDatabase catalogDatabase, Cl
         var problems = new List<string>();
         var chain = BackupChain.ChainUpTo(BackupChain.ChainSets(_catalog, set.VirtualServer, set.Database), set);
         var toCheck = set.Type == BackupType.Log ? chain : [set];
+        ShareIdentity.RequireForRead(toCheck.SelectMany(s => s.Files).Select(f => f.Path), new ShareCatalog(catalogDatabase), $"backup set {set.BackupSetId} of '{set.Database}'");
         foreach (var member in toCheck.Where(s => s.BackupSetId != set.BackupSetId))
             problems.AddRange((await FileHasher.CheckAsync(member, reporter, cancellationToken).ConfigureAwait(false)).Select(p => $"in the chain: {p}"));
         problems.AddRange(await FileHasher.CheckAsync(set, reporter, cancellationToken).ConfigureAwait(false));

@@ -1,3 +1,4 @@
+using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape.Agents;
@@ -82,6 +83,7 @@ public sealed class BackupToTapeOperation(CatalogDatabase catalog)
                 else
                     todo.Add((set, file, TapeObjectNames.For(set, file), null));
             }
+        var shares = new ShareCatalog(context.Database);
         var chains = configuration.AssignChains(todo.Select(t => t.Name).ToList());
         var mirrorsCompleted = 0;
         var mirrorsMissing = new List<string>();
@@ -103,6 +105,7 @@ public sealed class BackupToTapeOperation(CatalogDatabase catalog)
                             continue;
                         }
                         var missing = string.Join(", ", writeWith.Select(a => $"level {a.MirrorLevel} (agent {a.Name})"));
+                        ShareIdentity.RequireForRead([file.Path], shares, $"object {name}");
                         if (!File.Exists(file.Path))
                         {
                             mirrorsMissing.Add(name);
@@ -115,6 +118,7 @@ public sealed class BackupToTapeOperation(CatalogDatabase catalog)
                         objects.Add(new ChainedObject(new FileObjectSource(file.Path, name, objectId: existing.ObjectId, backupSetId: set.BackupSetId, expectedSha256: file.Sha256), writeWith));
                         continue;
                     }
+                    ShareIdentity.RequireForRead([file.Path], shares, $"object {name}");
                     if (!File.Exists(file.Path))
                         throw new ClusterBackupException(ErrorKind.ObjectNotFound, file.Path, $"File {file.Path} of backup set {set.BackupSetId} ({set.Database}) is not on the share.");
                     objects.Add(new ChainedObject(new FileObjectSource(file.Path, name, backupSetId: set.BackupSetId, expectedSha256: file.Sha256), writeWith));

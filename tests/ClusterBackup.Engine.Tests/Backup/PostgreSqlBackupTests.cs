@@ -4,6 +4,7 @@ using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
 using ClusterBackup.Engine.Tests.Cli;
 using ClusterBackup.Engine.Tests.Databases.PostgreSql;
+using ClusterBackup.Engine.Tests.Digest;
 
 namespace ClusterBackup.Engine.Tests.Backup;
 
@@ -51,8 +52,9 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         var catalog = new BackupSetCatalog(scene.Catalog);
         Assert.Empty(catalog.GetBackupSets());
         Assert.Empty(catalog.GetMediaSets());
+        // The share marker an empty share gets before the first write is the share's identity, not a backup.
         if (Directory.Exists(scene.Share))
-            Assert.Empty(Directory.GetFiles(scene.Share, "*", SearchOption.AllDirectories));
+            Assert.DoesNotContain(Directory.GetFiles(scene.Share, "*", SearchOption.AllDirectories), f => Path.GetFileName(f) != ShareMarker.FileName);
         return ex;
     }
 
@@ -291,6 +293,76 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         var ex = await Assert.ThrowsAsync<ClusterBackupException>(() =>
             new BackupDatabaseOperation(configuration, s.Catalog).RunAsync(new BackupDatabaseRequest(s.Share, ["db"], BackupType.Full, "vs"), NullOperationReporter.Instance, default));
         Assert.Contains("Oracle", ex.Message);
+    }
+
+    [RootLoopFact]
+    public async Task AShareWhoseFilesystemIsNotMountedIsRefusedByBackupVerifyAndRestoreAndNothingLandsOnTheMountPoint()
+    {
+        using var s = NewScene();
+        using var loop = LoopDevice.MountExt4(256L * 1024 * 1024);
+        var share = loop.MountPoint;
+        var full = (await s.Operation.RunAsync(Request(share, init: true), NullOperationReporter.Instance, default)).SingleSet();
+        var marker = ShareMarker.Read(share)!;
+        Assert.Equal(marker.ShareId, new ShareCatalog(s.Catalog).Get(share)!.ShareId);
+
+        // The filesystem goes away; its mount-point folder stays, empty, on the root filesystem.
+        loop.Unmount();
+        Assert.Empty(Directory.GetFileSystemEntries(share));
+        foreach (var type in new[] { BackupType.Full, BackupType.Log })
+        {
+            var backup = await Assert.ThrowsAsync<ClusterBackupException>(() => s.Operation.RunAsync(Request(share, type), NullOperationReporter.Instance, default));
+            Assert.Equal("ShareIdentityMissing", backup.ErrorId);
+            Assert.Contains(share, backup.Message);
+            Assert.Contains("is the share's filesystem mounted?", backup.Message);
+        }
+        var withInit = await Assert.ThrowsAsync<ClusterBackupException>(() => s.Operation.RunAsync(Request(share, init: true), NullOperationReporter.Instance, default));
+        Assert.Equal("ShareIdentityMissing", withInit.ErrorId);
+        Assert.Empty(Directory.GetFileSystemEntries(share));
+        var verify = await Assert.ThrowsAsync<ClusterBackupException>(() => new VerifyBackupSetOperation(s.Catalog, s.Configuration).RunAsync(new VerifyBackupSetRequest(full.BackupSetId), NullOperationReporter.Instance, default));
+        Assert.Equal("ShareIdentityMissing", verify.ErrorId);
+        var target = Path.Combine(s.Root, "restored");
+        var restore = await Assert.ThrowsAsync<ClusterBackupException>(() => new RestoreDatabaseOperation(s.Catalog, s.Configuration).RunAsync(
+            new RestoreDatabaseRequest(PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, target), NullOperationReporter.Instance, default));
+        Assert.Equal("ShareIdentityMissing", restore.ErrorId);
+        Assert.False(Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any());
+        Assert.Single(new BackupSetCatalog(s.Catalog).GetBackupSets());
+
+        // The CLI says the same, with exit code 1.
+        var (code, _, error) = CliHarness.Run("backup", "--server", PostgreSqlPair.VirtualServer, "--database", PostgreSqlPair.Database, "--type", "Full",
+            "--share", share, "--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("(ShareIdentityMissing)", error);
+        Assert.Empty(Directory.GetFileSystemEntries(share));
+
+        // Another filesystem with a share marker of its own at the same path is another share.
+        PostgreSqlPair.Run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", share);
+        try
+        {
+            ShareMarker.Write(share, replace: false);
+            var other = await Assert.ThrowsAsync<ClusterBackupException>(() => s.Operation.RunAsync(Request(share), NullOperationReporter.Instance, default));
+            Assert.Equal("ShareIdentityMismatch", other.ErrorId);
+            Assert.Single(Directory.GetFileSystemEntries(share));
+        }
+        finally
+        {
+            PostgreSqlPair.Run("umount", share);
+        }
+
+        // Mounted again, the share is the one the catalog knows: backups append and verify as before.
+        loop.Mount();
+        var appended = (await s.Operation.RunAsync(Request(share), NullOperationReporter.Instance, default)).SingleSet();
+        Assert.Equal(full.MediaSetId, appended.MediaSetId);
+        var verified = await new VerifyBackupSetOperation(s.Catalog, s.Configuration).RunAsync(new VerifyBackupSetRequest(null, PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, All: true), NullOperationReporter.Instance, default);
+        Assert.All(verified, v => Assert.True(v.Verified, string.Join("; ", v.Problems)));
+
+        // A catalog from before share markers (no share recorded) still refuses the empty mount point of a share it has media sets in.
+        s.Catalog.Write((c, t) => CatalogDatabase.Execute(c, t, "DELETE FROM shares"));
+        loop.Unmount();
+        var legacy = await Assert.ThrowsAsync<ClusterBackupException>(() => s.Operation.RunAsync(Request(share, init: true), NullOperationReporter.Instance, default));
+        Assert.Equal("ShareIdentityMissing", legacy.ErrorId);
+        Assert.Contains("records media sets", legacy.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(share));
+        loop.Mount();
     }
 
     [Fact]

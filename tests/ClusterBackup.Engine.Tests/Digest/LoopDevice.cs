@@ -51,6 +51,38 @@ internal sealed class LoopDevice : IDisposable
         }
     }
 
+    /// <summary>A loop device formatted with ext4 and mounted at <see cref="MountPoint"/>.</summary>
+    public static LoopDevice MountExt4(long size = 64L * 1024 * 1024)
+    {
+        var loop = new LoopDevice(size);
+        try
+        {
+            Run("mkfs.ext4", "-q", "-F", loop.Device);
+            Directory.CreateDirectory(loop.MountPoint);
+            loop.Mount();
+            return loop;
+        }
+        catch
+        {
+            loop.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Unmounts the filesystem; the mount-point folder stays, empty, as after an unmount on a server.</summary>
+    public void Unmount()
+    {
+        Run("umount", MountPoint);
+        _mounted = false;
+    }
+
+    /// <summary>Mounts the filesystem at <see cref="MountPoint"/> (again).</summary>
+    public void Mount()
+    {
+        Run("mount", Device, MountPoint);
+        _mounted = true;
+    }
+
     public void Dispose()
     {
         if (_mounted)
