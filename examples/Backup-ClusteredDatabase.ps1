@@ -8,6 +8,8 @@
     time, so the same scheduled task keeps working after a failover, and the files stay under
     \\share\<VirtualServer>\<Database>\... whichever node wrote them.
     Exit code 0 when every database was backed up and verified, 1 otherwise (for the scheduler's history).
+    Set the share up once with Initialize-ClusterBackupShare -Path <share>: its marker makes every run refuse the
+    path (ShareIdentityMissing) when the share's filesystem is not mounted, instead of filling the mount point.
 
 .EXAMPLE
     .\Backup-ClusteredDatabase.ps1 -Server SQLVS1 -Database SALES, HR -Type Full -Share \\backupsrv\sql

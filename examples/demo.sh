@@ -52,6 +52,9 @@ cat >"$CLUSTERBACKUP_CONFIG" <<JSON
 JSON
 cat "$CLUSTERBACKUP_CONFIG"
 
+step "The share gets its identity (a marker that every backup checks: nothing is written into an unmounted mount point)"
+clusterbackup share init "$SHARE"
+
 step "Full backup with init (new media set)"
 psql_at "$NODE1_PORT" -d appdb -c "INSERT INTO orders (id) SELECT generate_series(1, 1000)"
 clusterbackup backup --server pgvs --database appdb --type Full --init --share "$SHARE" --checksum --verify
