@@ -1,5 +1,5 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
-# Start-ClusterDbBackup, Test-ClusterDbBackup and Restore-ClusterDbBackup: binding, -WhatIf and errors.
+# Start-ClusterDbBackup, Test-ClusterDbBackup, Restore-ClusterDbBackup and Initialize-ClusterBackupShare: binding, -WhatIf and errors.
 # The backups themselves run against real PostgreSQL in the xunit suite (PostgreSql/*Tests.cs).
 
 BeforeAll {
@@ -43,6 +43,48 @@ Describe 'Start-ClusterDbBackup' {
         [pscustomobject]@{ VirtualServer = 'nosuch'; Database = 'appdb' } |
             Start-ClusterDbBackup -Destination (Join-Path $root 'share') -CatalogPath $catalog -ConfigurationPath $config -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].Exception.Message | Should -BeLike "*nosuch*"
+    }
+}
+
+Describe 'Initialize-ClusterBackupShare' {
+    BeforeAll {
+        $share = Join-Path $root 'initialized'
+        New-Item -ItemType Directory -Path $share | Out-Null
+        $marker = Join-Path $share '.clusterbackup-share'
+    }
+
+    It 'does nothing with -WhatIf' {
+        $err = $null
+        Initialize-ClusterBackupShare -Path $share -CatalogPath $catalog -WhatIf -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        Test-Path $marker | Should -BeFalse
+    }
+
+    It 'writes the share marker and records it; a second run changes nothing' {
+        $err = $null
+        $first = Initialize-ClusterBackupShare -Path $share -CatalogPath $catalog -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $first.Initialized | Should -BeTrue
+        (Get-Content $marker -Raw | ConvertFrom-Json).shareId | Should -Be $first.ShareId.ToString()
+        ($first | Format-Table | Out-String) | Should -BeLike '*ShareId*Initialized*'
+        $again = Initialize-ClusterBackupShare $share -CatalogPath $catalog -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $again.Initialized | Should -BeFalse
+        $again.ShareId | Should -Be $first.ShareId
+    }
+
+    It 'refuses a recorded share that lost its marker, naming it, until -Force' {
+        Remove-Item $marker
+        $err = $null
+        $out = Initialize-ClusterBackupShare -Path $share -CatalogPath $catalog -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ShareIdentityMissing,*'
+        $err[0].Exception.Message | Should -BeLike "*$share*filesystem mounted*"
+        Test-Path $marker | Should -BeFalse
+        $forced = Initialize-ClusterBackupShare -Path $share -CatalogPath $catalog -Force -Confirm:$false -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $forced.Initialized | Should -BeTrue
+        Test-Path $marker | Should -BeTrue
     }
 }
 

@@ -40,7 +40,7 @@ public static class ShareIdentity
             reporter.Verbose($"The backup share '{path}' (id {marker.ShareId}) is recorded in the catalog.");
             return marker;
         }
-        if (Directory.EnumerateFileSystemEntries(path).Any(e => !Path.GetFileName(e).StartsWith(".clusterbackup-probe-", StringComparison.Ordinal)))
+        if (Directory.EnumerateFileSystemEntries(path).Any(e => !IsPartOfAnEmptyShare(Path.GetFileName(e))))
             throw new ClusterBackupException(ErrorKind.InvalidOperation, path,
                 $"The backup share '{path}' holds files but has no share marker ({ShareMarker.FileName}), and the catalog does not know it: "
                 + $"if this is the share (and its filesystem is mounted), initialize it with {InitializeCommand(path)}.") { Cause = "ShareIdentityMissing" };
@@ -73,6 +73,10 @@ public static class ShareIdentity
             }
         }
     }
+
+    /// <summary>What an empty share may hold: the write probe of a backup, and the lost+found folder a new ext filesystem has.</summary>
+    private static bool IsPartOfAnEmptyShare(string name) =>
+        name == "lost+found" || name.StartsWith(".clusterbackup-probe-", StringComparison.Ordinal);
 
     internal static BackupShare Match(string path, BackupShare recorded, BackupShare? marker)
     {
