@@ -115,7 +115,25 @@ public sealed class DigestCommands : ICliCommandGroup
         var port = new Option<int>("--port") { Description = "TCP port (default 7414; 0 picks a free one and prints it).", DefaultValueFactory = _ => DigestEndpoint.DefaultPort };
         var readOnly = new Option<bool>("--read-only") { Description = "Refuse repairs; only digest." };
         var maxSessions = new Option<int>("--max-sessions") { Description = "Exit after this many sessions (default: serve until stopped)." };
-        var serve = new Command("serve", "Serve block digests of files under --root to authenticated peers, and accept repairs.") { root, serveKey, listen, port, readOnly, maxSessions };
+        var maxConnections = new Option<int>("--max-connections")
+        {
+            Description = $"Connections served at once; more are refused and logged (default {DigestServerOptions.DefaultMaxConnections}).",
+            DefaultValueFactory = _ => DigestServerOptions.DefaultMaxConnections,
+        };
+        var handshakeTimeout = new Option<double>("--handshake-timeout")
+        {
+            Description = $"Seconds a peer has to authenticate and send its request (default {DigestServerOptions.DefaultHandshakeTimeoutSeconds}).",
+            DefaultValueFactory = _ => DigestServerOptions.DefaultHandshakeTimeoutSeconds,
+        };
+        var frameTimeout = new Option<double>("--frame-timeout")
+        {
+            Description = $"Seconds an authenticated peer may take to send one message or take one (default {DigestServerOptions.DefaultFrameTimeoutSeconds}).",
+            DefaultValueFactory = _ => DigestServerOptions.DefaultFrameTimeoutSeconds,
+        };
+        var serve = new Command("serve", "Serve block digests of files under --root to authenticated peers, and accept repairs.")
+        {
+            root, serveKey, listen, port, readOnly, maxSessions, maxConnections, handshakeTimeout, frameTimeout,
+        };
         serve.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             if (!IPAddress.TryParse(parse.GetValue(listen), out var address))
@@ -128,6 +146,9 @@ public sealed class DigestCommands : ICliCommandGroup
                 Root = parse.GetValue(root)!,
                 ReadOnly = parse.GetValue(readOnly),
                 MaxSessions = parse.GetValue(maxSessions),
+                MaxConnections = parse.GetValue(maxConnections),
+                HandshakeTimeout = Seconds(parse.GetValue(handshakeTimeout), "--handshake-timeout"),
+                FrameTimeout = Seconds(parse.GetValue(frameTimeout), "--frame-timeout"),
             }, context.Reporter(parse));
             server.Start();
             context.Out.WriteLine($"listening on {address}:{server.Port}");
@@ -147,6 +168,11 @@ public sealed class DigestCommands : ICliCommandGroup
         digest.Subcommands.Add(newKey);
         return digest;
     }
+
+    private static TimeSpan Seconds(double seconds, string option) =>
+        seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new ClusterBackupException(ErrorKind.InvalidArgument, option, $"{option} must be a positive number of seconds, not {seconds}.");
 
     private static Command BuildBlocks(CliContext context)
     {

@@ -69,6 +69,9 @@ internal static class DigestHandshake
 /// <summary>What the client asks for after authenticating: its role, the parameters, and the path on the server.</summary>
 internal sealed record DigestSessionRequest(DigestRole ClientRole, BlockDigestOptions Options, bool Repair, bool WhatIf, string ServerPath)
 {
+    /// <summary>The longest request: the fixed fields and a path of 65535 bytes.</summary>
+    public const int MaxEncodedLength = 13 + ushort.MaxValue;
+
     public byte[] Encode()
     {
         var path = Encoding.UTF8.GetBytes(ServerPath);

@@ -162,7 +162,17 @@ internal static class DigestSession
         reporter.Completed(activity);
     }
 
-    public static async Task<BlockDigestComparison> RunBackupAsync(DigestChannel channel, string path, DigestSessionRequest request,
+    public static Task<BlockDigestComparison> RunBackupAsync(DigestChannel channel, string path, DigestSessionRequest request,
+        string primaryName, IOperationReporter reporter, CancellationToken token) =>
+        RunBackupAsync(channel, write => write ? BlockStorage.OpenWrite(path, create: false) : BlockStorage.OpenRead(path), request, primaryName, reporter, token);
+
+    /// <param name="channel">The authenticated connection to the primary.</param>
+    /// <param name="open">Opens the backup copy, for writing when the argument is true (a repair).</param>
+    /// <param name="request">Block size, group size, algorithm and repair choice.</param>
+    /// <param name="primaryName">The primary's name, for messages.</param>
+    /// <param name="reporter">Receives progress.</param>
+    /// <param name="token">Stops the comparison.</param>
+    public static async Task<BlockDigestComparison> RunBackupAsync(DigestChannel channel, Func<bool, BlockStorage> open, DigestSessionRequest request,
         string primaryName, IOperationReporter reporter, CancellationToken token)
     {
         var options = request.Options;
@@ -170,7 +180,7 @@ internal static class DigestSession
         BlockStorage storage;
         try
         {
-            storage = write ? BlockStorage.OpenWrite(path, create: false) : BlockStorage.OpenRead(path);
+            storage = open(write);
         }
         catch (ClusterBackupException ex)
         {
