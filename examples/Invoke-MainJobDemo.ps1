@@ -47,7 +47,7 @@ try {
     New-ClusterBackupSchedule -Path $schedulePath -Cluster $pair.Cluster -Server $pair.VirtualServer -Database appdb -Share $pair.Share -TimeZone UTC | Out-Null
 
     Write-Step 'The share gets its identity: a marker backups check, so none is ever written into an unmounted mount point'
-    Initialize-ClusterBackupShare -Path $pair.Share @catalog | Format-Table -AutoSize | Show
+    Initialize-ClusterBackupShare -Path $pair.Share @catalog -Confirm:$false | Format-Table -AutoSize | Show
 
     Write-Step 'Full backup with -Initialize (a new media set), checksummed and verified'
     Add-Order $pair.PrimaryPort 1 1000

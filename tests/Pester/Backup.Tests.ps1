@@ -62,12 +62,12 @@ Describe 'Initialize-ClusterBackupShare' {
 
     It 'writes the share marker and records it; a second run changes nothing' {
         $err = $null
-        $first = Initialize-ClusterBackupShare -Path $share -CatalogPath $catalog -ErrorVariable err
+        $first = Initialize-ClusterBackupShare -Path $share -CatalogPath $catalog -Confirm:$false -ErrorVariable err
         $err | Should -BeNullOrEmpty
         $first.Initialized | Should -BeTrue
         (Get-Content $marker -Raw | ConvertFrom-Json).shareId | Should -Be $first.ShareId.ToString()
         ($first | Format-Table | Out-String) | Should -BeLike '*ShareId*Initialized*'
-        $again = Initialize-ClusterBackupShare $share -CatalogPath $catalog -ErrorVariable err
+        $again = Initialize-ClusterBackupShare $share -CatalogPath $catalog -Confirm:$false -ErrorVariable err
         $err | Should -BeNullOrEmpty
         $again.Initialized | Should -BeFalse
         $again.ShareId | Should -Be $first.ShareId
@@ -76,7 +76,7 @@ Describe 'Initialize-ClusterBackupShare' {
     It 'refuses a recorded share that lost its marker, naming it, until -Force' {
         Remove-Item $marker
         $err = $null
-        $out = Initialize-ClusterBackupShare -Path $share -CatalogPath $catalog -ErrorVariable err -ErrorAction SilentlyContinue
+        $out = Initialize-ClusterBackupShare -Path $share -CatalogPath $catalog -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ShareIdentityMissing,*'
         $err[0].Exception.Message | Should -BeLike "*$share*filesystem mounted*"

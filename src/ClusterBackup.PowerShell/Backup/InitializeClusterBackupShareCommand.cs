@@ -22,7 +22,7 @@ namespace ClusterBackup.PowerShell.Backup;
 /// <para>Records the share now mounted at /mnt/backup (a replacement disk) in place of the one the catalog knew there.</para>
 /// </example>
 /// </summary>
-[Cmdlet(VerbsData.Initialize, "ClusterBackupShare", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Initialize, "ClusterBackupShare", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BackupShare))]
 public sealed class InitializeClusterBackupShareCommand : ClusterBackupCmdlet
 {

@@ -21,7 +21,7 @@ public static class CliProcess
     /// The CLI as it is built in its own project (src/ClusterBackup.Cli/bin/{configuration}/net8.0), with its own dependency
     /// manifest; the copy in the test's output folder is bound to the test's dependencies and does not start on its own.
     /// </summary>
-    private static string CliAssembly
+    internal static string CliAssembly
     {
         get
         {
