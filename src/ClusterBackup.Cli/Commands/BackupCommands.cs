@@ -37,12 +37,12 @@ public sealed class BackupCommands : ICliCommandGroup
         var cluster = new Option<string?>("--cluster") { Description = "Cluster; without --server, its only configured server." };
         var database = new Option<string[]>("--database", "-d") { Description = "Database to back up; repeat for several. Without it, every user database.", AllowMultipleArgumentsPerToken = true };
         var exclude = new Option<string[]>("--exclude-database") { Description = "Database to leave out; repeat for several.", AllowMultipleArgumentsPerToken = true };
-        var type = new Option<BackupType>("--type", "-t") { Description = "Full or Log.", DefaultValueFactory = _ => BackupType.Full };
+        var type = new Option<BackupType>("--type", "-t") { Description = "Full, Differential (SQL Server only) or Log.", DefaultValueFactory = _ => BackupType.Full };
         var init = new Option<bool>("--init") { Description = "Start a new media set (WITH INIT); the previous one is kept, marked superseded." };
         var share = new Option<string>("--share") { Description = "Backup share root, e.g. \\\\backupsrv\\sql or /mnt/backup.", Required = true };
         var verify = new Option<bool>("--verify") { Description = "Verify each backup after writing it." };
         var checksum = new Option<bool>("--checksum") { Description = "Ask the engine for its strongest checksums." };
-        var copyOnly = new Option<bool>("--copy-only") { Description = "A backup outside the chain." };
+        var copyOnly = new Option<bool>("--copy-only") { Description = "A backup outside the chain; not with --type Differential." };
         var user = new Option<string?>("--username") { Description = $"Database login; the password is read from ${PasswordVariable}." };
         var command = new Command("backup", "Back up databases of a clustered server to the backup share (Start-ClusterDbBackup).")
         {
@@ -84,7 +84,7 @@ public sealed class BackupCommands : ICliCommandGroup
         var id = new Option<Guid?>("--id") { Description = "Backup set id to verify." };
         var server = new Option<string?>("--server", "-s") { Description = "Virtual server whose backups to verify." };
         var database = new Option<string?>("--database", "-d") { Description = "Database whose backups to verify." };
-        var type = new Option<BackupType?>("--type", "-t") { Description = "Only Full or only Log backups." };
+        var type = new Option<BackupType?>("--type", "-t") { Description = "Only Full, only Differential or only Log backups." };
         var all = new Option<bool>("--all") { Description = "Every completed backup, not only the latest." };
         var restore = new Option<bool>("--restore") { Description = "Also restore into a scratch location, start the copy, run the engine's consistency check, remove the copy and record the test." };
         var scratch = new Option<string?>("--scratch") { Description = "Where --restore puts its copies. Default: clusterbackup-restore-tests in the temporary folder." };
@@ -118,7 +118,7 @@ public sealed class BackupCommands : ICliCommandGroup
         var pointInTime = new Option<string?>("--point-in-time") { Description = "Stop at this time (ISO 8601: 2026-11-21T20:15:00Z, or without a zone in local time); default: all the chain holds." };
         var targetDatabase = new Option<string?>("--target-database") { Description = "SQL Server: the new database name." };
         var backupPath = new Option<string?>("--backup-path") { Description = "Read the backup files from this folder (e.g. restored from tape) instead of the share; found by name, checked by SHA-256." };
-        var command = new Command("restore", "Restore a full backup and its log backups into a new location, up to a point in time (Restore-ClusterDbBackup).")
+        var command = new Command("restore", "Restore a full backup, its latest differential and its log backups into a new location, up to a point in time (Restore-ClusterDbBackup).")
         {
             config, server, database, target, pointInTime, targetDatabase, backupPath,
         };
@@ -136,7 +136,8 @@ public sealed class BackupCommands : ICliCommandGroup
                     context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).WriteOne(result,
                 ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Target", r => r.TargetLocation), ("PointInTime", r => r.PointInTime),
-                ("Full", r => r.FullBackupSetId.ToString()[..8]), ("Logs", r => r.LogBackupCount), ("Duration", r => r.Duration));
+                ("Full", r => r.FullBackupSetId.ToString()[..8]),
+                ("Diff", r => r.DifferentialBackupSetId is { } d ? d.ToString()[..8] : ""), ("Logs", r => r.LogBackupCount), ("Duration", r => r.Duration));
             return CliContext.ExitOk;
         }));
         return command;
@@ -149,18 +150,20 @@ public sealed class BackupCommands : ICliCommandGroup
 
         var server = new Option<string?>("--server") { Description = "Virtual server the backups were taken from." };
         var database = new Option<string?>("--database") { Description = "Database name." };
-        var type = new Option<BackupType?>("--type") { Description = "Full or Log." };
+        var type = new Option<BackupType?>("--type") { Description = "Full, Differential or Log." };
         var since = new Option<string?>("--since") { Description = "Only backups started at or after this time (ISO 8601; without a zone, local time)." };
-        var last = new Option<bool>("--last") { Description = "For each database, its latest full backup and the log backups after it." };
+        var last = new Option<bool>("--last") { Description = "For each database, its latest full backup, the latest differential based on it and the log backups after them." };
         var lastFull = new Option<bool>("--last-full") { Description = "For each database, its latest full backup." };
         var lastLog = new Option<bool>("--last-log") { Description = "For each database, its latest log backup." };
-        var list = new Command("list", "List backup sets, oldest first (Get-ClusterDbBackupSet).") { server, database, type, since, last, lastFull, lastLog };
+        var lastDiff = new Option<bool>("--last-diff") { Description = "For each database, its latest differential backup." };
+        var list = new Command("list", "List backup sets, oldest first (Get-ClusterDbBackupSet).") { server, database, type, since, last, lastFull, lastLog, lastDiff };
         list.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var chosen = new[] { (parse.GetValue(last), LatestBackups.Chain), (parse.GetValue(lastFull), LatestBackups.Full), (parse.GetValue(lastLog), LatestBackups.Log) }
+            var chosen = new[] { (parse.GetValue(last), LatestBackups.Chain), (parse.GetValue(lastFull), LatestBackups.Full), (parse.GetValue(lastLog), LatestBackups.Log),
+                    (parse.GetValue(lastDiff), LatestBackups.Differential) }
                 .Where(c => c.Item1).Select(c => c.Item2).ToList();
             if (chosen.Count > 1)
-                throw new ClusterBackupException(ErrorKind.InvalidArgument, "--last", "Choose one of --last, --last-full and --last-log.");
+                throw new ClusterBackupException(ErrorKind.InvalidArgument, "--last", "Choose one of --last, --last-full, --last-log and --last-diff.");
             DateTimeOffset? from = null;
             if (parse.GetValue(since) is { } text)
                 from = AdminTime.TryParse(text, out var parsed)

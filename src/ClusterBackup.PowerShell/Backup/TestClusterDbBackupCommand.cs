@@ -43,7 +43,7 @@ public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
     [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string? Database { get; set; }
 
-    /// <summary>Only Full or only Log backups.</summary>
+    /// <summary>Only Full, only Differential or only Log backups.</summary>
     [Parameter(ParameterSetName = "ByDatabase")]
     public BackupType? Type { get; set; }
 
