@@ -77,6 +77,25 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
     }
 
     [Fact]
+    public async Task ADifferentialOfAPostgreSqlDatabaseIsRefusedNamingItAndWhy()
+    {
+        using var s = NewScene();
+        var error = await FailsCleanly(s, Request(s.Share, BackupType.Differential, init: true), ErrorKind.InvalidOperation, PostgreSqlPair.Database);
+        Assert.Equal("DifferentialBackupNotSupported", error.ErrorId);
+        Assert.Equal(PostgreSqlPair.Database, error.Target);
+        Assert.Contains("PostgreSQL has no native differential backup", error.Message);
+        Assert.Contains("Take a full backup", error.Message);
+    }
+
+    [Fact]
+    public async Task ACopyOnlyDifferentialIsBadInputBeforeAnyServerIsAsked()
+    {
+        using var s = NewScene();
+        var error = await FailsCleanly(s, Request(s.Share, BackupType.Differential) with { CopyOnly = true }, ErrorKind.InvalidArgument, "COPY_ONLY");
+        Assert.Equal("CopyOnlyDifferential", error.ErrorId);
+    }
+
+    [Fact]
     public async Task UnknownServer() { using var s = NewScene(); await FailsCleanly(s, Request(s.Share, server: "nosuchvs"), ErrorKind.ObjectNotFound, "nosuchvs"); }
 
     [Fact]
@@ -368,5 +387,19 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         Assert.Contains("'nosuchdb' does not exist", error);
         Assert.Contains($"\"Database\": \"{PostgreSqlPair.Database}\"", output);
         Assert.Single(new BackupSetCatalog(s.Catalog).GetBackupSets());
+    }
+
+    [Fact]
+    public void TheCliRefusesAPostgreSqlDifferentialAsTheCmdletDoes()
+    {
+        using var s = NewScene();
+        var (code, output, error) = CliHarness.Run("backup", "--server", PostgreSqlPair.VirtualServer, "--database", PostgreSqlPair.Database, "--type", "Differential",
+            "--init", "--share", s.Share, "--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path);
+        Assert.Equal(1, code);
+        Assert.Contains($"'{PostgreSqlPair.Database}'", error);
+        Assert.Contains("no native differential backup", error);
+        Assert.DoesNotContain(PostgreSqlPair.VirtualServer, output);
+        Assert.Empty(new BackupSetCatalog(s.Catalog).GetBackupSets());
+        Assert.Empty(Directory.GetFiles(s.Share, "*", SearchOption.AllDirectories));
     }
 }
