@@ -76,8 +76,8 @@ public sealed class RestoreChainSelectionTests : IDisposable
         Assert.Equal(4, first.Count);
         Assert.Equal(BackupType.Differential, new BackupSetCatalog(_catalog).GetBackupSets(new BackupSetQuery(BackupSetId: first[1])).Single().Type);
         Assert.Equal([log2.BackupSetId], first.Skip(2).Take(1));
-        // Before any differential ended: the full and its logs.
-        Assert.Equal([full.BackupSetId, log1.BackupSetId], Chain(T0.AddMinutes(15)));
+        // Before any differential ended: the full and its logs, up to the first that reaches the point.
+        Assert.Equal([full.BackupSetId, log1.BackupSetId, log2.BackupSetId], Chain(T0.AddMinutes(15)));
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class DifferentialMigrationTests : IDisposable
                     VALUES ('{setId}', 'WSFC1', 'SQLVS1', 'NODE1', 'SALES', 'SqlServer', 'Full', 'Init', 0, 'm1', 1,
                             '2026-11-21T09:00:00.0000000Z', '2026-11-21T09:05:00.0000000Z', 6, '10', '20', 'c', 'Completed', 1);
                 INSERT INTO backup_files VALUES ('{setId}', '/share/m1/f.bak', 6, '{new string('a', 64)}');
-                INSERT INTO restore_tests VALUES ('t1', '{setId}', '2026-11-21T10:00:00.0000000Z', '2026-11-21T10:05:00.0000000Z', 'host', '/scratch', 1, 1, NULL);
+                INSERT INTO restore_tests VALUES ('{Guid.NewGuid()}', '{setId}', '2026-11-21T10:00:00.0000000Z', '2026-11-21T10:05:00.0000000Z', 'host', '/scratch', 1, 1, NULL);
                 """);
         }
         SqliteConnection.ClearAllPools();
