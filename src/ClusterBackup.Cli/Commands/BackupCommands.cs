@@ -63,7 +63,7 @@ public sealed class BackupCommands : ICliCommandGroup
                     parse.GetValue(init), parse.GetValue(verify), parse.GetValue(checksum), parse.GetValue(copyOnly), Credential(parse.GetValue(user)), parse.GetValue(exclude));
                 try
                 {
-                    var outcomes = await new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token).ConfigureAwait(false);
+                    var outcomes = await new BackupDatabaseOperation(configuration, catalog, ProviderRegistry.Default).RunAsync(request, reporter, token).ConfigureAwait(false);
                     sets.AddRange(outcomes.Where(o => o.BackupSet is not null).Select(o => o.BackupSet!));
                     errors.AddRange(outcomes.Where(o => o.Error is not null).Select(o => o.Error!));
                 }
@@ -95,7 +95,7 @@ public sealed class BackupCommands : ICliCommandGroup
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var catalog = context.OpenCatalog(parse);
-            var results = await new VerifyBackupSetOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
+            var results = await new VerifyBackupSetOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)), ProviderRegistry.Default)
                 .RunAsync(new VerifyBackupSetRequest(parse.GetValue(id), parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), parse.GetValue(all),
                         parse.GetValue(restore), parse.GetValue(scratch)),
                     context.Reporter(parse), token).ConfigureAwait(false);
@@ -130,7 +130,7 @@ public sealed class BackupCommands : ICliCommandGroup
                     ? parsed
                     : throw new ClusterBackupException(ErrorKind.InvalidArgument, text, $"'{text}' is not a point in time; use ISO 8601, e.g. 2026-11-21T20:15:00Z.");
             var catalog = context.OpenCatalog(parse);
-            var result = await new RestoreDatabaseOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
+            var result = await new RestoreDatabaseOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)), ProviderRegistry.Default)
                 .RunAsync(new RestoreDatabaseRequest(parse.GetValue(server)!, parse.GetValue(database)!, parse.GetValue(target)!, at, parse.GetValue(targetDatabase),
                     parse.GetValue(backupPath)),
                     context.Reporter(parse), token).ConfigureAwait(false);

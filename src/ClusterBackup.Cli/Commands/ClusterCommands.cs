@@ -12,7 +12,7 @@ public sealed class ClusterCommands : ICliCommandGroup
         var cluster = new Command("cluster", "Ask a cluster's provider about its nodes, groups and owners (read-only).");
 
         var name = new Option<string>("--name") { Description = "The cluster's name (for Wsfc also the computer asked, unless --computer-name).", Required = true };
-        var provider = new Option<string>("--provider") { Description = $"The cluster provider: {string.Join(", ", ProviderRegistry.ClusterProviders.Order())}.", Required = true };
+        var provider = new Option<string>("--provider") { Description = $"The cluster provider: {string.Join(", ", ProviderRegistry.Default.ClusterProviders.Order())}.", Required = true };
         var crmMon = new Option<string?>("--crm-mon") { Description = "Pacemaker: the crm_mon program (default: crm_mon on PATH)." };
         var prefix = new Option<string?>("--command-prefix") { Description = "Pacemaker: a command that runs crm_mon elsewhere, e.g. \"ssh root@node1\"." };
         var computer = new Option<string?>("--computer-name") { Description = "Wsfc: the cluster or node whose root\\MSCluster to read." };

@@ -30,7 +30,7 @@ public sealed record RestoreDatabaseResult(
 /// point in time and the log backups after it up to the first that reaches that time, checks every file's
 /// SHA-256 against the catalog, and has the engine restore the chain into a new location.
 /// </summary>
-public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, ClusterBackupConfiguration? configuration = null)
+public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, ClusterBackupConfiguration? configuration, ProviderRegistry providers)
 {
     private readonly BackupSetCatalog _catalog = new(catalogDatabase);
 
@@ -49,7 +49,7 @@ public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, Cl
                 throw new ClusterBackupException(ErrorKind.InvalidData, set.BackupSetId.ToString(),
                     $"Backup set {set.BackupSetId} ({set.Type}) of '{set.Database}' does not match the catalog: {string.Join("; ", problems)}");
         }
-        var engine = EngineLookup.For(chain[0], configuration);
+        var engine = EngineLookup.For(chain[0], configuration, providers);
         reporter.Verbose($"Restoring '{request.Database}' from full backup {chain[0].BackupSetId} and {chain.Count - 1} log backup(s) into '{request.TargetLocation}'.");
         await engine.RestoreAsync(new RestoreRequest(chain, request.TargetLocation, request.PointInTime, request.TargetDatabase), reporter, cancellationToken).ConfigureAwait(false);
         return new RestoreDatabaseResult(chain[0].VirtualServer, request.Database, Path.GetFullPath(request.TargetLocation), request.PointInTime,

@@ -77,7 +77,7 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
                 var catalog = CatalogDatabase.Open(CatalogPath, reporter);
                 var configurationFile = ClusterBackupConfiguration.ResolvePath(ConfigurationPath, CatalogPath);
                 var configuration = ConfigurationPath is null && !File.Exists(configurationFile) ? null : ClusterBackupConfiguration.Load(configurationFile);
-                return new RestoreDatabaseOperation(catalog, configuration).RunAsync(request, reporter, token);
+                return new RestoreDatabaseOperation(catalog, configuration, ProviderRegistry.Default).RunAsync(request, reporter, token);
             });
             WriteObject(result);
         }

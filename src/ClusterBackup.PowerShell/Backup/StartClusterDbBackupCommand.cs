@@ -117,7 +117,7 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
                 {
                     var catalog = Engine.Catalog.CatalogDatabase.OpenOrCreate(CatalogPath, reporter);
                     var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
-                    return new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token);
+                    return new BackupDatabaseOperation(configuration, catalog, ProviderRegistry.Default).RunAsync(request, reporter, token);
                 });
                 // One outcome per database: the backup set, its error (the database at fault as target), or both for a set
                 // that was recorded but did not verify.

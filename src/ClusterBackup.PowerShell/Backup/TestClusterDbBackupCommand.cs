@@ -87,7 +87,7 @@ public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
                 var catalog = CatalogDatabase.Open(CatalogPath, reporter);
                 var configurationFile = ClusterBackupConfiguration.ResolvePath(ConfigurationPath, CatalogPath);
                 var configuration = ConfigurationPath is null && !File.Exists(configurationFile) ? null : ClusterBackupConfiguration.Load(configurationFile);
-                return new VerifyBackupSetOperation(catalog, configuration).RunAsync(request, reporter, token);
+                return new VerifyBackupSetOperation(catalog, configuration, ProviderRegistry.Default).RunAsync(request, reporter, token);
             });
             foreach (var result in results)
             {
