@@ -7,7 +7,7 @@ namespace ClusterBackup.Engine.Configuration;
 /// <summary>
 /// Chooses providers by the name configuration gives, so no code branches on provider names: each cluster-service
 /// and database-engine factory it holds is known by its name. Operations receive one from the engine entry point
-/// (the front ends, through the configuration they open): the real providers (<see cref="Default"/>) everywhere, and a registry of test
+/// (<see cref="Common.EngineSession"/>): the real providers (<see cref="Default"/>) everywhere, and a registry of test
 /// doubles only where the double is the point of a test.
 /// </summary>
 public sealed class ProviderRegistry
