@@ -71,7 +71,7 @@ public sealed class BackupCommands : ICliCommandGroup
                     errors.Add(ex);
                 }
             }
-            WriteSets(context.Output(parse), sets);
+            context.Output(parse).Write(sets, CliTables.BackupSet);
             return context.ExitCodeFor(errors);
         }));
         return command;
@@ -97,11 +97,7 @@ public sealed class BackupCommands : ICliCommandGroup
                 .RunAsync(new VerifyBackupSetRequest(parse.GetValue(id), parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), parse.GetValue(all),
                         parse.GetValue(restore), parse.GetValue(scratch)),
                     context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(results,
-                ("BackupSet", r => r.BackupSetId.ToString()[..8]), ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Type", r => r.Type),
-                ("MediaSet", r => r.MediaSetId), ("Pos", r => r.Position), ("Verified", r => r.Verified),
-                ("RestoreTest", r => r.RestoreTest is { } t ? (t.Succeeded ? $"passed {t.Duration.TotalSeconds:0} s" : "failed") : ""),
-                ("Problems", r => string.Join("; ", r.Problems)));
+            context.Output(parse).Write(results, CliTables.BackupVerification);
             return results.All(r => r.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
         }));
         return command;
@@ -131,9 +127,7 @@ public sealed class BackupCommands : ICliCommandGroup
                 .RunAsync(new RestoreDatabaseRequest(parse.GetValue(server)!, parse.GetValue(database)!, parse.GetValue(target)!, at, parse.GetValue(targetDatabase),
                     parse.GetValue(backupPath)),
                     context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).WriteOne(result,
-                ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Target", r => r.TargetLocation), ("PointInTime", r => r.PointInTime),
-                ("Full", r => r.FullBackupSetId.ToString()[..8]), ("Logs", r => r.LogBackupCount), ("Duration", r => r.Duration));
+            context.Output(parse).WriteOne(result, CliTables.RestoreDatabaseResult);
             return CliContext.ExitOk;
         }));
         return command;
@@ -166,10 +160,7 @@ public sealed class BackupCommands : ICliCommandGroup
             var request = new ListBackupSetRequest(parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), from,
                 chosen.Count == 0 ? LatestBackups.All : chosen[0]);
             var sets = await context.OpenEngine(parse, CatalogUse.Existing).ListBackupSet().RunAsync(request, context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(sets,
-                ("Started", s => s.Started), ("Server", s => s.VirtualServer), ("Node", s => s.Node), ("Database", s => s.Database),
-                ("Type", s => s.Type), ("Init", s => s.Initialize), ("MediaSet", s => s.MediaSetId[..8]), ("Pos", s => s.Position),
-                ("Size", s => s.SizeBytes), ("First", s => s.FirstLsn), ("Last", s => s.LastLsn), ("Verified", s => s.Verified), ("Status", s => s.Status));
+            context.Output(parse).Write(sets, CliTables.BackupSet);
             return CliContext.ExitOk;
         }));
         catalog.Subcommands.Add(list);
@@ -194,11 +185,6 @@ public sealed class BackupCommands : ICliCommandGroup
         return catalog;
     }
 
-    internal static void WriteSets(CliOutput output, IEnumerable<BackupSet> sets) =>
-        output.Write(sets,
-            ("Started", s => s.Started), ("Server", s => s.VirtualServer), ("Node", s => s.Node), ("Database", s => s.Database), ("Type", s => s.Type),
-            ("Init", s => s.Initialize), ("MediaSet", s => s.MediaSetId), ("Pos", s => s.Position), ("Size", s => s.SizeBytes), ("Files", s => s.Files.Count),
-            ("First", s => s.FirstLsn), ("Last", s => s.LastLsn), ("TLI", s => s.Timeline), ("Verified", s => s.Verified), ("Checksum", s => s.Checksum?[..16]));
 
     private static NetworkCredential? Credential(string? user) =>
         user is null ? null : new NetworkCredential(user, Environment.GetEnvironmentVariable(PasswordVariable) ?? "");

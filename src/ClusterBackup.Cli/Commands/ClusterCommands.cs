@@ -42,10 +42,9 @@ public sealed class ClusterCommands : ICliCommandGroup
                 output.WriteOne(report);
                 return CliContext.ExitOk;
             }
-            output.Write(report.Nodes, ("Node", n => n.Name), ("State", n => n.State), ("Up", n => n.IsUp), ("Owns", n => string.Join(", ", n.OwnedGroups)));
+            output.Write(report.Nodes, CliTables.ClusterNodeStatus);
             context.Out.WriteLine();
-            output.Write(report.Groups, ("Group", g => g.Name), ("Owner", g => g.OwnerNode), ("State", g => g.State),
-                ("Resources", g => string.Join(", ", g.Resources.Select(r => $"{r.Name} ({r.State})"))));
+            output.Write(report.Groups, CliTables.ClusterGroupStatus);
             return CliContext.ExitOk;
         }));
         cluster.Subcommands.Add(status);
