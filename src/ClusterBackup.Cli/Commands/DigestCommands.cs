@@ -186,9 +186,10 @@ public sealed class DigestCommands : ICliCommandGroup
         blocks.Subcommands.Add(restore);
 
         var list = new Command("list", "List the generations of a store.") { store };
-        list.SetAction(parse => context.Execute(() =>
+        list.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            WriteGenerations(context, parse, new ChangedBlockCatalog(context.OpenCatalog(parse)).GetGenerations(parse.GetValue(store)!));
+            WriteGenerations(context, parse, await new GetChangedBlockGenerationOperation(context.OpenCatalog(parse))
+                .RunAsync(new GetChangedBlockGenerationRequest(parse.GetValue(store)!), context.Reporter(parse), token).ConfigureAwait(false));
             return CliContext.ExitOk;
         }));
         blocks.Subcommands.Add(list);

@@ -71,7 +71,8 @@ public sealed class TapeCommands : ICliCommandGroup
                 context.Output(parse).Write(found, CliTables.TapeMediaObject);
                 return CliContext.ExitOk;
             }
-            var objects = new TapeCatalog(context.OpenCatalog(parse)).GetObjects(backupSetId: parse.GetValue(set), barcode: parse.GetValue(barcode), includeExpired: parse.GetValue(expired));
+            var objects = await new GetTapeObjectOperation(context.OpenCatalog(parse))
+                .RunAsync(new GetTapeObjectRequest(parse.GetValue(set), parse.GetValue(barcode), parse.GetValue(expired)), context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(objects, CliTables.TapeObject);
             return CliContext.ExitOk;
         }));
