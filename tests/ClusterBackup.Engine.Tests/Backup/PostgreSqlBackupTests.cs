@@ -335,9 +335,9 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         using var s = NewScene();
         string[] common = ["--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path];
         var (code, output, error) = CliHarness.Run(["backup", "--server", PostgreSqlPair.VirtualServer, "--database", PostgreSqlPair.Database,
-            "--type", "Full", "--init", "--share", s.Share, "--checksum", .. common]);
+            "--type", "Full", "--init", "--share", s.Share, "--checksum", "--output", "json", .. common]);
         Assert.True(code == 0, error);
-        Assert.Contains("node1", output);
+        Assert.Contains("\"Node\": \"node1\"", output);
         (code, output, error) = CliHarness.Run(["backup", "-s", PostgreSqlPair.VirtualServer, "-d", PostgreSqlPair.Database, "-t", "Log", "--share", s.Share, "--verify", .. common]);
         Assert.True(code == 0, error);
         (code, output, error) = CliHarness.Run(["verify", "-s", PostgreSqlPair.VirtualServer, "-d", PostgreSqlPair.Database, "--all", .. common]);
