@@ -51,8 +51,7 @@ public sealed class BackupCommands : ICliCommandGroup
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var reporter = context.Reporter(parse);
-            var configuration = ClusterBackupConfiguration.Load(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption));
-            var catalog = context.OpenOrCreateCatalog(parse);
+            var engine = context.OpenEngine(parse, CatalogUse.CreateIfMissing, ConfigurationUse.Required, parse.GetValue(config));
             IReadOnlyList<string?> servers = parse.GetValue(server) is { Length: > 0 } named ? named.Distinct(StringComparer.OrdinalIgnoreCase).ToList<string?>() : [null];
             var sets = new List<BackupSet>();
             var errors = new List<ClusterBackupException>();
@@ -63,7 +62,7 @@ public sealed class BackupCommands : ICliCommandGroup
                     parse.GetValue(init), parse.GetValue(verify), parse.GetValue(checksum), parse.GetValue(copyOnly), Credential(parse.GetValue(user)), parse.GetValue(exclude));
                 try
                 {
-                    var outcomes = await new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token).ConfigureAwait(false);
+                    var outcomes = await engine.BackupDatabase().RunAsync(request, reporter, token).ConfigureAwait(false);
                     sets.AddRange(outcomes.Where(o => o.BackupSet is not null).Select(o => o.BackupSet!));
                     errors.AddRange(outcomes.Where(o => o.Error is not null).Select(o => o.Error!));
                 }
@@ -72,7 +71,7 @@ public sealed class BackupCommands : ICliCommandGroup
                     errors.Add(ex);
                 }
             }
-            WriteSets(context.Output(parse), sets);
+            context.Output(parse).Write(sets, CliTables.BackupSet);
             return context.ExitCodeFor(errors);
         }));
         return command;
@@ -94,16 +93,11 @@ public sealed class BackupCommands : ICliCommandGroup
         };
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var catalog = context.OpenCatalog(parse);
-            var results = await new VerifyBackupSetOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
+            var results = await context.OpenEngine(parse, CatalogUse.Existing, ConfigurationUse.Optional, parse.GetValue(config)).VerifyBackupSet()
                 .RunAsync(new VerifyBackupSetRequest(parse.GetValue(id), parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), parse.GetValue(all),
                         parse.GetValue(restore), parse.GetValue(scratch)),
                     context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(results,
-                ("BackupSet", r => r.BackupSetId.ToString()[..8]), ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Type", r => r.Type),
-                ("MediaSet", r => r.MediaSetId), ("Pos", r => r.Position), ("Verified", r => r.Verified),
-                ("RestoreTest", r => r.RestoreTest is { } t ? (t.Succeeded ? $"passed {t.Duration.TotalSeconds:0} s" : "failed") : ""),
-                ("Problems", r => string.Join("; ", r.Problems)));
+            context.Output(parse).Write(results, CliTables.BackupVerification);
             return results.All(r => r.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
         }));
         return command;
@@ -129,15 +123,11 @@ public sealed class BackupCommands : ICliCommandGroup
                 at = AdminTime.TryParse(text, out var parsed)
                     ? parsed
                     : throw new ClusterBackupException(ErrorKind.InvalidArgument, text, $"'{text}' is not a point in time; use ISO 8601, e.g. 2026-11-21T20:15:00Z.");
-            var catalog = context.OpenCatalog(parse);
-            var result = await new RestoreDatabaseOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
+            var result = await context.OpenEngine(parse, CatalogUse.Existing, ConfigurationUse.Optional, parse.GetValue(config)).RestoreDatabase()
                 .RunAsync(new RestoreDatabaseRequest(parse.GetValue(server)!, parse.GetValue(database)!, parse.GetValue(target)!, at, parse.GetValue(targetDatabase),
                     parse.GetValue(backupPath)),
                     context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).WriteOne(result,
-                ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Target", r => r.TargetLocation), ("PointInTime", r => r.PointInTime),
-                ("Full", r => r.FullBackupSetId.ToString()[..8]),
-                ("Diff", r => r.DifferentialBackupSetId is { } d ? d.ToString()[..8] : ""), ("Logs", r => r.LogBackupCount), ("Duration", r => r.Duration));
+            context.Output(parse).WriteOne(result, CliTables.RestoreDatabaseResult);
             return CliContext.ExitOk;
         }));
         return command;
@@ -171,11 +161,8 @@ public sealed class BackupCommands : ICliCommandGroup
                     : throw new ClusterBackupException(ErrorKind.InvalidArgument, text, $"'{text}' is not a time; use ISO 8601, e.g. 2026-11-21T20:15:00Z.");
             var request = new ListBackupSetRequest(parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), from,
                 chosen.Count == 0 ? LatestBackups.All : chosen[0]);
-            var sets = await new ListBackupSetOperation(context.OpenCatalog(parse)).RunAsync(request, context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(sets,
-                ("Started", s => s.Started), ("Server", s => s.VirtualServer), ("Node", s => s.Node), ("Database", s => s.Database),
-                ("Type", s => s.Type), ("Init", s => s.Initialize), ("MediaSet", s => s.MediaSetId[..8]), ("Pos", s => s.Position),
-                ("Size", s => s.SizeBytes), ("First", s => s.FirstLsn), ("Last", s => s.LastLsn), ("Verified", s => s.Verified), ("Status", s => s.Status));
+            var sets = await context.OpenEngine(parse, CatalogUse.Existing).ListBackupSet().RunAsync(request, context.Reporter(parse), token).ConfigureAwait(false);
+            context.Output(parse).Write(sets, CliTables.BackupSet);
             return CliContext.ExitOk;
         }));
         catalog.Subcommands.Add(list);
@@ -200,18 +187,6 @@ public sealed class BackupCommands : ICliCommandGroup
         return catalog;
     }
 
-    internal static void WriteSets(CliOutput output, IEnumerable<BackupSet> sets) =>
-        output.Write(sets,
-            ("Started", s => s.Started), ("Server", s => s.VirtualServer), ("Node", s => s.Node), ("Database", s => s.Database), ("Type", s => s.Type),
-            ("Init", s => s.Initialize), ("MediaSet", s => s.MediaSetId), ("Pos", s => s.Position), ("Size", s => s.SizeBytes), ("Files", s => s.Files.Count),
-            ("First", s => s.FirstLsn), ("Last", s => s.LastLsn), ("TLI", s => s.Timeline), ("Verified", s => s.Verified), ("Checksum", s => s.Checksum?[..16]));
-
-    /// <summary>The configuration when there is one: verify and restore also work from the catalog and the share alone.</summary>
-    private static ClusterBackupConfiguration? OptionalConfiguration(string? path, string? catalogPath)
-    {
-        var resolved = ClusterBackupConfiguration.ResolvePath(path, catalogPath);
-        return path is null && !File.Exists(resolved) ? null : ClusterBackupConfiguration.Load(resolved);
-    }
 
     private static NetworkCredential? Credential(string? user) =>
         user is null ? null : new NetworkCredential(user, Environment.GetEnvironmentVariable(PasswordVariable) ?? "");

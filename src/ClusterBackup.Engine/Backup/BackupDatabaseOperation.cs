@@ -13,7 +13,7 @@ namespace ClusterBackup.Engine.Backup;
 /// cluster, database, share, free space, a full backup before a log or differential backup, an engine that takes the
 /// backup type), so bad input leaves no file that looks complete and no change in the catalog.
 /// </summary>
-public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configuration, CatalogDatabase catalogDatabase)
+public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configuration, CatalogDatabase catalogDatabase, ProviderRegistry providers)
 {
     private readonly BackupSetCatalog _catalog = new(catalogDatabase);
 
@@ -37,7 +37,7 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         if (request.Type == BackupType.Differential && request.CopyOnly)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, named.Count > 0 ? string.Join(", ", named) : server.Name,
                 "A differential backup cannot be copy-only: SQL Server ignores COPY_ONLY with DIFFERENTIAL, so the backup would not be what -CopyOnly asks for.") { Cause = "CopyOnlyDifferential" };
-        var resolution = await ServerResolver.ResolveAsync(configuration, server, named, reporter, cancellationToken, exclude).ConfigureAwait(false);
+        var resolution = await ServerResolver.ResolveAsync(configuration, providers, server, named, reporter, cancellationToken, exclude).ConfigureAwait(false);
         var databases = resolution.Databases;
         if (databases.Count == 0)
             throw new ClusterBackupException(ErrorKind.ObjectNotFound, server.Name,
@@ -209,7 +209,7 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             mediaSetLock.Dispose();
             if (!request.Verify)
                 return new DatabaseBackupOutcome(database, recorded, null);
-            var verification = await new VerifyBackupSetOperation(catalogDatabase, configuration).VerifySetAsync(recorded, resolved.Engine, reporter, cancellationToken).ConfigureAwait(false);
+            var verification = await new VerifyBackupSetOperation(catalogDatabase, configuration, providers).VerifySetAsync(recorded, resolved.Engine, reporter, cancellationToken).ConfigureAwait(false);
             var verified = _catalog.GetBackupSets(new BackupSetQuery(BackupSetId: recorded.BackupSetId)).Single();
             return new DatabaseBackupOutcome(database, verified, verification.Verified ? null : VerifyBackupSetOperation.VerificationFailed(verification));
         }

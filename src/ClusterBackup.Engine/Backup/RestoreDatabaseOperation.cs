@@ -34,7 +34,7 @@ public sealed record RestoreDatabaseResult(
 /// that reaches that time, checks every file's
 /// SHA-256 against the catalog, and has the engine restore the chain into a new location.
 /// </summary>
-public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, ClusterBackupConfiguration? configuration = null)
+public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, ClusterBackupConfiguration? configuration, ProviderRegistry providers)
 {
     private readonly BackupSetCatalog _catalog = new(catalogDatabase);
 
@@ -53,7 +53,7 @@ public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, Cl
                 throw new ClusterBackupException(ErrorKind.InvalidData, set.BackupSetId.ToString(),
                     $"Backup set {set.BackupSetId} ({set.Type}) of '{set.Database}' does not match the catalog: {string.Join("; ", problems)}");
         }
-        var engine = EngineLookup.For(chain[0], configuration);
+        var engine = EngineLookup.For(chain[0], configuration, providers);
         var differential = chain.FirstOrDefault(s => s.Type == BackupType.Differential);
         var logCount = chain.Count(s => s.Type == BackupType.Log);
         reporter.Verbose($"Restoring '{request.Database}' from full backup {chain[0].BackupSetId}{(differential is null ? "" : $", differential {differential.BackupSetId}")} " +

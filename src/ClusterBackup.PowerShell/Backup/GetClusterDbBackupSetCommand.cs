@@ -76,7 +76,7 @@ public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
             var latest = Last ? LatestBackups.Chain : LastFull ? LatestBackups.Full : LastLog ? LatestBackups.Log
                 : LastDiff ? LatestBackups.Differential : LatestBackups.All;
             var request = new ListBackupSetRequest(Server, Database, Type, Since is { } s ? AdminTime.FromDateTime(s) : null, latest);
-            var sets = RunEngine((token, reporter) => new ListBackupSetOperation(CatalogDatabase.Open(CatalogPath, reporter)).RunAsync(request, reporter, token));
+            var sets = RunEngine((token, reporter) => EngineSession.Open(new EngineSessionRequest(CatalogPath), reporter).ListBackupSet().RunAsync(request, reporter, token));
             foreach (var set in sets)
                 WriteObject(set);
         }

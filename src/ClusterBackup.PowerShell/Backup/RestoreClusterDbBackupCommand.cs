@@ -2,7 +2,6 @@ using System.Management.Automation;
 using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
-using ClusterBackup.Engine.Configuration;
 using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Backup;
@@ -75,12 +74,8 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
             var request = new RestoreDatabaseRequest(Server, Database, SessionState.Path.GetUnresolvedProviderPathFromPSPath(Target), at, TargetDatabase,
                 BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath));
             var result = RunEngine((token, reporter) =>
-            {
-                var catalog = CatalogDatabase.Open(CatalogPath, reporter);
-                var configurationFile = ClusterBackupConfiguration.ResolvePath(ConfigurationPath, CatalogPath);
-                var configuration = ConfigurationPath is null && !File.Exists(configurationFile) ? null : ClusterBackupConfiguration.Load(configurationFile);
-                return new RestoreDatabaseOperation(catalog, configuration).RunAsync(request, reporter, token);
-            });
+                EngineSession.Open(new EngineSessionRequest(CatalogPath, ConfigurationPath, Configuration: ConfigurationUse.Optional), reporter)
+                    .RestoreDatabase().RunAsync(request, reporter, token));
             WriteObject(result);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -2,7 +2,6 @@ using System.Management.Automation;
 using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
-using ClusterBackup.Engine.Configuration;
 using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Backup;
@@ -122,11 +121,8 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
                 var request = new BackupDatabaseRequest(Destination, databases, Type, server, Cluster, Initialize, Verify, Checksum, CopyOnly,
                     Credential?.GetNetworkCredential(), ExcludeDatabase);
                 var outcomes = RunEngine((token, reporter) =>
-                {
-                    var catalog = Engine.Catalog.CatalogDatabase.OpenOrCreate(CatalogPath, reporter);
-                    var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
-                    return new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token);
-                });
+                    EngineSession.Open(new EngineSessionRequest(CatalogPath, ConfigurationPath, CatalogUse.CreateIfMissing, ConfigurationUse.Required), reporter)
+                        .BackupDatabase().RunAsync(request, reporter, token));
                 // One outcome per database: the backup set, its error (the database at fault as target), or both for a set
                 // that was recorded but did not verify.
                 foreach (var outcome in outcomes)

@@ -1,5 +1,6 @@
 using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Configuration;
 using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Tests.Backup;
@@ -37,7 +38,7 @@ public sealed class RestoreChainSelectionTests : IDisposable
         var log3 = Record(BackupType.Log, 40);
         Record(BackupType.Log, 50);
         Record(BackupType.Full, 55, copyOnly: true);
-        var operation = new RestoreDatabaseOperation(_catalog);
+        var operation = new RestoreDatabaseOperation(_catalog, null, ProviderRegistry.Default);
         Assert.Equal([full1.BackupSetId, log1.BackupSetId], operation.SelectChain(new("vs", "db", "/x", T0.AddMinutes(5))).Select(s => s.BackupSetId));
         Assert.Equal([full2.BackupSetId, log2.BackupSetId, log3.BackupSetId], operation.SelectChain(new("vs", "db", "/x", T0.AddMinutes(35))).Select(s => s.BackupSetId));
         Assert.Equal(4, operation.SelectChain(new("vs", "db", "/x")).Count);
@@ -48,7 +49,7 @@ public sealed class RestoreChainSelectionTests : IDisposable
     {
         Record(BackupType.Full, 0);
         Record(BackupType.Log, 10);
-        var operation = new RestoreDatabaseOperation(_catalog);
+        var operation = new RestoreDatabaseOperation(_catalog, null, ProviderRegistry.Default);
         var before = Assert.Throws<ClusterBackupException>(() => operation.SelectChain(new("vs", "db", "/x", T0.AddSeconds(-1))));
         Assert.Equal(ErrorKind.ObjectNotFound, before.Kind);
         var after = Assert.Throws<ClusterBackupException>(() => operation.SelectChain(new("vs", "db", "/x", T0.AddHours(5))));
@@ -57,7 +58,7 @@ public sealed class RestoreChainSelectionTests : IDisposable
     }
 
     private IEnumerable<Guid> Chain(DateTimeOffset? pointInTime = null) =>
-        new RestoreDatabaseOperation(_catalog).SelectChain(new("vs", "db", "/x", pointInTime)).Select(s => s.BackupSetId);
+        new RestoreDatabaseOperation(_catalog, null, ProviderRegistry.Default).SelectChain(new("vs", "db", "/x", pointInTime)).Select(s => s.BackupSetId);
 
     [Fact]
     public void AFullThenTheLatestDifferentialThenTheLogsAfterIt()
