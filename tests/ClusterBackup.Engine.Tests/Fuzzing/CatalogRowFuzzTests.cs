@@ -32,31 +32,35 @@ public class CatalogRowFuzzTests(ITestOutputHelper output)
         var seedPath = folder.Combine("seed.db");
         var (backupSet, store) = Populate(seedPath, folder);
         var tables = Tables(seedPath);
-        var seed = File.ReadAllBytes(seedPath);
         var edits = Gen.Select(Gen.UInt, Gen.UInt, Gen.UInt, Gen.Int[0, Hostile.Length - 1], (t, r, c, v) => new CellEdit(t, r, c, v)).Array[1, 3];
-        long next = 0;
+        var catalog = CatalogDatabase.Open(seedPath);
+        // One catalog throughout: each input's cells are written by a side connection and put back after the reads, which
+        // is a thousand times faster than a fresh copy per input and reads through the repositories' own pooled connections.
+        using var editor = new SqliteConnection($"Data Source={seedPath};Pooling=False");
+        editor.Open();
+        using (var pragma = editor.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;";
+            pragma.ExecuteNonQuery();
+        }
         var counts = FormatFuzzer.Run(output, "catalog rows", edits, cells =>
         {
-            var path = folder.Combine($"case-{Interlocked.Increment(ref next)}.db");
-            File.WriteAllBytes(path, seed);
+            var originals = Edit(editor, tables, cells);
             try
             {
-                Edit(path, tables, cells);
-                ReadEverything(path, backupSet, store);
+                ReadEverything(catalog, backupSet, store);
             }
             finally
             {
-                SqliteConnection.ClearAllPools();
-                foreach (var file in Directory.GetFiles(folder.Path, Path.GetFileName(path) + "*"))
-                    File.Delete(file);
+                Restore(editor, originals);
             }
-        }, _ => "case-", cells => string.Join("; ", cells.Select(c => Describe(tables, c))));
+        }, _ => seedPath, cells => string.Join("; ", cells.Select(c => Describe(tables, c))));
+        SqliteConnection.ClearAllPools();
         Assert.True(counts.Accepted > 0 && counts.Refused > 0, $"{counts}");
     }
 
-    private static void ReadEverything(string path, Guid backupSet, string store)
+    private static void ReadEverything(CatalogDatabase catalog, Guid backupSet, string store)
     {
-        var catalog = CatalogDatabase.Open(path);
         var sets = new BackupSetCatalog(catalog);
         sets.GetBackupSets();
         sets.GetMediaSets();
@@ -106,7 +110,7 @@ public class CatalogRowFuzzTests(ITestOutputHelper output)
         {
             connection.Open();
             using var checkpoint = connection.CreateCommand();
-            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;";
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
             checkpoint.ExecuteNonQuery();
         }
         return (full.BackupSetId, store);
@@ -149,16 +153,28 @@ public class CatalogRowFuzzTests(ITestOutputHelper output)
         }).Where(t => t.Item3 > 0).ToList();
     }
 
-    private static void Edit(string path, IReadOnlyList<(string Name, string[] Columns, int Rows)> tables, IEnumerable<CellEdit> cells)
+    /// <summary>Writes the cells in one transaction; returns what they held, last first, to put back.</summary>
+    private static List<(string Table, string Column, long RowId, object? Value)> Edit(SqliteConnection connection,
+        IReadOnlyList<(string Name, string[] Columns, int Rows)> tables, IEnumerable<CellEdit> cells)
     {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
+        var originals = new List<(string, string, long, object?)>();
+        using var transaction = connection.BeginTransaction();
         foreach (var cell in cells)
         {
             var (table, column, row) = Target(tables, cell);
+            using var select = connection.CreateCommand();
+            select.Transaction = transaction;
+            select.CommandText = $"SELECT rowid, \"{column}\" FROM \"{table}\" ORDER BY rowid LIMIT 1 OFFSET {row}";
+            using (var reader = select.ExecuteReader())
+            {
+                if (!reader.Read())
+                    continue;
+                originals.Insert(0, (table, column, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetValue(1)));
+            }
             using var update = connection.CreateCommand();
-            // Constraints stay on: a value the schema itself refuses is not a catalog this product could have written.
-            update.CommandText = $"UPDATE OR IGNORE \"{table}\" SET \"{column}\" = $v WHERE rowid = (SELECT rowid FROM \"{table}\" LIMIT 1 OFFSET {row})";
+            update.Transaction = transaction;
+            // Constraints stay on: a value the schema itself refuses is not one a catalog can hold.
+            update.CommandText = $"UPDATE OR IGNORE \"{table}\" SET \"{column}\" = $v WHERE rowid = {originals[0].Item3}";
             update.Parameters.AddWithValue("$v", Hostile[cell.Value] ?? DBNull.Value);
             try
             {
@@ -169,6 +185,22 @@ public class CatalogRowFuzzTests(ITestOutputHelper output)
                 // NOT NULL, CHECK and foreign keys refuse some values; the cell keeps its value.
             }
         }
+        transaction.Commit();
+        return originals;
+    }
+
+    private static void Restore(SqliteConnection connection, List<(string Table, string Column, long RowId, object? Value)> originals)
+    {
+        using var transaction = connection.BeginTransaction();
+        foreach (var (table, column, rowId, value) in originals)
+        {
+            using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = $"UPDATE \"{table}\" SET \"{column}\" = $v WHERE rowid = {rowId}";
+            update.Parameters.AddWithValue("$v", value ?? DBNull.Value);
+            update.ExecuteNonQuery();
+        }
+        transaction.Commit();
     }
 
     private static (string Table, string Column, int Row) Target(IReadOnlyList<(string Name, string[] Columns, int Rows)> tables, CellEdit cell)

@@ -14,7 +14,7 @@ namespace ClusterBackup.Engine.Tests.Fuzzing;
 public static class FormatFuzzer
 {
     public const int DefaultSeed = 20261203;
-    public const long DefaultInputs = 1500;
+    public const long DefaultInputs = 600;
 
     /// <summary>An input may make a reader allocate this much at most: far above any valid file's needs here.</summary>
     private const long AllocationBound = 256L << 20;
