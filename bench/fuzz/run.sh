@@ -16,7 +16,7 @@ if [ -n "${FUZZ_BENCH_FORMATS:-}" ]; then
 fi
 echo "fuzzing: $inputs inputs per format, seed $seed (FUZZ_BENCH_SEED=$seed replays it); log $log"
 dotnet build tests/ClusterBackup.Engine.Tests -c Release -nologo -clp:ErrorsOnly >/dev/null
-CLUSTERBACKUP_LAB=skip CLUSTERBACKUP_FUZZ_INPUTS=$inputs CLUSTERBACKUP_FUZZ_SEED=$seed \
+CLUSTERBACKUP_LAB=skip CLUSTERBACKUP_TEST_FUZZ_INPUTS=$inputs CLUSTERBACKUP_TEST_FUZZ_SEED=$seed \
   dotnet test tests/ClusterBackup.Engine.Tests -c Release --no-build --nologo --filter "$filter" \
   --logger "console;verbosity=detailed" >"$log" 2>&1 || status=$?
 grep -E ": [0-9]+ inputs from seed|refused with an error|broke the reader|Passed!|Failed!" "$log" | sed 's/^ *//' | sort -u

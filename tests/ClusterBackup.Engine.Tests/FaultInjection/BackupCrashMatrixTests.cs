@@ -42,13 +42,13 @@ public sealed class BackupCrashMatrixTests(PostgreSqlPair pair, ITestOutputHelpe
         await run.VerifyAllAsync();
     }
 
-    /// <summary>Kills at moments drawn from a seed (printed; CLUSTERBACKUP_CRASH_SEED replays it): a point and the how-manieth time
+    /// <summary>Kills at moments drawn from a seed (printed; CLUSTERBACKUP_TEST_CRASH_SEED replays it): a point and the how-manieth time
     /// it is reached, or a SIGKILL from the test after a drawn delay, which lands wherever the run then is.</summary>
     [Fact]
     public async Task BackupsKilledAtSeededRandomMomentsKeepTheInvariants()
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERBACKUP_CRASH_SEED"), out var s) ? s : DefaultSeed;
-        output.WriteLine($"crash seed {seed} (CLUSTERBACKUP_CRASH_SEED={seed} replays it)");
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERBACKUP_TEST_CRASH_SEED"), out var s) ? s : DefaultSeed;
+        output.WriteLine($"crash seed {seed} (CLUSTERBACKUP_TEST_CRASH_SEED={seed} replays it)");
         var random = new Random(seed);
         var run = new Run(pair, "random");
         await run.BackupAsync(BackupType.Full, init: true);

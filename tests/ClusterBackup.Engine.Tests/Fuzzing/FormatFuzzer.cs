@@ -9,7 +9,7 @@ namespace ClusterBackup.Engine.Tests.Fuzzing;
 /// it reads the input, or it refuses it with a <see cref="ClusterBackupException"/> whose message names the file
 /// and the cause; it never crashes with another exception, and never allocates without bound.
 /// The test suite runs a short slice with a fixed seed; the benchmark tier (bench/fuzz) runs a million inputs per
-/// format with CLUSTERBACKUP_FUZZ_INPUTS and a seed it prints. CLUSTERBACKUP_FUZZ_SEED replays a run.
+/// format with CLUSTERBACKUP_TEST_FUZZ_INPUTS and a seed it prints. CLUSTERBACKUP_TEST_FUZZ_SEED replays a run.
 /// </summary>
 public static class FormatFuzzer
 {
@@ -26,9 +26,9 @@ public static class FormatFuzzer
         "was not in a correct format", "Value cannot be null", "Unable to cast", "Sequence contains",
     ];
 
-    public static long Inputs => long.TryParse(Environment.GetEnvironmentVariable("CLUSTERBACKUP_FUZZ_INPUTS"), out var n) && n > 0 ? n : DefaultInputs;
+    public static long Inputs => long.TryParse(Environment.GetEnvironmentVariable("CLUSTERBACKUP_TEST_FUZZ_INPUTS"), out var n) && n > 0 ? n : DefaultInputs;
 
-    public static int Seed => int.TryParse(Environment.GetEnvironmentVariable("CLUSTERBACKUP_FUZZ_SEED"), out var s) ? s : DefaultSeed;
+    public static int Seed => int.TryParse(Environment.GetEnvironmentVariable("CLUSTERBACKUP_TEST_FUZZ_SEED"), out var s) ? s : DefaultSeed;
 
     /// <param name="format">The format's name, for the report.</param>
     /// <param name="inputs">The generator of inputs.</param>
@@ -41,7 +41,7 @@ public static class FormatFuzzer
     {
         var count = Inputs;
         var seed = Seed;
-        output.WriteLine($"{format}: {count} inputs from seed {seed}; CLUSTERBACKUP_FUZZ_SEED={seed} replays them");
+        output.WriteLine($"{format}: {count} inputs from seed {seed}; CLUSTERBACKUP_TEST_FUZZ_SEED={seed} replays them");
         long accepted = 0, refused = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // Input i comes from its own generator state, so a run is the same on any number of threads and a
