@@ -175,6 +175,7 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         {
             await CheckFreeSpaceAsync(resolved.Engine, engineRequest, share, cancellationToken).ConfigureAwait(false);
             reporter.Verbose($"{request.Type} backup of '{database}' on '{virtualServer}' (node {resolved.Active.Node}) into '{directory}' ({(newMediaSet ? "new media set" : "appending")}).");
+            CrashPoint.Reach("backup.before-write");
             try
             {
                 result = await resolved.Engine.BackupAsync(engineRequest, reporter, cancellationToken).ConfigureAwait(false);
@@ -205,6 +206,7 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             CrashPoint.Reach("backup.before-commit");
             var recorded = _catalog.RecordCompleted(set, new MediaSet(mediaSetId, virtualServer, database, request.Type, directory, now, MediaSetStatus.Active));
             reporter.Verbose($"Recorded backup set {recorded.BackupSetId} at position {recorded.Position} of media set {recorded.MediaSetId}.");
+            CrashPoint.Reach("backup.after-commit");
             // Recorded: the next backup of this database may choose its media set while this one is verified.
             mediaSetLock.Dispose();
             if (!request.Verify)
