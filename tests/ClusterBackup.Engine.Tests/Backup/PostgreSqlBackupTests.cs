@@ -341,10 +341,10 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         var withInit = await Assert.ThrowsAsync<ClusterBackupException>(() => s.Operation.RunAsync(Request(share, init: true), NullOperationReporter.Instance, default));
         Assert.Equal("ShareIdentityMissing", withInit.ErrorId);
         Assert.Empty(Directory.GetFileSystemEntries(share));
-        var verify = await Assert.ThrowsAsync<ClusterBackupException>(() => new VerifyBackupSetOperation(s.Catalog, s.Configuration).RunAsync(new VerifyBackupSetRequest(full.BackupSetId), NullOperationReporter.Instance, default));
+        var verify = await Assert.ThrowsAsync<ClusterBackupException>(() => new VerifyBackupSetOperation(s.Catalog, s.Configuration, ProviderRegistry.Default).RunAsync(new VerifyBackupSetRequest(full.BackupSetId), NullOperationReporter.Instance, default));
         Assert.Equal("ShareIdentityMissing", verify.ErrorId);
         var target = Path.Combine(s.Root, "restored");
-        var restore = await Assert.ThrowsAsync<ClusterBackupException>(() => new RestoreDatabaseOperation(s.Catalog, s.Configuration).RunAsync(
+        var restore = await Assert.ThrowsAsync<ClusterBackupException>(() => new RestoreDatabaseOperation(s.Catalog, s.Configuration, ProviderRegistry.Default).RunAsync(
             new RestoreDatabaseRequest(PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, target), NullOperationReporter.Instance, default));
         Assert.Equal("ShareIdentityMissing", restore.ErrorId);
         Assert.False(Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any());
@@ -375,7 +375,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         loop.Mount();
         var appended = (await s.Operation.RunAsync(Request(share), NullOperationReporter.Instance, default)).SingleSet();
         Assert.Equal(full.MediaSetId, appended.MediaSetId);
-        var verified = await new VerifyBackupSetOperation(s.Catalog, s.Configuration).RunAsync(new VerifyBackupSetRequest(null, PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, All: true), NullOperationReporter.Instance, default);
+        var verified = await new VerifyBackupSetOperation(s.Catalog, s.Configuration, ProviderRegistry.Default).RunAsync(new VerifyBackupSetRequest(null, PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, All: true), NullOperationReporter.Instance, default);
         Assert.All(verified, v => Assert.True(v.Verified, string.Join("; ", v.Problems)));
 
         // A catalog from before share markers (no share recorded) still refuses the empty mount point of a share it has media sets in.
