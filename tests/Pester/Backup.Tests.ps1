@@ -74,7 +74,7 @@ Describe 'Initialize-ClusterBackupShare' {
     }
 
     It 'refuses a recorded share that lost its marker, naming it, until -Force' {
-        Remove-Item $marker
+        Remove-Item $marker -Force
         $err = $null
         $out = Initialize-ClusterBackupShare -Path $share -CatalogPath $catalog -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
