@@ -125,6 +125,16 @@ public class DigestEndpointHardeningTests
 
     private const byte ServerHello = 1, Error = 5;
 
+    private static string Prlimit(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("prlimit", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(30_000) && process.ExitCode == 0, $"prlimit {string.Join(' ', arguments)}: {error}");
+        return output.Trim();
+    }
+
     [Fact]
     public async Task AFloodOfConnectionsThatNeverAuthenticateIsRefusedPastTheLimitAndAGoodClientIsServedAfterIt()
     {
@@ -279,13 +289,15 @@ public class DigestEndpointHardeningTests
     {
         using var scene = Scene.Create();
         using var server = new DigestServeProcess(["--root", scene.Served, "--key-file", scene.Key, "--handshake-timeout", "120", "--max-connections", "100"]);
-        // A first session loads everything a session needs (cryptography, threads) while descriptors are plentiful.
-        await AGoodClientIsServed(scene, server.Port);
+        // A first session (a repair, as the last one) loads everything a session needs while descriptors are plentiful.
+        await AGoodClientIsServed(scene, server.Port, repair: true);
+        File.WriteAllBytes(scene.Backup, DigestTestData.RandomBytes(256 * 1024 + 100, 70));
 
         // Four descriptors to spare, then more connections than that.
+        var pid = server.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var original = Prlimit("--pid", pid, "--nofile", "--output", "SOFT,HARD", "--noheadings").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var limit = server.OpenDescriptors + 4;
-        var prlimit = Process.Start(new ProcessStartInfo("prlimit", ["--pid", server.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"--nofile={limit}:{limit}"]))!;
-        Assert.True(prlimit.WaitForExit(30_000) && prlimit.ExitCode == 0, "prlimit failed");
+        Prlimit("--pid", pid, $"--nofile={limit}:{original[1]}");
         var held = new List<TcpClient>();
         try
         {
@@ -298,6 +310,9 @@ public class DigestEndpointHardeningTests
         finally
         {
             held.ForEach(c => c.Dispose());
+            // The shortage ends, as on a server where whatever held the descriptors went away; the endpoint is still there.
+            if (!server.HasExited)
+                Prlimit("--pid", pid, $"--nofile={original[0]}:{original[1]}");
         }
 
         // The held connections gone, the endpoint serves again; it may still be pausing between accepts, so a refused client retries (bounded).
