@@ -309,10 +309,11 @@ public class DigestEndpointHardeningTests
         }
         finally
         {
-            held.ForEach(c => c.Dispose());
             // The shortage ends, as on a server where whatever held the descriptors went away; the endpoint is still there.
+            // (The runtime loads some assemblies lazily, on the paths that end a session; with no descriptor left that load fails.)
             if (!server.HasExited)
                 Prlimit("--pid", pid, $"--nofile={original[0]}:{original[1]}");
+            held.ForEach(c => c.Dispose());
         }
 
         // The held connections gone, the endpoint serves again; it may still be pausing between accepts, so a refused client retries (bounded).
