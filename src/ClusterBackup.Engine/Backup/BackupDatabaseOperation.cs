@@ -149,6 +149,9 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         using var mediaSetLock = WriterLock.Acquire(catalogDatabase.LockPath($"media-set-{ShareLayout.SafeName(virtualServer)}-{ShareLayout.SafeName(database)}-{ShareLayout.TypeFolder(request.Type)}"),
             $"the {request.Type} media set of '{database}' on '{virtualServer}'", $"{request.Type} backup{(request.Initialize ? " with -Initialize" : "")}",
             cancellationToken: cancellationToken);
+        // Read again under the lock: another backup of this database and type may have been recorded since the plan was
+        // made, and a log backup must start where the latest one ended, never where the plan saw the chain end.
+        previous = BackupChain.PreviousFor(BackupChain.ChainSets(_catalog, virtualServer, database), request.Type, request.Initialize) ?? previous;
         var active = _catalog.GetActiveMediaSet(virtualServer, database, request.Type);
         var newMediaSet = request.Initialize || active is null;
         var mediaSetId = newMediaSet ? ShareLayout.NewMediaSetId(now) : active!.MediaSetId;

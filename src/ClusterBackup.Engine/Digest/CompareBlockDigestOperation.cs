@@ -72,6 +72,7 @@ public sealed class CompareBlockDigestOperation
             if (read != length)
                 throw new ClusterBackupException(ErrorKind.ReadError, primary.Path, $"'{primary.Path}' changed size during the repair (block {block}).");
             writer.Write(block, buffer.AsSpan(0, length));
+            CrashPoint.Reach("digest.repair-block");
             result.BytesToBackup += length;
             if (i % 256 == 0)
                 reporter.Progress(activity, $"{i + 1} of {differing.Count} blocks written", (int)((i + 1L) * 100 / differing.Count));
