@@ -9,6 +9,7 @@ SECTIONS=(
   tape
   digests
   hashes
+  fuzz
 )
 selected=("$@")
 [ ${#selected[@]} -gt 0 ] || selected=("${SECTIONS[@]}")

@@ -39,11 +39,18 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
 
     public IOperationReporter Reporter(ParseResult parse) => new CliReporter(Error, parse.GetValue(VerboseOption));
 
+    /// <summary>
+    /// Opens the engine as the cmdlets do (<see cref="EngineSession"/>): the configuration of <paramref name="configurationPath"/>
+    /// (--config) as <paramref name="configuration"/> says, then the catalog of --catalog as <paramref name="catalog"/> says.
+    /// </summary>
+    public EngineSession OpenEngine(ParseResult parse, CatalogUse catalog, ConfigurationUse configuration = ConfigurationUse.None, string? configurationPath = null) =>
+        EngineSession.Open(new EngineSessionRequest(parse.GetValue(CatalogOption), configurationPath, catalog, configuration), Reporter(parse));
+
     /// <summary>Opens the existing catalog of --catalog; a missing, empty or foreign file is an error naming it.</summary>
-    public CatalogDatabase OpenCatalog(ParseResult parse) => CatalogDatabase.Open(parse.GetValue(CatalogOption), Reporter(parse));
+    public CatalogDatabase OpenCatalog(ParseResult parse) => OpenEngine(parse, CatalogUse.Existing).Catalog;
 
     /// <summary>Opens the catalog of --catalog, creating a new one when no file exists: for the commands that record new history.</summary>
-    public CatalogDatabase OpenOrCreateCatalog(ParseResult parse) => CatalogDatabase.OpenOrCreate(parse.GetValue(CatalogOption), Reporter(parse));
+    public CatalogDatabase OpenOrCreateCatalog(ParseResult parse) => OpenEngine(parse, CatalogUse.CreateIfMissing).Catalog;
 
     public CliOutput Output(ParseResult parse) => new(Out, parse.GetValue(OutputOption) == "json");
 

@@ -36,6 +36,11 @@ public sealed class CliOutput(TextWriter writer, bool json)
 
     public void WriteOne<T>(T item, params (string Header, Func<T, object?> Value)[] columns) => Write([item], columns);
 
+    /// <summary>Writes rows as <paramref name="table"/> declares them (<see cref="CliTables"/>).</summary>
+    public void Write<T>(IEnumerable<T> rows, CliTable<T> table) => Write(rows, table.Columns.ToArray());
+
+    public void WriteOne<T>(T item, CliTable<T> table) => Write([item], table);
+
     private static string Format(object? value) => value switch
     {
         null => "",

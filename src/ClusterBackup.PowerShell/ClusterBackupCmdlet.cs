@@ -37,16 +37,23 @@ public abstract class ClusterBackupCmdlet : PSCmdlet
     protected bool IsBound(string parameterName) => MyInvocation.BoundParameters.ContainsKey(parameterName);
 
     /// <summary>
-    /// Opens the existing catalog at an explicit path, or the default location; warnings reach the user. A catalog
-    /// that does not exist, is empty or is not a catalog is an error naming the path: nothing is created.
+    /// Opens the engine as the CLI does (<see cref="EngineSession"/>): the configuration, then the catalog, as the
+    /// request asks; warnings reach the user. A cmdlet that opens inside <see cref="RunEngine{T}"/> calls
+    /// <see cref="EngineSession.Open"/> there with the same request.
     /// </summary>
-    protected CatalogDatabase OpenCatalog(string? path) => RunEngine((_, reporter) => Task.FromResult(CatalogDatabase.Open(path, reporter)));
+    protected EngineSession OpenEngine(EngineSessionRequest request) => RunEngine((_, reporter) => Task.FromResult(EngineSession.Open(request, reporter)));
+
+    /// <summary>
+    /// Opens the existing catalog at an explicit path, or the default location. A catalog that does not exist, is
+    /// empty or is not a catalog is an error naming the path: nothing is created.
+    /// </summary>
+    protected CatalogDatabase OpenCatalog(string? path) => OpenEngine(new EngineSessionRequest(path)).Catalog;
 
     /// <summary>
     /// As <see cref="OpenCatalog"/>, but creates a new catalog when no file exists at the path: for the cmdlets that
     /// record new history (backups, job runs, changed-block backups, new cartridges).
     /// </summary>
-    protected CatalogDatabase OpenOrCreateCatalog(string? path) => RunEngine((_, reporter) => Task.FromResult(CatalogDatabase.OpenOrCreate(path, reporter)));
+    protected CatalogDatabase OpenOrCreateCatalog(string? path) => OpenEngine(new EngineSessionRequest(path, Catalog: CatalogUse.CreateIfMissing)).Catalog;
 
     /// <summary>
     /// Runs an engine operation on a worker thread while this (pipeline) thread pumps its progress

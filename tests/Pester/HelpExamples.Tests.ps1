@@ -25,6 +25,8 @@ BeforeDiscovery {
         'Register-ClusterBackupSchedule #1'  = 'the Windows Task Scheduler and a Windows path; example #2 is the same for systemd'
         'Restore-ClusterDbBackup #2'         = 'a point in time of the past, before the first backup of this estate; PostgreSqlBackup.Tests.ps1 restores to a point in time between two log backups'
         'Start-ClusterDbBackup #1'           = 'needs a clustered SQL Server instance (SQLVS1) and the share \\backupsrv\sql; example #2 is the same for PostgreSQL'
+        'Get-ClusterDbBackupSet #3'          = 'lists SQL Server differential backups of SALES on SQLVS1; PostgreSQL has no differential backups'
+        'Start-ClusterDbBackup #3'           = 'a SQL Server differential backup (SQLVS1); PostgreSQL refuses differentials, which PostgreSqlBackup.Tests.ps1 asserts'
         'Unregister-ClusterBackupSchedule #1' = 'removes the host''s systemd timers under /etc/systemd/system; ScheduledTasks.Tests.ps1 registers and removes them in a private unit folder'
     }
 
@@ -438,7 +440,7 @@ BeforeAll {
                 $Output.Files | ForEach-Object { $_.Path | Should -BeLike "$($pair.Share)*" }
             }
         }
-        'Start-ClusterDbBackup #3'          = @{
+        'Start-ClusterDbBackup #4'          = @{
             Check = {
                 param($Output)
                 @($Output) | Should -HaveCount 1

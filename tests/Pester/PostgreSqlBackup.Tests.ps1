@@ -74,6 +74,30 @@ Describe 'A clustered PostgreSQL database backed up, failed over and restored wi
         { Get-ClusterDbBackupSet -Last -LastLog -CatalogPath $pair.CatalogPath } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
     }
 
+    It 'lists no differential with -LastDiff, and writes no error: PostgreSQL has none' {
+        $diffErrors = $null
+        $latest = @(Get-ClusterDbBackupSet -Server $pair.VirtualServer -LastDiff -CatalogPath $pair.CatalogPath -ErrorVariable diffErrors)
+        $diffErrors | Should -BeNullOrEmpty
+        $latest.Count | Should -Be 0
+        { Get-ClusterDbBackupSet -LastDiff -LastFull -CatalogPath $pair.CatalogPath } | Should -Throw -ErrorId 'AmbiguousParameterSet,*'
+    }
+
+    It 'refuses a differential backup of the PostgreSQL database, naming it and why, and writes nothing' {
+        $before = @(Get-ClusterDbBackupSet -Server $pair.VirtualServer -CatalogPath $pair.CatalogPath).Count
+        $shareFiles = @(Get-ChildItem -LiteralPath $pair.Share -Recurse -File).Count
+        $diffErrors = $null
+        $sets = @(Start-ClusterDbBackup -Server $pair.VirtualServer -Database $pair.Database -BackupType Differential -Destination $pair.Share @common `
+            -ErrorVariable diffErrors -ErrorAction SilentlyContinue)
+        $sets.Count | Should -Be 0
+        $diffErrors.Count | Should -Be 1
+        $diffErrors[0].FullyQualifiedErrorId | Should -BeLike 'DifferentialBackupNotSupported,*' -Because $diffErrors[0].Exception.Message
+        $diffErrors[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $diffErrors[0].TargetObject | Should -Be $pair.Database
+        $diffErrors[0].Exception.Message | Should -BeLike "*PostgreSQL has no native differential backup of '$($pair.Database)'*"
+        @(Get-ClusterDbBackupSet -Server $pair.VirtualServer -CatalogPath $pair.CatalogPath).Count | Should -Be $before
+        @(Get-ChildItem -LiteralPath $pair.Share -Recurse -File).Count | Should -Be $shareFiles
+    }
+
     It 'verifies each backup set piped from Get-ClusterDbBackupSet, each once' {
         $results = Get-ClusterDbBackupSet -Server $pair.VirtualServer -Database $pair.Database -CatalogPath $pair.CatalogPath |
             Test-ClusterDbBackup @common -ErrorVariable verifyErrors

@@ -37,12 +37,12 @@ public sealed class BackupCommands : ICliCommandGroup
         var cluster = new Option<string?>("--cluster") { Description = "Cluster; without --server, its only configured server." };
         var database = new Option<string[]>("--database", "-d") { Description = "Database to back up; repeat for several. Without it, every user database.", AllowMultipleArgumentsPerToken = true };
         var exclude = new Option<string[]>("--exclude-database") { Description = "Database to leave out; repeat for several.", AllowMultipleArgumentsPerToken = true };
-        var type = new Option<BackupType>("--type", "-t") { Description = "Full or Log.", DefaultValueFactory = _ => BackupType.Full };
+        var type = new Option<BackupType>("--type", "-t") { Description = "Full, Differential (SQL Server only) or Log.", DefaultValueFactory = _ => BackupType.Full };
         var init = new Option<bool>("--init") { Description = "Start a new media set (WITH INIT); the previous one is kept, marked superseded." };
         var share = new Option<string>("--share") { Description = "Backup share root, e.g. \\\\backupsrv\\sql or /mnt/backup.", Required = true };
         var verify = new Option<bool>("--verify") { Description = "Verify each backup after writing it." };
         var checksum = new Option<bool>("--checksum") { Description = "Ask the engine for its strongest checksums." };
-        var copyOnly = new Option<bool>("--copy-only") { Description = "A backup outside the chain." };
+        var copyOnly = new Option<bool>("--copy-only") { Description = "A backup outside the chain; not with --type Differential." };
         var user = new Option<string?>("--username") { Description = $"Database login; the password is read from ${PasswordVariable}." };
         var command = new Command("backup", "Back up databases of a clustered server to the backup share (Start-ClusterDbBackup).")
         {
@@ -51,8 +51,7 @@ public sealed class BackupCommands : ICliCommandGroup
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var reporter = context.Reporter(parse);
-            var configuration = ClusterBackupConfiguration.Load(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption));
-            var catalog = context.OpenOrCreateCatalog(parse);
+            var engine = context.OpenEngine(parse, CatalogUse.CreateIfMissing, ConfigurationUse.Required, parse.GetValue(config));
             IReadOnlyList<string?> servers = parse.GetValue(server) is { Length: > 0 } named ? named.Distinct(StringComparer.OrdinalIgnoreCase).ToList<string?>() : [null];
             var sets = new List<BackupSet>();
             var errors = new List<ClusterBackupException>();
@@ -63,7 +62,7 @@ public sealed class BackupCommands : ICliCommandGroup
                     parse.GetValue(init), parse.GetValue(verify), parse.GetValue(checksum), parse.GetValue(copyOnly), Credential(parse.GetValue(user)), parse.GetValue(exclude));
                 try
                 {
-                    var outcomes = await new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token).ConfigureAwait(false);
+                    var outcomes = await engine.BackupDatabase().RunAsync(request, reporter, token).ConfigureAwait(false);
                     sets.AddRange(outcomes.Where(o => o.BackupSet is not null).Select(o => o.BackupSet!));
                     errors.AddRange(outcomes.Where(o => o.Error is not null).Select(o => o.Error!));
                 }
@@ -72,7 +71,7 @@ public sealed class BackupCommands : ICliCommandGroup
                     errors.Add(ex);
                 }
             }
-            WriteSets(context.Output(parse), sets);
+            context.Output(parse).Write(sets, CliTables.BackupSet);
             return context.ExitCodeFor(errors);
         }));
         return command;
@@ -84,7 +83,7 @@ public sealed class BackupCommands : ICliCommandGroup
         var id = new Option<Guid?>("--id") { Description = "Backup set id to verify." };
         var server = new Option<string?>("--server", "-s") { Description = "Virtual server whose backups to verify." };
         var database = new Option<string?>("--database", "-d") { Description = "Database whose backups to verify." };
-        var type = new Option<BackupType?>("--type", "-t") { Description = "Only Full or only Log backups." };
+        var type = new Option<BackupType?>("--type", "-t") { Description = "Only Full, only Differential or only Log backups." };
         var all = new Option<bool>("--all") { Description = "Every completed backup, not only the latest." };
         var restore = new Option<bool>("--restore") { Description = "Also restore into a scratch location, start the copy, run the engine's consistency check, remove the copy and record the test." };
         var scratch = new Option<string?>("--scratch") { Description = "Where --restore puts its copies. Default: clusterbackup-restore-tests in the temporary folder." };
@@ -94,16 +93,11 @@ public sealed class BackupCommands : ICliCommandGroup
         };
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var catalog = context.OpenCatalog(parse);
-            var results = await new VerifyBackupSetOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
+            var results = await context.OpenEngine(parse, CatalogUse.Existing, ConfigurationUse.Optional, parse.GetValue(config)).VerifyBackupSet()
                 .RunAsync(new VerifyBackupSetRequest(parse.GetValue(id), parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), parse.GetValue(all),
                         parse.GetValue(restore), parse.GetValue(scratch)),
                     context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(results,
-                ("BackupSet", r => r.BackupSetId.ToString()[..8]), ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Type", r => r.Type),
-                ("MediaSet", r => r.MediaSetId), ("Pos", r => r.Position), ("Verified", r => r.Verified),
-                ("RestoreTest", r => r.RestoreTest is { } t ? (t.Succeeded ? $"passed {t.Duration.TotalSeconds:0} s" : "failed") : ""),
-                ("Problems", r => string.Join("; ", r.Problems)));
+            context.Output(parse).Write(results, CliTables.BackupVerification);
             return results.All(r => r.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
         }));
         return command;
@@ -118,7 +112,7 @@ public sealed class BackupCommands : ICliCommandGroup
         var pointInTime = new Option<string?>("--point-in-time") { Description = "Stop at this time (ISO 8601: 2026-11-21T20:15:00Z, or without a zone in local time); default: all the chain holds." };
         var targetDatabase = new Option<string?>("--target-database") { Description = "SQL Server: the new database name." };
         var backupPath = new Option<string?>("--backup-path") { Description = "Read the backup files from this folder (e.g. restored from tape) instead of the share; found by name, checked by SHA-256." };
-        var command = new Command("restore", "Restore a full backup and its log backups into a new location, up to a point in time (Restore-ClusterDbBackup).")
+        var command = new Command("restore", "Restore a full backup, its latest differential and its log backups into a new location, up to a point in time (Restore-ClusterDbBackup).")
         {
             config, server, database, target, pointInTime, targetDatabase, backupPath,
         };
@@ -129,14 +123,11 @@ public sealed class BackupCommands : ICliCommandGroup
                 at = AdminTime.TryParse(text, out var parsed)
                     ? parsed
                     : throw new ClusterBackupException(ErrorKind.InvalidArgument, text, $"'{text}' is not a point in time; use ISO 8601, e.g. 2026-11-21T20:15:00Z.");
-            var catalog = context.OpenCatalog(parse);
-            var result = await new RestoreDatabaseOperation(catalog, OptionalConfiguration(parse.GetValue(config), parse.GetValue(CliContext.CatalogOption)))
+            var result = await context.OpenEngine(parse, CatalogUse.Existing, ConfigurationUse.Optional, parse.GetValue(config)).RestoreDatabase()
                 .RunAsync(new RestoreDatabaseRequest(parse.GetValue(server)!, parse.GetValue(database)!, parse.GetValue(target)!, at, parse.GetValue(targetDatabase),
                     parse.GetValue(backupPath)),
                     context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).WriteOne(result,
-                ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Target", r => r.TargetLocation), ("PointInTime", r => r.PointInTime),
-                ("Full", r => r.FullBackupSetId.ToString()[..8]), ("Logs", r => r.LogBackupCount), ("Duration", r => r.Duration));
+            context.Output(parse).WriteOne(result, CliTables.RestoreDatabaseResult);
             return CliContext.ExitOk;
         }));
         return command;
@@ -149,18 +140,20 @@ public sealed class BackupCommands : ICliCommandGroup
 
         var server = new Option<string?>("--server") { Description = "Virtual server the backups were taken from." };
         var database = new Option<string?>("--database") { Description = "Database name." };
-        var type = new Option<BackupType?>("--type") { Description = "Full or Log." };
+        var type = new Option<BackupType?>("--type") { Description = "Full, Differential or Log." };
         var since = new Option<string?>("--since") { Description = "Only backups started at or after this time (ISO 8601; without a zone, local time)." };
-        var last = new Option<bool>("--last") { Description = "For each database, its latest full backup and the log backups after it." };
+        var last = new Option<bool>("--last") { Description = "For each database, its latest full backup, the latest differential based on it and the log backups after them." };
         var lastFull = new Option<bool>("--last-full") { Description = "For each database, its latest full backup." };
         var lastLog = new Option<bool>("--last-log") { Description = "For each database, its latest log backup." };
-        var list = new Command("list", "List backup sets, oldest first (Get-ClusterDbBackupSet).") { server, database, type, since, last, lastFull, lastLog };
+        var lastDiff = new Option<bool>("--last-diff") { Description = "For each database, its latest differential backup." };
+        var list = new Command("list", "List backup sets, oldest first (Get-ClusterDbBackupSet).") { server, database, type, since, last, lastFull, lastLog, lastDiff };
         list.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var chosen = new[] { (parse.GetValue(last), LatestBackups.Chain), (parse.GetValue(lastFull), LatestBackups.Full), (parse.GetValue(lastLog), LatestBackups.Log) }
+            var chosen = new[] { (parse.GetValue(last), LatestBackups.Chain), (parse.GetValue(lastFull), LatestBackups.Full), (parse.GetValue(lastLog), LatestBackups.Log),
+                    (parse.GetValue(lastDiff), LatestBackups.Differential) }
                 .Where(c => c.Item1).Select(c => c.Item2).ToList();
             if (chosen.Count > 1)
-                throw new ClusterBackupException(ErrorKind.InvalidArgument, "--last", "Choose one of --last, --last-full and --last-log.");
+                throw new ClusterBackupException(ErrorKind.InvalidArgument, "--last", "Choose one of --last, --last-full, --last-log and --last-diff.");
             DateTimeOffset? from = null;
             if (parse.GetValue(since) is { } text)
                 from = AdminTime.TryParse(text, out var parsed)
@@ -168,11 +161,8 @@ public sealed class BackupCommands : ICliCommandGroup
                     : throw new ClusterBackupException(ErrorKind.InvalidArgument, text, $"'{text}' is not a time; use ISO 8601, e.g. 2026-11-21T20:15:00Z.");
             var request = new ListBackupSetRequest(parse.GetValue(server), parse.GetValue(database), parse.GetValue(type), from,
                 chosen.Count == 0 ? LatestBackups.All : chosen[0]);
-            var sets = await new ListBackupSetOperation(context.OpenCatalog(parse)).RunAsync(request, context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(sets,
-                ("Started", s => s.Started), ("Server", s => s.VirtualServer), ("Node", s => s.Node), ("Database", s => s.Database),
-                ("Type", s => s.Type), ("Init", s => s.Initialize), ("MediaSet", s => s.MediaSetId[..8]), ("Pos", s => s.Position),
-                ("Size", s => s.SizeBytes), ("First", s => s.FirstLsn), ("Last", s => s.LastLsn), ("Verified", s => s.Verified), ("Status", s => s.Status));
+            var sets = await context.OpenEngine(parse, CatalogUse.Existing).ListBackupSet().RunAsync(request, context.Reporter(parse), token).ConfigureAwait(false);
+            context.Output(parse).Write(sets, CliTables.BackupSet);
             return CliContext.ExitOk;
         }));
         catalog.Subcommands.Add(list);
@@ -197,18 +187,6 @@ public sealed class BackupCommands : ICliCommandGroup
         return catalog;
     }
 
-    internal static void WriteSets(CliOutput output, IEnumerable<BackupSet> sets) =>
-        output.Write(sets,
-            ("Started", s => s.Started), ("Server", s => s.VirtualServer), ("Node", s => s.Node), ("Database", s => s.Database), ("Type", s => s.Type),
-            ("Init", s => s.Initialize), ("MediaSet", s => s.MediaSetId), ("Pos", s => s.Position), ("Size", s => s.SizeBytes), ("Files", s => s.Files.Count),
-            ("First", s => s.FirstLsn), ("Last", s => s.LastLsn), ("TLI", s => s.Timeline), ("Verified", s => s.Verified), ("Checksum", s => s.Checksum?[..16]));
-
-    /// <summary>The configuration when there is one: verify and restore also work from the catalog and the share alone.</summary>
-    private static ClusterBackupConfiguration? OptionalConfiguration(string? path, string? catalogPath)
-    {
-        var resolved = ClusterBackupConfiguration.ResolvePath(path, catalogPath);
-        return path is null && !File.Exists(resolved) ? null : ClusterBackupConfiguration.Load(resolved);
-    }
 
     private static NetworkCredential? Credential(string? user) =>
         user is null ? null : new NetworkCredential(user, Environment.GetEnvironmentVariable(PasswordVariable) ?? "");

@@ -12,7 +12,7 @@ public sealed class ClusterCommands : ICliCommandGroup
         var cluster = new Command("cluster", "Ask a cluster's provider about its nodes, groups and owners (read-only).");
 
         var name = new Option<string>("--name") { Description = "The cluster's name (for Wsfc also the computer asked, unless --computer-name).", Required = true };
-        var provider = new Option<string>("--provider") { Description = $"The cluster provider: {string.Join(", ", ProviderRegistry.ClusterProviders.Order())}.", Required = true };
+        var provider = new Option<string>("--provider") { Description = $"The cluster provider: {string.Join(", ", ProviderRegistry.Default.ClusterProviders.Order())}.", Required = true };
         var crmMon = new Option<string?>("--crm-mon") { Description = "Pacemaker: the crm_mon program (default: crm_mon on PATH)." };
         var prefix = new Option<string?>("--command-prefix") { Description = "Pacemaker: a command that runs crm_mon elsewhere, e.g. \"ssh root@node1\"." };
         var computer = new Option<string?>("--computer-name") { Description = "Wsfc: the cluster or node whose root\\MSCluster to read." };
@@ -42,10 +42,9 @@ public sealed class ClusterCommands : ICliCommandGroup
                 output.WriteOne(report);
                 return CliContext.ExitOk;
             }
-            output.Write(report.Nodes, ("Node", n => n.Name), ("State", n => n.State), ("Up", n => n.IsUp), ("Owns", n => string.Join(", ", n.OwnedGroups)));
+            output.Write(report.Nodes, CliTables.ClusterNodeStatus);
             context.Out.WriteLine();
-            output.Write(report.Groups, ("Group", g => g.Name), ("Owner", g => g.OwnerNode), ("State", g => g.State),
-                ("Resources", g => string.Join(", ", g.Resources.Select(r => $"{r.Name} ({r.State})"))));
+            output.Write(report.Groups, CliTables.ClusterGroupStatus);
             return CliContext.ExitOk;
         }));
         cluster.Subcommands.Add(status);

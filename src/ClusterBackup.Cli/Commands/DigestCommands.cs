@@ -63,8 +63,7 @@ public sealed class DigestCommands : ICliCommandGroup
         compute.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var result = await new ExportBlockDigestOperation().RunAsync(new ExportBlockDigestRequest(parse.GetValue(computePath)!, parse.GetValue(computeOut)!, Options(parse)), context.Reporter(parse), token);
-            context.Output(parse).WriteOne(result, ("Path", r => r.Path), ("DigestPath", r => r.DigestPath), ("Algorithm", r => r.Algorithm),
-                ("BlockSize", r => r.BlockSize), ("Blocks", r => r.BlockCount), ("MB/s", r => Math.Round(r.BytesPerSecond / 1048576)));
+            context.Output(parse).WriteOne(result, CliTables.BlockDigestExport);
             return CliContext.ExitOk;
         }));
         digest.Subcommands.Add(compute);
@@ -100,9 +99,7 @@ public sealed class DigestCommands : ICliCommandGroup
             };
             var result = await new CompareBlockDigestOperation().RunAsync(request, context.Reporter(parse), token);
             var output = context.Output(parse);
-            output.WriteOne(result, ("Backup", r => r.BackupPath), ("Mode", r => r.Mode), ("Blocks", r => r.BlocksCompared), ("Differing", r => r.DifferingBlocks),
-                ("Ranges", r => r.DifferingRanges.Count), ("Repaired", r => r.Repaired), ("BytesSent", r => r.BytesSent), ("Seconds", r => Math.Round(r.Duration.TotalSeconds, 3)),
-                ("Identical", r => r.Identical));
+            output.WriteOne(result, CliTables.BlockDigestComparison);
             if (!output.IsJson && result.SizesDiffer)
                 context.Error.WriteLine($"Sizes differ: primary {result.PrimarySize} bytes, backup {result.BackupSize} bytes.");
             return result.Identical ? CliContext.ExitOk : 3;
@@ -183,16 +180,16 @@ public sealed class DigestCommands : ICliCommandGroup
                 Generation = parse.GetValue(generationOption),
                 Force = parse.GetValue(force),
             }, context.Reporter(parse), token);
-            context.Output(parse).WriteOne(result, ("Generation", r => r.Generation), ("Destination", r => r.DestinationPath), ("Size", r => r.Size),
-                ("Applied", r => r.GenerationsApplied), ("Verified", r => r.VerifiedAgainstMap));
+            context.Output(parse).WriteOne(result, CliTables.RestoreChangedBlockResult);
             return CliContext.ExitOk;
         }));
         blocks.Subcommands.Add(restore);
 
         var list = new Command("list", "List the generations of a store.") { store };
-        list.SetAction(parse => context.Execute(() =>
+        list.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            WriteGenerations(context, parse, new ChangedBlockCatalog(context.OpenCatalog(parse)).GetGenerations(parse.GetValue(store)!));
+            WriteGenerations(context, parse, await new GetChangedBlockGenerationOperation(context.OpenCatalog(parse))
+                .RunAsync(new GetChangedBlockGenerationRequest(parse.GetValue(store)!), context.Reporter(parse), token).ConfigureAwait(false));
             return CliContext.ExitOk;
         }));
         blocks.Subcommands.Add(list);
@@ -200,6 +197,5 @@ public sealed class DigestCommands : ICliCommandGroup
     }
 
     private static void WriteGenerations(CliContext context, ParseResult parse, IEnumerable<ChangedBlockGeneration> generations) =>
-        context.Output(parse).Write(generations, ("Gen", g => g.Generation), ("Taken", g => g.Taken), ("Snapshot", g => g.SnapshotMethod),
-            ("Source", g => g.SourcePath), ("Size", g => g.DeviceSize), ("Changed", g => g.ChangedBlocks), ("Stored", g => g.StoredBytes));
+        context.Output(parse).Write(generations, CliTables.ChangedBlockGeneration);
 }

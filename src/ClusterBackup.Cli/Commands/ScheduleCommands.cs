@@ -66,9 +66,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
     private static BackupSchedule ReadSchedule(ParseResult parse) => ScheduleFile.Read(parse.GetValue(ScheduleOption)!);
 
     private static void WriteJobs(CliContext context, ParseResult parse, BackupSchedule schedule) =>
-        context.Output(parse).Write(schedule.Jobs,
-            ("Name", j => j.Name), ("Type", j => j.TypeName), ("When", j => j.When), ("Minutes", j => j.ExpectedDuration.TotalMinutes),
-            ("Databases", j => string.Join(",", j.Databases)), ("Share", j => j.Share), ("Enabled", j => j.Enabled));
+        context.Output(parse).Write(schedule.Jobs, CliTables.ScheduledJob);
 
     private static (Option<DateTime?> From, Option<int> Days, Option<bool> Learned) HorizonOptions() => (
         new Option<DateTime?>("--from") { Description = "Start of the horizon, in the schedule's time zone. Default: this week's Monday 00:00." },
@@ -105,10 +103,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
                     ? $"No conflicts: {result.Occurrences.Count} runs from {result.From:u} to {result.To:u}."
                     : $"{result.Conflicts.Count} conflict(s):");
             if (output.IsJson || !result.IsSafe)
-                output.Write(result.Conflicts,
-                    ("First", c => c.FirstJob), ("Starts", c => c.FirstStart.ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
-                    ("Second", c => c.SecondJob), ("Starts", c => c.SecondStart.ToString("ddd yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
-                    ("Overlap", c => $"{c.Overlap.TotalMinutes:0} min"), ("Why", c => c.Reason), ("Smallest fix", c => c.Suggestion));
+                output.Write(result.Conflicts, CliTables.ScheduleConflict);
             return result.IsSafe ? CliContext.ExitOk : CliContext.ExitFailed;
         }));
         return command;
@@ -180,7 +175,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
     }
 
     private static void WriteFiles(CliContext context, ParseResult parse, IEnumerable<ScheduleExportFile> files) =>
-        context.Output(parse).Write(files, ("Scheduler", f => f.Scheduler), ("Job", f => f.Job), ("Path", f => f.Path));
+        context.Output(parse).Write(files, CliTables.ScheduleExportFile);
 
     private static Command Register(CliContext context, bool unregister)
     {
@@ -219,8 +214,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
             var catalog = context.OpenOrCreateCatalog(parse);
             var result = await new StartScheduledJobOperation(catalog, ScheduledJobRunnerRegistry.Discover())
                 .RunAsync(new StartScheduledJobRequest(schedule, parse.GetValue(job)!), context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).WriteOne(result, ("Job", r => r.Job), ("Type", r => r.Type.DisplayName()), ("Status", r => r.Status),
-                ("ExitCode", r => r.ExitCode), ("Duration", r => r.Duration), ("Message", r => r.Message));
+            context.Output(parse).WriteOne(result, CliTables.ScheduledJobRunResult);
             return result.ExitCode;
         }));
         return command;
@@ -235,8 +229,7 @@ public sealed class ScheduleCommands : ICliCommandGroup
         {
             var schedule = ReadSchedule(parse);
             var runs = new ScheduleRunHistory(context.OpenCatalog(parse)).Runs(schedule.Name, parse.GetValue(job), parse.GetValue(limit));
-            context.Output(parse).Write(runs, ("Started", r => r.Started), ("Job", r => r.Job), ("Type", r => r.Type.DisplayName()), ("Status", r => r.Status),
-                ("Duration", r => r.Duration), ("Host", r => r.Host), ("Message", r => r.Message));
+            context.Output(parse).Write(runs, CliTables.ScheduleRun);
             return CliContext.ExitOk;
         }));
         return command;

@@ -47,9 +47,7 @@ public sealed class TapeCommands : ICliCommandGroup
                 LibraryPath = parse.GetValue(LibraryOption), ConfigurationPath = parse.GetValue(config)!,
                 BackupSetIds = ids is { Length: > 0 } ? ids : null, Verify = parse.GetValue(verify), Job = parse.GetValue(job)!,
             }, context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).WriteOne(result, ("Session", r => r.SessionId), ("Objects", r => r.Objects), ("Bytes", r => r.Bytes),
-                ("MB/s", r => Math.Round(r.MegabytesPerSecond)), ("Copies", r => r.Copies), ("Verified", r => r.VerifiedCopies),
-                ("Skipped", r => r.SkippedAlreadyOnTape), ("Volumes", r => string.Join(",", r.Volumes)));
+            context.Output(parse).WriteOne(result, CliTables.BackupToTapeResult);
             return CliContext.ExitOk;
         }));
         return command;
@@ -70,13 +68,12 @@ public sealed class TapeCommands : ICliCommandGroup
                 var code = parse.GetValue(barcode) ?? throw new ClusterBackupException(ErrorKind.InvalidArgument, "--barcode", "--from-media needs --barcode.");
                 var found = await new ReadTapeCartridgeOperation(context.OpenCatalog(parse))
                     .RunAsync(new ReadTapeCartridgeRequest(parse.GetValue(LibraryOption), code, parse.GetValue(drive)), context.Reporter(parse), token).ConfigureAwait(false);
-                context.Output(parse).Write(found, ("File", o => o.FileNumber), ("Name", o => o.Name), ("Bytes", o => o.Length), ("Blocks", o => $"{o.FirstBlock}-{o.LastBlock}"),
-                    ("Complete", o => o.Complete), ("InCatalog", o => o.InCatalog), ("Sha256", o => o.Sha256?[..16]), ("Note", o => o.Note));
+                context.Output(parse).Write(found, CliTables.TapeMediaObject);
                 return CliContext.ExitOk;
             }
-            var objects = new TapeCatalog(context.OpenCatalog(parse)).GetObjects(backupSetId: parse.GetValue(set), barcode: parse.GetValue(barcode), includeExpired: parse.GetValue(expired));
-            context.Output(parse).Write(objects, ("ObjectId", o => o.ObjectId), ("Name", o => o.Name), ("Bytes", o => o.Length), ("Copies", o => o.Copies.Count),
-                ("Verified", o => o.VerifiedCopies), ("Volumes", o => o.Volumes), ("Status", o => o.Status));
+            var objects = await new GetTapeObjectOperation(context.OpenCatalog(parse))
+                .RunAsync(new GetTapeObjectRequest(parse.GetValue(set), parse.GetValue(barcode), parse.GetValue(expired)), context.Reporter(parse), token).ConfigureAwait(false);
+            context.Output(parse).Write(objects, CliTables.TapeObject);
             return CliContext.ExitOk;
         }));
         return command;
@@ -97,7 +94,7 @@ public sealed class TapeCommands : ICliCommandGroup
                 LibraryPath = parse.GetValue(LibraryOption), ObjectIds = parse.GetValue(objects)!,
                 Destination = parse.GetValue(destination)!, Force = parse.GetValue(force), Drive = parse.GetValue(drive), ConfigurationPath = parse.GetValue(restoreConfig),
             }, context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(result, ("Name", r => r.Name), ("Path", r => r.Path), ("Bytes", r => r.Length), ("From", r => r.Barcodes), ("Mirror", r => r.MirrorLevel), ("Agent", r => r.Agent));
+            context.Output(parse).Write(result, CliTables.RestoreTapeObjectResult);
             return CliContext.ExitOk;
         }));
         return command;
@@ -124,8 +121,7 @@ public sealed class TapeCommands : ICliCommandGroup
                 ObjectIds = ids is { Length: > 0 } ? ids : null, Barcodes = codes is { Length: > 0 } ? codes : null, Pool = parse.GetValue(pool)!,
                 BlockSize = parse.GetValue(blockSize), Drive = parse.GetValue(drive)!, ReadDrive = parse.GetValue(readDrive), MirrorDrives = parse.GetValue(mirrorDrives) ?? [],
             }, context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(result, ("Name", r => r.Name), ("Bytes", r => r.Length), ("From", r => r.FromBarcodes), ("To", r => r.ToBarcodes),
-                ("Mirrors", r => r.MirrorBarcodes), ("Mode", r => r.Mode));
+            context.Output(parse).Write(result, CliTables.CopyTapeObjectResult);
             return CliContext.ExitOk;
         }));
         return command;
@@ -145,8 +141,7 @@ public sealed class TapeCommands : ICliCommandGroup
             {
                 LibraryPath = parse.GetValue(LibraryOption), ObjectIds = ids is { Length: > 0 } ? ids : null, All = parse.GetValue(all), Drive = parse.GetValue(drive), ConfigurationPath = parse.GetValue(verifyConfig),
             }, context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(result, ("Name", v => v.Name), ("Agent", v => v.Agent), ("Mirror", v => v.MirrorLevel), ("Volumes", v => v.Barcodes),
-                ("Verified", v => v.Verified), ("Error", v => v.Error));
+            context.Output(parse).Write(result, CliTables.TapeCopyVerification);
             return result.All(v => v.Verified) ? CliContext.ExitOk : CliContext.ExitFailed;
         }));
         return command;
@@ -161,8 +156,7 @@ public sealed class TapeCommands : ICliCommandGroup
         {
             var result = await new GetTapeRetentionOperation(context.OpenCatalog(parse))
                 .RunAsync(new GetTapeRetentionRequest(parse.GetValue(copies), parse.GetValue(active)), context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(result, ("MediaSet", r => r.MediaSetId[..8]), ("Server", r => r.VirtualServer), ("Database", r => r.Database),
-                ("Files", r => r.Files), ("Protected", r => r.FilesWithEnoughCopies), ("Safe", r => r.SafeToRetire), ("Reason", r => r.Reason));
+            context.Output(parse).Write(result, CliTables.MediaSetRetention);
             return CliContext.ExitOk;
         }));
         return command;
@@ -206,7 +200,7 @@ public sealed class TapeCommands : ICliCommandGroup
 
     private static void WriteTest(CliContext context, ParseResult parse, TapeAgentConfigurationTest result)
     {
-        context.Output(parse).WriteOne(result, ("Path", r => r.Path), ("Valid", r => r.Valid), ("Agents", r => r.Agents), ("MirrorLevels", r => r.MirrorLevels));
+        context.Output(parse).WriteOne(result, CliTables.TapeAgentConfigurationTest);
         if (!context.Output(parse).IsJson)
             foreach (var issue in result.Issues)
                 context.Error.WriteLine($"clusterbackup: {issue.Element}: {issue.Message}");
@@ -224,7 +218,7 @@ public sealed class TapeCommands : ICliCommandGroup
             var root = Path.GetFullPath(parse.GetValue(path)!);
             var created = await new NewTapeLibraryOperation()
                 .RunAsync(new NewTapeLibraryRequest(root, parse.GetValue(drives), parse.GetValue(slots)), context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(created, ("Drive", d => d.Name), ("Library", _ => root));
+            context.Output(parse).Write(created, CliTables.TapeDriveInfo);
             return CliContext.ExitOk;
         }));
         library.Subcommands.Add(create);
@@ -237,15 +231,14 @@ public sealed class TapeCommands : ICliCommandGroup
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var drives = await new GetTapeDriveOperation().RunAsync(new GetTapeDriveRequest(parse.GetValue(LibraryOption)), context.Reporter(parse), token).ConfigureAwait(false);
-            context.Output(parse).Write(drives, ("Drive", d => d.Name), ("Kind", d => d.Kind), ("Barcode", d => d.Barcode));
+            context.Output(parse).Write(drives, CliTables.TapeDriveInfo);
             return CliContext.ExitOk;
         }));
         return command;
     }
 
     private static void WriteCartridges(CliContext context, ParseResult parse, IEnumerable<TapeCartridgeInfo> cartridges) =>
-        context.Output(parse).Write(cartridges, ("Barcode", c => c.Barcode), ("Location", c => c.Location), ("Slot", c => c.Slot), ("Drive", c => c.Drive),
-            ("Pool", c => c.Pool), ("Status", c => c.Status), ("Used", c => c.BytesUsed), ("Capacity", c => c.CapacityBytes), ("BlockSize", c => c.BlockSize));
+        context.Output(parse).Write(cartridges, CliTables.TapeCartridgeInfo);
 
     private static Command Cartridges(CliContext context)
     {

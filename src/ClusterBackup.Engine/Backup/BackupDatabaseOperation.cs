@@ -10,10 +10,10 @@ namespace ClusterBackup.Engine.Backup;
 /// server and the engine's active server; writes each database's backup into its media set on the share
 /// (<see cref="ShareLayout"/>), records the SHA-256 of every file and the whole set in one catalog transaction,
 /// and verifies it when asked. Everything that can be checked is checked before anything is written (server,
-/// cluster, database, share, free space, a full backup before a log backup), so bad input leaves no file that
-/// looks complete and no change in the catalog.
+/// cluster, database, share, free space, a full backup before a log or differential backup, an engine that takes the
+/// backup type), so bad input leaves no file that looks complete and no change in the catalog.
 /// </summary>
-public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configuration, CatalogDatabase catalogDatabase)
+public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configuration, CatalogDatabase catalogDatabase, ProviderRegistry providers)
 {
     private readonly BackupSetCatalog _catalog = new(catalogDatabase);
 
@@ -34,7 +34,10 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         var named = request.Databases.Distinct(StringComparer.Ordinal).Where(d => !exclude.Contains(d, StringComparer.OrdinalIgnoreCase)).ToList();
         if (request.Databases.Count > 0 && named.Count == 0)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, string.Join(", ", request.Databases), "Every database named is also excluded; nothing to back up.");
-        var resolution = await ServerResolver.ResolveAsync(configuration, server, named, reporter, cancellationToken, exclude).ConfigureAwait(false);
+        if (request.Type == BackupType.Differential && request.CopyOnly)
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, named.Count > 0 ? string.Join(", ", named) : server.Name,
+                "A differential backup cannot be copy-only: SQL Server ignores COPY_ONLY with DIFFERENTIAL, so the backup would not be what -CopyOnly asks for.") { Cause = "CopyOnlyDifferential" };
+        var resolution = await ServerResolver.ResolveAsync(configuration, providers, server, named, reporter, cancellationToken, exclude).ConfigureAwait(false);
         var databases = resolution.Databases;
         if (databases.Count == 0)
             throw new ClusterBackupException(ErrorKind.ObjectNotFound, server.Name,
@@ -50,12 +53,19 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
                 outcomes.Add(new DatabaseBackupOutcome(database, null, notThere));
                 continue;
             }
-            var chain = BackupChain.ChainSets(_catalog, server.Name, database);
-            var previous = BackupChain.PreviousFor(chain, request.Type, request.Initialize);
-            if (request.Type == BackupType.Log && previous is null)
+            if (resolution.Server?.Engine.WhyNotSupported(request.Type, database) is { } unsupported)
             {
                 outcomes.Add(new DatabaseBackupOutcome(database, null, new ClusterBackupException(ErrorKind.InvalidOperation, database,
-                    $"Cannot take a log backup of '{database}' on '{server.Name}': the catalog holds no full backup of it. Take a full backup first.") { Cause = "LogBackupWithoutFull" }));
+                    $"Cannot take a {request.Type} backup of '{database}' on '{server.Name}': {unsupported}") { Cause = $"{request.Type}BackupNotSupported" }));
+                continue;
+            }
+            var chain = BackupChain.ChainSets(_catalog, server.Name, database);
+            var previous = BackupChain.PreviousFor(chain, request.Type, request.Initialize);
+            if (request.Type is BackupType.Log or BackupType.Differential && previous is null)
+            {
+                outcomes.Add(new DatabaseBackupOutcome(database, null, new ClusterBackupException(ErrorKind.InvalidOperation, database,
+                    $"Cannot take a {(request.Type == BackupType.Log ? "log" : "differential")} backup of '{database}' on '{server.Name}': the catalog holds no full backup of it" +
+                    $"{(request.Type == BackupType.Differential ? " to base the differential on" : "")}. Take a full backup first.") { Cause = $"{request.Type}BackupWithoutFull" }));
                 continue;
             }
             plans.Add((database, previous));
@@ -132,10 +142,13 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         var now = DateTimeOffset.UtcNow;
         var backupSetId = Guid.NewGuid();
         // From choosing the media set to the catalog commit, no other backup of this database and type (another process on this
-        // catalog) chooses or starts one; the lock is locks/media-set-<server>-<database>-<FULL|LOG>.lock beside the catalog: an -Initialize cannot supersede the set this backup is writing into.
+        // catalog) chooses or starts one; the lock is locks/media-set-<server>-<database>-<FULL|DIFF|LOG>.lock beside the catalog: an -Initialize cannot supersede the set this backup is writing into.
         using var mediaSetLock = WriterLock.Acquire(catalogDatabase.LockPath($"media-set-{ShareLayout.SafeName(virtualServer)}-{ShareLayout.SafeName(database)}-{ShareLayout.TypeFolder(request.Type)}"),
             $"the {request.Type} media set of '{database}' on '{virtualServer}'", $"{request.Type} backup{(request.Initialize ? " with -Initialize" : "")}",
             cancellationToken: cancellationToken);
+        // Read again under the lock: another backup of this database and type may have been recorded since the plan was
+        // made, and a log backup must start where the latest one ended, never where the plan saw the chain end.
+        previous = BackupChain.PreviousFor(BackupChain.ChainSets(_catalog, virtualServer, database), request.Type, request.Initialize) ?? previous;
         var active = _catalog.GetActiveMediaSet(virtualServer, database, request.Type);
         var newMediaSet = request.Initialize || active is null;
         var mediaSetId = newMediaSet ? ShareLayout.NewMediaSetId(now) : active!.MediaSetId;
@@ -165,6 +178,7 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
         {
             await CheckFreeSpaceAsync(resolved.Engine, engineRequest, share, cancellationToken).ConfigureAwait(false);
             reporter.Verbose($"{request.Type} backup of '{database}' on '{virtualServer}' (node {resolved.Active.Node}) into '{directory}' ({(newMediaSet ? "new media set" : "appending")}).");
+            CrashPoint.Reach("backup.before-write");
             try
             {
                 result = await resolved.Engine.BackupAsync(engineRequest, reporter, cancellationToken).ConfigureAwait(false);
@@ -188,17 +202,19 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
                 Database = database, Engine = resolved.Engine.Name, Type = request.Type, Initialize = newMediaSet, CopyOnly = request.CopyOnly,
                 MediaSetId = mediaSetId, Started = result.Started, Finished = result.Finished, SizeBytes = files.Sum(f => f.SizeBytes),
                 Files = files, FirstLsn = result.FirstLsn, LastLsn = result.LastLsn, Timeline = result.Timeline, Status = BackupSetStatus.Completed,
+                CheckpointLsn = result.CheckpointLsn, DifferentialBaseLsn = result.DifferentialBaseLsn,
             };
             // Durable before the commit that names them: a power cut after it never leaves a catalogued set without its bytes.
             AtomicFile.FlushToDisk(result.Files);
             CrashPoint.Reach("backup.before-commit");
             var recorded = _catalog.RecordCompleted(set, new MediaSet(mediaSetId, virtualServer, database, request.Type, directory, now, MediaSetStatus.Active));
             reporter.Verbose($"Recorded backup set {recorded.BackupSetId} at position {recorded.Position} of media set {recorded.MediaSetId}.");
+            CrashPoint.Reach("backup.after-commit");
             // Recorded: the next backup of this database may choose its media set while this one is verified.
             mediaSetLock.Dispose();
             if (!request.Verify)
                 return new DatabaseBackupOutcome(database, recorded, null);
-            var verification = await new VerifyBackupSetOperation(catalogDatabase, configuration).VerifySetAsync(recorded, resolved.Engine, reporter, cancellationToken).ConfigureAwait(false);
+            var verification = await new VerifyBackupSetOperation(catalogDatabase, configuration, providers).VerifySetAsync(recorded, resolved.Engine, reporter, cancellationToken).ConfigureAwait(false);
             var verified = _catalog.GetBackupSets(new BackupSetQuery(BackupSetId: recorded.BackupSetId)).Single();
             return new DatabaseBackupOutcome(database, verified, verification.Verified ? null : VerifyBackupSetOperation.VerificationFailed(verification));
         }

@@ -12,10 +12,10 @@ namespace ClusterBackup.Engine.Backup;
 /// </summary>
 public static class EngineLookup
 {
-    public static IDatabaseEngine For(BackupSet set, ClusterBackupConfiguration? configuration)
+    public static IDatabaseEngine For(BackupSet set, ClusterBackupConfiguration? configuration, ProviderRegistry providers)
     {
         var server = configuration?.Servers.FirstOrDefault(s => string.Equals(s.Name, set.VirtualServer, StringComparison.OrdinalIgnoreCase))
                      ?? new ServerDefinition(set.VirtualServer, set.Cluster, set.Engine, new JObject());
-        return ProviderRegistry.CreateEngine(server with { Engine = set.Engine });
+        return providers.CreateEngine(server with { Engine = set.Engine });
     }
 }

@@ -3,23 +3,28 @@ using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Backup;
 
-/// <summary>Which backups of each database a listing keeps, as dbatools' Get-DbaDbBackupHistory -Last, -LastFull and -LastLog.</summary>
+/// <summary>Which backups of each database a listing keeps, as dbatools' Get-DbaDbBackupHistory -Last, -LastFull, -LastDiff and -LastLog.</summary>
 public enum LatestBackups
 {
     /// <summary>Every backup that matches.</summary>
     All,
-    /// <summary>The latest full backup of each database and the log backups after it: what a restore of its latest state uses.</summary>
+    /// <summary>
+    /// The latest full backup of each database, the latest differential based on it and the log backups after that differential
+    /// (after the full when there is none): what a restore of its latest state uses.
+    /// </summary>
     Chain,
     /// <summary>The latest full backup of each database.</summary>
     Full,
     /// <summary>The latest log backup of each database.</summary>
     Log,
+    /// <summary>The latest differential backup of each database.</summary>
+    Differential,
 }
 
 /// <summary>The backup sets to list: filters, and which of each database's backups to keep.</summary>
 /// <param name="Server">Only backups of this virtual server.</param>
 /// <param name="Database">Only backups of this database.</param>
-/// <param name="Type">Only Full or only Log backups; not with <paramref name="Latest"/>.</param>
+/// <param name="Type">Only Full, only Differential or only Log backups; not with <paramref name="Latest"/>.</param>
 /// <param name="Since">Only backups started at or after this instant.</param>
 /// <param name="Latest">Which of each database's backups to keep.</param>
 public sealed record ListBackupSetRequest(string? Server = null, string? Database = null, BackupType? Type = null, DateTimeOffset? Since = null,
@@ -56,9 +61,11 @@ public sealed class ListBackupSetOperation(CatalogDatabase catalogDatabase)
                 case LatestBackups.Log when ordered.LastOrDefault(s => s.Type == BackupType.Log) is { } log:
                     latest.Add(log);
                     break;
+                case LatestBackups.Differential when ordered.LastOrDefault(s => s.Type == BackupType.Differential) is { } differential:
+                    latest.Add(differential);
+                    break;
                 case LatestBackups.Chain when full is not null:
-                    latest.Add(full);
-                    latest.AddRange(ordered.Where(s => s.Type == BackupType.Log && !s.CopyOnly && s.Started > full.Started));
+                    latest.AddRange(BackupChain.RestoreSequence(ordered, full));
                     break;
             }
         }

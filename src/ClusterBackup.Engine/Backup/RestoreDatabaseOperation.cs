@@ -22,15 +22,19 @@ public sealed record RestoreDatabaseResult(
     string VirtualServer, string Database, string TargetLocation, DateTimeOffset? PointInTime,
     Guid FullBackupSetId, int LogBackupCount, DateTimeOffset Started, DateTimeOffset Finished)
 {
+    /// <summary>The differential restored over the full backup, before the logs; null when the chain has none.</summary>
+    public Guid? DifferentialBackupSetId { get; init; }
+
     public TimeSpan Duration => Finished - Started;
 }
 
 /// <summary>
 /// Restore-ClusterDbBackup and `clusterbackup restore`: picks the latest full backup that finished before the
-/// point in time and the log backups after it up to the first that reaches that time, checks every file's
+/// point in time, the latest differential based on it that also did, and the log backups after them up to the first
+/// that reaches that time, checks every file's
 /// SHA-256 against the catalog, and has the engine restore the chain into a new location.
 /// </summary>
-public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, ClusterBackupConfiguration? configuration = null)
+public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, ClusterBackupConfiguration? configuration, ProviderRegistry providers)
 {
     private readonly BackupSetCatalog _catalog = new(catalogDatabase);
 
@@ -49,11 +53,14 @@ public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, Cl
                 throw new ClusterBackupException(ErrorKind.InvalidData, set.BackupSetId.ToString(),
                     $"Backup set {set.BackupSetId} ({set.Type}) of '{set.Database}' does not match the catalog: {string.Join("; ", problems)}");
         }
-        var engine = EngineLookup.For(chain[0], configuration);
-        reporter.Verbose($"Restoring '{request.Database}' from full backup {chain[0].BackupSetId} and {chain.Count - 1} log backup(s) into '{request.TargetLocation}'.");
+        var engine = EngineLookup.For(chain[0], configuration, providers);
+        var differential = chain.FirstOrDefault(s => s.Type == BackupType.Differential);
+        var logCount = chain.Count(s => s.Type == BackupType.Log);
+        reporter.Verbose($"Restoring '{request.Database}' from full backup {chain[0].BackupSetId}{(differential is null ? "" : $", differential {differential.BackupSetId}")} " +
+            $"and {logCount} log backup(s) into '{request.TargetLocation}'.");
         await engine.RestoreAsync(new RestoreRequest(chain, request.TargetLocation, request.PointInTime, request.TargetDatabase), reporter, cancellationToken).ConfigureAwait(false);
         return new RestoreDatabaseResult(chain[0].VirtualServer, request.Database, Path.GetFullPath(request.TargetLocation), request.PointInTime,
-            chain[0].BackupSetId, chain.Count - 1, started, DateTimeOffset.UtcNow);
+            chain[0].BackupSetId, logCount, started, DateTimeOffset.UtcNow) { DifferentialBackupSetId = differential?.BackupSetId };
     }
 
     /// <summary>
@@ -100,15 +107,20 @@ public sealed class RestoreDatabaseOperation(CatalogDatabase catalogDatabase, Cl
                        target is null
                            ? $"The catalog holds no full backup of '{request.Database}' on '{request.Server}'."
                            : $"The catalog holds no full backup of '{request.Database}' on '{request.Server}' that finished before {target:u}.") { Cause = "FullBackupNotFound" };
-        var logs = sets.Where(s => s.Type == BackupType.Log && s.Started > full.Started).ToList();
+        // Full, then the latest differential based on it that the point in time does not precede, then the logs after that.
+        var differential = BackupChain.LatestDifferential(sets, full, target);
+        var restored = differential ?? full;
+        var logs = BackupChain.LogsAfter(sets, restored).ToList();
         if (target is { } t)
         {
             var reaching = logs.FindIndex(l => l.Finished >= t);
             if (reaching < 0)
                 throw new ClusterBackupException(ErrorKind.ObjectNotFound, request.Database,
-                    $"No log backup of '{request.Database}' on '{request.Server}' reaches {t:u}; the latest ends at {(logs.Count > 0 ? logs[^1].Finished : full.Finished):u}.") { Cause = "PointInTimeNotCovered" };
+                    $"No log backup of '{request.Database}' on '{request.Server}' reaches {t:u}; the latest ends at {(logs.Count > 0 ? logs[^1].Finished : restored.Finished):u}.") { Cause = "PointInTimeNotCovered" };
             logs = logs.Take(reaching + 1).ToList();
         }
+        if (differential is not null)
+            return [full, differential, .. logs];
         return [full, .. logs];
     }
 }

@@ -25,15 +25,15 @@ public sealed record ServerResolution(ResolvedServer? Server, IReadOnlyList<stri
 public static class ServerResolver
 {
     /// <summary>
-    /// Resolves <paramref name="server"/> once and checks <paramref name="databases"/> on it; with no databases, lists
+    /// Resolves <paramref name="server"/> through the cluster and engine <paramref name="providers"/> create, once, and checks <paramref name="databases"/> on it; with no databases, lists
     /// the server's user databases instead, less <paramref name="exclude"/>.
     /// </summary>
-    public static async Task<ServerResolution> ResolveAsync(ClusterBackupConfiguration configuration, ServerDefinition server, IReadOnlyList<string> databases,
+    public static async Task<ServerResolution> ResolveAsync(ClusterBackupConfiguration configuration, ProviderRegistry providers, ServerDefinition server, IReadOnlyList<string> databases,
         IOperationReporter reporter, CancellationToken cancellationToken, IReadOnlyCollection<string>? exclude = null)
     {
         var cluster = configuration.GetCluster(server.Cluster);
-        var clusterService = ProviderRegistry.CreateCluster(cluster);
-        var engine = ProviderRegistry.CreateEngine(server);
+        var clusterService = providers.CreateCluster(cluster);
+        var engine = providers.CreateEngine(server);
         var nodes = await clusterService.GetNodesAsync(cancellationToken).ConfigureAwait(false);
         string? ownerName = null;
         try

@@ -4,13 +4,19 @@ using ClusterBackup.Engine.Catalog;
 namespace ClusterBackup.Engine.Backup;
 
 /// <summary>
-/// Where backups go on the share: <c>{share}/{VirtualServer}/{Database}/{FULL|LOG}/{media set}/{backup}</c>, like
+/// Where backups go on the share: <c>{share}/{VirtualServer}/{Database}/{FULL|DIFF|LOG}/{media set}/{backup}</c>, like
 /// Ola Hallengren's <c>{ServerName}</c> layout. The virtual server name, not the node, keeps the paths the same
 /// across a failover. A media set folder holds the backups that one INIT started and later NOINITs appended.
 /// </summary>
 public static class ShareLayout
 {
-    public static string TypeFolder(BackupType type) => type == BackupType.Full ? "FULL" : "LOG";
+    /// <summary>FULL, DIFF or LOG, as Ola Hallengren's DatabaseBackup names the backup types.</summary>
+    public static string TypeFolder(BackupType type) => type switch
+    {
+        BackupType.Full => "FULL",
+        BackupType.Differential => "DIFF",
+        _ => "LOG",
+    };
 
     public static string DatabaseFolder(string share, string virtualServer, string database, BackupType type) =>
         Path.Combine(share, SafeName(virtualServer), SafeName(database), TypeFolder(type));

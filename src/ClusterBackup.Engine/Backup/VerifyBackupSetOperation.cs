@@ -27,7 +27,7 @@ public sealed record BackupVerification(
 /// with the size and SHA-256 the catalog recorded, then asks the engine to verify the backup itself
 /// (PostgreSQL: pg_verifybackup, WAL continuity; SQL Server: RESTORE VERIFYONLY), and records the result.
 /// </summary>
-public sealed class VerifyBackupSetOperation(CatalogDatabase catalogDatabase, ClusterBackupConfiguration? configuration = null)
+public sealed class VerifyBackupSetOperation(CatalogDatabase catalogDatabase, ClusterBackupConfiguration? configuration, ProviderRegistry providers)
 {
     private readonly BackupSetCatalog _catalog = new(catalogDatabase);
 
@@ -36,7 +36,7 @@ public sealed class VerifyBackupSetOperation(CatalogDatabase catalogDatabase, Cl
         var sets = Select(request);
         var results = new List<BackupVerification>();
         foreach (var set in sets)
-            results.Add(await VerifySetAsync(set, EngineLookup.For(set, configuration), reporter, cancellationToken,
+            results.Add(await VerifySetAsync(set, EngineLookup.For(set, configuration, providers), reporter, cancellationToken,
                 request.Restore ? request.ScratchPath ?? DefaultScratchPath : null).ConfigureAwait(false));
         return results;
     }

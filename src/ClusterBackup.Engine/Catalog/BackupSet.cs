@@ -1,6 +1,11 @@
 namespace ClusterBackup.Engine.Catalog;
 
-public enum BackupType { Full, Log }
+/// <summary>
+/// What a backup holds. A differential holds the extents changed since the latest full backup (its differential base);
+/// a restore applies the full, the latest differential after it, then the logs after that differential. Only SQL Server
+/// takes differentials; PostgreSQL has no native differential backup and refuses one.
+/// </summary>
+public enum BackupType { Full, Log, Differential }
 
 public enum BackupSetStatus { Running, Completed, Failed }
 
@@ -54,6 +59,13 @@ public sealed record BackupSet
     public string? FirstLsn { get; init; }
     /// <summary>Last LSN (SQL Server) or WAL end location (PostgreSQL).</summary>
     public string? LastLsn { get; init; }
+    /// <summary>SQL Server, a full backup: its checkpoint LSN (msdb backupset.checkpoint_lsn), which the differentials based on it name.</summary>
+    public string? CheckpointLsn { get; init; }
+    /// <summary>
+    /// SQL Server, a differential: the checkpoint LSN of the full backup it is based on (msdb backupset.differential_base_lsn);
+    /// null for other backups, or when msdb had no record of the backup.
+    /// </summary>
+    public string? DifferentialBaseLsn { get; init; }
     /// <summary>PostgreSQL timeline id; null for SQL Server.</summary>
     public string? Timeline { get; init; }
     /// <summary>SHA-256 over the files' SHA-256 values in path order: one value that names the whole set.</summary>

@@ -90,7 +90,7 @@ public sealed class BackupSetCatalog(CatalogDatabase catalog)
             command.CommandText = """
                 SELECT backup_set_id, cluster, virtual_server, node, database_name, engine, backup_type, init_mode, copy_only,
                        media_set_id, position, started_utc, finished_utc, size_bytes, first_lsn, last_lsn, timeline, checksum,
-                       status, verified, verified_utc, error
+                       status, verified, verified_utc, error, checkpoint_lsn, differential_base_lsn
                 FROM backup_sets
                 WHERE ($s IS NULL OR virtual_server = $s COLLATE NOCASE) AND ($d IS NULL OR database_name = $d)
                   AND ($t IS NULL OR backup_type = $t) AND ($m IS NULL OR media_set_id = $m)
@@ -125,15 +125,15 @@ public sealed class BackupSetCatalog(CatalogDatabase catalog)
         CatalogDatabase.Execute(c, t, """
             INSERT INTO backup_sets(backup_set_id, cluster, virtual_server, node, database_name, engine, backup_type, init_mode, copy_only,
                                     media_set_id, position, started_utc, finished_utc, size_bytes, first_lsn, last_lsn, timeline, checksum,
-                                    status, verified, verified_utc, error)
-            VALUES ($id, $cl, $vs, $n, $d, $e, $t, $i, $co, $m, $p, $st, $fi, $sz, $fl, $ll, $tl, $ck, $status, $v, $vu, $err)
+                                    status, verified, verified_utc, error, checkpoint_lsn, differential_base_lsn)
+            VALUES ($id, $cl, $vs, $n, $d, $e, $t, $i, $co, $m, $p, $st, $fi, $sz, $fl, $ll, $tl, $ck, $status, $v, $vu, $err, $cp, $db)
             """,
             ("$id", s.BackupSetId.ToString()), ("$cl", s.Cluster), ("$vs", s.VirtualServer), ("$n", s.Node), ("$d", s.Database),
             ("$e", s.Engine), ("$t", s.Type.ToString()), ("$i", s.Initialize ? "Init" : "Append"), ("$co", s.CopyOnly ? 1 : 0),
             ("$m", s.MediaSetId), ("$p", s.Position), ("$st", CatalogTime.Format(s.Started)),
             ("$fi", s.Finished is { } f ? CatalogTime.Format(f) : null), ("$sz", s.SizeBytes), ("$fl", s.FirstLsn), ("$ll", s.LastLsn),
             ("$tl", s.Timeline), ("$ck", s.Checksum), ("$status", s.Status.ToString()), ("$v", s.Verified ? 1 : 0),
-            ("$vu", s.VerifiedAt is { } v ? CatalogTime.Format(v) : null), ("$err", s.Error));
+            ("$vu", s.VerifiedAt is { } v ? CatalogTime.Format(v) : null), ("$err", s.Error), ("$cp", s.CheckpointLsn), ("$db", s.DifferentialBaseLsn));
         foreach (var file in s.Files)
             CatalogDatabase.Execute(c, t, "INSERT INTO backup_files(backup_set_id, path, size_bytes, sha256) VALUES ($id, $p, $s, $h)",
                 ("$id", s.BackupSetId.ToString()), ("$p", file.Path), ("$s", file.SizeBytes), ("$h", file.Sha256));
@@ -149,6 +149,7 @@ public sealed class BackupSetCatalog(CatalogDatabase catalog)
         Timeline = r.IsDBNull(16) ? null : r.GetString(16), Checksum = r.IsDBNull(17) ? null : r.GetString(17),
         Status = Enum.Parse<BackupSetStatus>(r.GetString(18)), Verified = r.GetInt64(19) != 0,
         VerifiedAt = r.IsDBNull(20) ? null : CatalogTime.Parse(r.GetString(20)), Error = r.IsDBNull(21) ? null : r.GetString(21),
+        CheckpointLsn = r.IsDBNull(22) ? null : r.GetString(22), DifferentialBaseLsn = r.IsDBNull(23) ? null : r.GetString(23),
     };
 
     private static BackupSet WithFiles(SqliteConnection c, BackupSet s)

@@ -207,7 +207,7 @@ public sealed class CatalogDatabase
     {
         using var connection = OpenConnection();
         using var transaction = connection.BeginTransaction(deferred: false);
-        var result = work(connection, transaction);
+        var result = DecodingRows(() => work(connection, transaction));
         transaction.Commit();
         return result;
     }
@@ -217,7 +217,27 @@ public sealed class CatalogDatabase
     public T Read<T>(Func<SqliteConnection, T> work)
     {
         using var connection = OpenConnection();
-        return work(connection);
+        return DecodingRows(() => work(connection));
+    }
+
+    /// <summary>
+    /// The repositories decode columns into typed values; a value this version did not write (a damaged or hand-edited
+    /// catalog) fails there with a runtime error that names neither the catalog nor the problem. It is reported here,
+    /// once for every repository, as damage to this catalog.
+    /// </summary>
+    private T DecodingRows<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException or ArgumentException or Newtonsoft.Json.JsonException
+            || (ex is InvalidOperationException && ex.Source == typeof(SqliteConnection).Assembly.GetName().Name))
+        {
+            throw new ClusterBackupException(ErrorKind.InvalidData, Path,
+                $"The catalog '{Path}' holds a value this version cannot read: {ex.Message} The catalog is damaged or was edited by hand; restore it from its backup.", ex)
+            { Cause = "CatalogValueUnreadable" };
+        }
     }
 
     public static IReadOnlyList<ICatalogMigration> DiscoverMigrations()

@@ -19,9 +19,9 @@ public static class ClusterDefinitionParameters
     {
         if (string.IsNullOrWhiteSpace(name))
             throw new ClusterBackupException(ErrorKind.InvalidArgument, provider, "The cluster needs a name.");
-        if (!ProviderRegistry.ClusterProviders.Contains(provider, StringComparer.OrdinalIgnoreCase))
+        if (!ProviderRegistry.Default.ClusterProviders.Contains(provider, StringComparer.OrdinalIgnoreCase))
             throw new ClusterBackupException(ErrorKind.InvalidArgument, provider,
-                $"'{provider}' is not a cluster provider; choose one of: {string.Join(", ", ProviderRegistry.ClusterProviders.Order())}.");
+                $"'{provider}' is not a cluster provider; choose one of: {string.Join(", ", ProviderRegistry.Default.ClusterProviders.Order())}.");
         var json = new JObject();
         foreach (var (key, value) in settings)
         {

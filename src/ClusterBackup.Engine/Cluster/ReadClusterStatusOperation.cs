@@ -13,7 +13,7 @@ public sealed record ClusterStatusRequest(ClusterDefinition Cluster, string? Vir
 /// </summary>
 public sealed class ReadClusterStatusOperation(Func<ClusterDefinition, IClusterService>? createService = null)
 {
-    private readonly Func<ClusterDefinition, IClusterService> _createService = createService ?? ProviderRegistry.CreateCluster;
+    private readonly Func<ClusterDefinition, IClusterService> _createService = createService ?? ProviderRegistry.Default.CreateCluster;
 
     public async Task<ClusterStatusReport> RunAsync(ClusterStatusRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {

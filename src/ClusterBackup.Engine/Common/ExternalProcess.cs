@@ -30,37 +30,53 @@ public sealed record ExternalResult(int ExitCode, string StandardOutput, IReadOn
 /// The one place ClusterBackup starts child processes (database tools, crm_mon, systemctl, ...): standard output and
 /// error are drained concurrently so a chatty child never blocks, cancellation and the timeout kill the whole
 /// process tree, and a program that cannot start is an error naming the program and the target.
-/// On Linux every child dies with ClusterBackup, also when ClusterBackup is killed (<c>kill -9</c>): it is started through
-/// <c>setpriv --pdeathsig KILL</c> (util-linux), which sets PR_SET_PDEATHSIG before it executes the program. A child's own
-/// children (a server <c>pg_ctl start</c> daemonizes on purpose) are not covered; the operations that start one stop it
-/// themselves, and a marker beside the data directory lets the next run stop what an interrupted one left.
+/// On Linux every child dies with ClusterBackup, also when ClusterBackup is killed (<c>kill -9</c>), and so do the
+/// processes it forks itself (pg_basebackup's WAL streamer is one): the child is started through
+/// <c>setpriv --pdeathsig TERM -- setsid sh -c SUPERVISOR</c> (util-linux and the POSIX shell): the supervisor shell
+/// leads a process group of its own, runs the program in it, and on its parent's death kills the whole group.
+/// A daemon that leaves the group on purpose (the postmaster <c>pg_ctl start</c> starts makes itself a session leader)
+/// is not covered; the operations that start one stop it themselves, and a marker beside the data directory lets the
+/// next run stop what an interrupted one left.
 /// Children are forked from one long-lived thread (the signal follows the forking thread, not the process).
-/// Without setpriv, children are started directly and <see cref="ParentDeathNote"/> says so. Windows: not covered yet.
+/// Without setpriv or setsid, children are started directly and <see cref="ParentDeathNote"/> says so. Windows: not covered yet.
 /// </summary>
 public static class ExternalProcess
 {
-    private static readonly string? SetPriv = FindSetPriv();
+    private static readonly string? SetPriv = FindUtility("setpriv");
+    private static readonly string? SetSid = FindUtility("setsid");
 
     /// <summary>
-    /// The words that start a program so that it dies with ClusterBackup (<c>setpriv --pdeathsig KILL --</c>), or empty
+    /// The words that start a program so that it and what it forks die with ClusterBackup (the supervisor above), or empty
     /// where that is not available. <see cref="RunAsync"/> adds them itself; a caller that starts a program through another
     /// launcher that changes user (runuser) adds them again after the launcher, since a change of user clears the setting.
     /// </summary>
-    public static IReadOnlyList<string> ParentDeathPrefix { get; } = SetPriv is null ? [] : [SetPriv, "--pdeathsig", "KILL", "--"];
+    public static IReadOnlyList<string> ParentDeathPrefix { get; } =
+        SetPriv is null || SetSid is null ? [] : [SetPriv, "--pdeathsig", "TERM", "--", SetSid, "/bin/sh", "-c", Supervisor, "sh"];
+
+    /// <summary>
+    /// The supervisor: on TERM (its parent died) it kills its process group, the program and everything the program forked.
+    /// Standard input is passed on through descriptor 3, since a shell gives a background command /dev/null for input.
+    /// </summary>
+    private const string Supervisor = """
+        trap 'kill -KILL 0' TERM
+        exec 3<&0
+        "$@" <&3 3<&- &
+        wait $!
+        """;
 
     /// <summary>Why children may outlive a killed ClusterBackup on this machine (for a verbose note), or null when they cannot.</summary>
     public static string? ParentDeathNote { get; } = OperatingSystem.IsLinux()
-        ? SetPriv is null ? "setpriv (util-linux) is not installed: child processes are started directly and may outlive a killed ClusterBackup." : null
+        ? SetPriv is null || SetSid is null ? "setpriv or setsid (util-linux) is not installed: child processes are started directly and may outlive a killed ClusterBackup." : null
         : "Child processes are not bound to ClusterBackup's lifetime on this platform: a killed ClusterBackup may leave them running.";
 
-    private static string? FindSetPriv()
+    private static string? FindUtility(string name)
     {
         if (!OperatingSystem.IsLinux())
             return null;
         var path = System.Environment.GetEnvironmentVariable("PATH") ?? "";
         foreach (var folder in path.Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/bin", "/bin", "/usr/sbin", "/sbin"]))
         {
-            var candidate = Path.Combine(folder, "setpriv");
+            var candidate = Path.Combine(folder, name);
             if (File.Exists(candidate))
                 return candidate;
         }
@@ -79,7 +95,7 @@ public static class ExternalProcess
     public static async Task<ExternalResult> RunAsync(ExternalCommand command, CancellationToken cancellationToken = default)
     {
         var prefix = ParentDeathPrefix;
-        // Through setpriv a missing program would be setpriv's exit 127; it stays the same clear error as a direct start.
+        // Through the supervisor a missing program would be the shell's exit 127; it stays the same clear error as a direct start.
         if (prefix.Count > 0 && !CanExecute(command.FileName))
             throw new ClusterBackupException(ErrorKind.ResourceUnavailable, command.Target,
                 $"Cannot start '{command.FileName}' for '{command.Target}': no such program (not a file, nor found on PATH).");

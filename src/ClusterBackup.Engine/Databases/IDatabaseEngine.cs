@@ -18,7 +18,8 @@ public sealed record DatabaseServer(string VirtualServer, string Node, string Co
 /// <param name="Initialize">WITH INIT: this backup starts a new media set.</param>
 /// <param name="CopyOnly">Outside the chain: later log backups do not follow it.</param>
 /// <param name="Checksum">Ask the engine for its strongest checksums.</param>
-/// <param name="PreviousInChain">The last completed backup of this database (any type) from the catalog, for chaining logs.</param>
+/// <param name="PreviousInChain">The backup this one follows, from the catalog: for a log the previous log (or the full), for a
+/// differential the full backup it is based on, for a full the last completed backup of any type.</param>
 public sealed record EngineBackupRequest(
     DatabaseServer Server,
     string Database,
@@ -37,19 +38,26 @@ public sealed record EngineBackupResult(
     string? LastLsn,
     string? Timeline,
     DateTimeOffset Started,
-    DateTimeOffset Finished);
+    DateTimeOffset Finished)
+{
+    /// <summary>SQL Server, a full backup: its checkpoint LSN, the base its differentials name.</summary>
+    public string? CheckpointLsn { get; init; }
+
+    /// <summary>SQL Server, a differential: the checkpoint LSN of the full backup it is based on.</summary>
+    public string? DifferentialBaseLsn { get; init; }
+}
 
 public sealed record VerifyResult(bool Succeeded, IReadOnlyList<string> Problems);
 
 /// <summary>Restore a chain of backup sets into a new location, up to a point in time.</summary>
-/// <param name="Chain">A full backup and the log backups after it, in order.</param>
+/// <param name="Chain">A full backup, then at most one differential based on it, then the log backups after them, in order.</param>
 /// <param name="TargetLocation">A new data directory (PostgreSQL) or a new database name plus file folder (SQL Server).</param>
 /// <param name="PointInTime">Stop here; null restores everything in the chain.</param>
 /// <param name="TargetDatabase">SQL Server: the new database name. PostgreSQL restores the whole server and ignores it.</param>
 public sealed record RestoreRequest(IReadOnlyList<BackupSet> Chain, string TargetLocation, DateTimeOffset? PointInTime, string? TargetDatabase = null);
 
 /// <summary>
-/// A database engine ClusterBackup can back up: full and log backups onto the share, listing the
+/// A database engine ClusterBackup can back up: full, log and (where the engine has them) differential backups onto the share, listing the
 /// server's own record of backups, verifying a backup, and restoring to a point in time into a new
 /// location. Implementations: SqlServer (Microsoft.Data.SqlClient, T-SQL BACKUP/RESTORE) and PostgreSql
 /// (Npgsql plus pg_basebackup / WAL / pg_verifybackup).
@@ -67,6 +75,12 @@ public interface IDatabaseEngine
 
     /// <summary>The user databases of the active server, by name: not the system databases, templates or snapshots.</summary>
     Task<IReadOnlyList<string>> ListUserDatabasesAsync(DatabaseServer server, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Why this engine cannot take a backup of <paramref name="type"/> of <paramref name="database"/>; null when it can. Asked
+    /// before anything is written, so a refused backup leaves no file and no change in the catalog.
+    /// </summary>
+    string? WhyNotSupported(BackupType type, string database);
 
     Task<EngineBackupResult> BackupAsync(EngineBackupRequest request, IOperationReporter reporter, CancellationToken cancellationToken);
 

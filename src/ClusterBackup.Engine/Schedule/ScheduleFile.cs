@@ -48,7 +48,15 @@ public static class ScheduleFile
             Jobs = jobs,
             Path = source == "schedule" ? null : source,
         };
-        schedule.Validate();
+        try
+        {
+            schedule.Validate();
+        }
+        catch (ClusterBackupException ex) when (!ex.Message.Contains(source, StringComparison.Ordinal))
+        {
+            // The rules speak of jobs; read from a file, the admin also needs to know which file.
+            throw new ClusterBackupException(ex.Kind, ex.Target, $"The schedule '{source}': {ex.Message}", ex) { Cause = ex.Cause };
+        }
         return schedule;
     }
 
@@ -65,7 +73,7 @@ public static class ScheduleFile
         var days = new List<DayOfWeek>();
         if (recurrence["days"] is JArray dayArray)
             foreach (var day in dayArray)
-                days.Add(Enum.TryParse<DayOfWeek>((string?)day, ignoreCase: true, out var d) && Enum.IsDefined(d) && !int.TryParse((string?)day, out _)
+                days.Add(day.Type == JTokenType.String && Enum.TryParse<DayOfWeek>((string?)day, ignoreCase: true, out var d) && Enum.IsDefined(d) && !int.TryParse((string?)day, out _)
                     ? d
                     : throw recurrenceReader.Error("days", $"'{day}' is not a day of the week"));
         else if (recurrence["days"] is not null)

@@ -16,7 +16,12 @@ namespace ClusterBackup.PowerShell.Backup;
 /// </example>
 /// <example>
 /// <code>Get-ClusterDbBackupSet -Server PGVS1 -Last | Test-ClusterDbBackup</code>
-/// <para>Verifies, for every database of PGVS1, the latest full backup and the log backups after it: what a restore to now would use.</para>
+/// <para>Verifies, for every database of PGVS1, the latest full backup, the latest differential based on it (SQL Server) and the log
+/// backups after them: what a restore to now would use.</para>
+/// </example>
+/// <example>
+/// <code>Get-ClusterDbBackupSet -Server SQLVS1 -Database SALES -LastDiff</code>
+/// <para>The latest differential backup of SALES, as Get-DbaDbBackupHistory -LastDiff lists it.</para>
 /// </example>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ClusterDbBackupSet", DefaultParameterSetName = "All")]
@@ -34,11 +39,12 @@ public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
     [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string? Database { get; set; }
 
-    /// <summary>Only backups of this type: Full or Log.</summary>
+    /// <summary>Only backups of this type: Full, Differential or Log.</summary>
     [Parameter(ParameterSetName = "All")]
     public BackupType? Type { get; set; }
 
-    /// <summary>For each database, its latest full backup and the log backups after it: the chain a restore to now uses.</summary>
+    /// <summary>For each database, its latest full backup, the latest differential based on it and the log backups after them (after
+    /// the full when there is no differential): the chain a restore to now uses.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "Last")]
     public SwitchParameter Last { get; set; }
 
@@ -49,6 +55,10 @@ public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
     /// <summary>For each database, its latest log backup.</summary>
     [Parameter(Mandatory = true, ParameterSetName = "LastLog")]
     public SwitchParameter LastLog { get; set; }
+
+    /// <summary>For each database, its latest differential backup (SQL Server).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LastDiff")]
+    public SwitchParameter LastDiff { get; set; }
 
     /// <summary>Only backups started at or after this time.</summary>
     [Parameter]
@@ -63,9 +73,10 @@ public sealed class GetClusterDbBackupSetCommand : ClusterBackupCmdlet
     {
         try
         {
-            var latest = Last ? LatestBackups.Chain : LastFull ? LatestBackups.Full : LastLog ? LatestBackups.Log : LatestBackups.All;
+            var latest = Last ? LatestBackups.Chain : LastFull ? LatestBackups.Full : LastLog ? LatestBackups.Log
+                : LastDiff ? LatestBackups.Differential : LatestBackups.All;
             var request = new ListBackupSetRequest(Server, Database, Type, Since is { } s ? AdminTime.FromDateTime(s) : null, latest);
-            var sets = RunEngine((token, reporter) => new ListBackupSetOperation(CatalogDatabase.Open(CatalogPath, reporter)).RunAsync(request, reporter, token));
+            var sets = RunEngine((token, reporter) => EngineSession.Open(new EngineSessionRequest(CatalogPath), reporter).ListBackupSet().RunAsync(request, reporter, token));
             foreach (var set in sets)
                 WriteObject(set);
         }

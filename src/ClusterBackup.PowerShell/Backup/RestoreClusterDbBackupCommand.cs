@@ -2,17 +2,18 @@ using System.Management.Automation;
 using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
-using ClusterBackup.Engine.Configuration;
 using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Backup;
 
 /// <summary>
 /// <para type="synopsis">Restores a database's backups into a new location, up to a point in time.</para>
-/// <para type="description">Picks the latest full backup that finished before -PointInTime and the log backups after it
-/// up to the first that reaches that time, checks every file's SHA-256 against the catalog, and restores the chain into
-/// a new location: for PostgreSQL a new data directory, recovered to the point in time and shut down cleanly; for SQL
-/// Server a new database. The source server is never touched.</para>
+/// <para type="description">Picks the latest full backup that finished before -PointInTime, the latest differential based on
+/// it that also finished before it (SQL Server), and the log backups after them up to the first that reaches that time,
+/// checks every file's SHA-256 against the catalog, and restores the chain into a new location: for PostgreSQL a new data
+/// directory, recovered to the point in time and shut down cleanly; for SQL Server a new database (RESTORE DATABASE of the
+/// full WITH NORECOVERY, the differential WITH NORECOVERY, the logs, the last with STOPAT; exercised only against a test
+/// double). The source server is never touched.</para>
 /// <example>
 /// <code>Restore-ClusterDbBackup -Server PGVS1 -Database appdb -Target restore/appdb</code>
 /// <para>Restores appdb of PGVS1 from its latest full backup and every log backup after it into the new data directory restore/appdb.</para>
@@ -77,12 +78,8 @@ public sealed class RestoreClusterDbBackupCommand : ClusterBackupCmdlet
             var request = new RestoreDatabaseRequest(Server, Database, SessionState.Path.GetUnresolvedProviderPathFromPSPath(Target), at, TargetDatabase,
                 BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath));
             var result = RunEngine((token, reporter) =>
-            {
-                var catalog = CatalogDatabase.Open(CatalogPath, reporter);
-                var configurationFile = ClusterBackupConfiguration.ResolvePath(ConfigurationPath, CatalogPath);
-                var configuration = ConfigurationPath is null && !File.Exists(configurationFile) ? null : ClusterBackupConfiguration.Load(configurationFile);
-                return new RestoreDatabaseOperation(catalog, configuration).RunAsync(request, reporter, token);
-            });
+                EngineSession.Open(new EngineSessionRequest(CatalogPath, ConfigurationPath, Configuration: ConfigurationUse.Optional), reporter)
+                    .RestoreDatabase().RunAsync(request, reporter, token));
             WriteObject(result);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

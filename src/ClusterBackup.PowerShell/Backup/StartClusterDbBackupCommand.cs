@@ -2,7 +2,6 @@ using System.Management.Automation;
 using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
-using ClusterBackup.Engine.Configuration;
 using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Backup;
@@ -10,8 +9,8 @@ namespace ClusterBackup.PowerShell.Backup;
 /// <summary>
 /// <para type="synopsis">Backs up databases of a clustered server to the backup share.</para>
 /// <para type="description">Finds the node that runs the virtual server now (through the cluster provider and the
-/// database engine), takes a full or log backup of each database onto the share under
-/// {Destination}\{Server}\{Database}\{FULL|LOG}\{media set}, so paths stay the same across a failover, records the
+/// database engine), takes a full, differential or log backup of each database onto the share under
+/// {Destination}\{Server}\{Database}\{FULL|DIFF|LOG}\{media set}, so paths stay the same across a failover, records the
 /// SHA-256 of every file in the catalog in one transaction, and verifies the backup when asked. -Initialize starts a
 /// new media set (WITH INIT); the previous one is kept and marked superseded, never destroyed. Writes one BackupSet
 /// per database.</para>
@@ -22,6 +21,12 @@ namespace ClusterBackup.PowerShell.Backup;
 /// <example>
 /// <code>Start-ClusterDbBackup -Server PGVS1 -Database appdb -Initialize -Destination share -Verify</code>
 /// <para>A verified full backup of the PostgreSQL database appdb on the virtual server PGVS1, into a new media set on the share folder ./share (a relative path resolves against the current location).</para>
+/// </example>
+/// <example>
+/// <code>Start-ClusterDbBackup -Server SQLVS1 -Database SALES -Type Differential -Destination \\backupsrv\sql -Checksum</code>
+/// <para>A differential backup of SALES (BACKUP DATABASE ... WITH DIFFERENTIAL), based on its latest full backup in the catalog. SQL Server
+/// only: a differential of a PostgreSQL database is refused (DifferentialBackupNotSupported), and one without a full backup in the catalog
+/// too (DifferentialBackupWithoutFull).</para>
 /// </example>
 /// <example>
 /// <code>Get-ClusterDbBackupSet -Server PGVS1 -Type Full | Sort-Object VirtualServer, Database -Unique | Start-ClusterDbBackup -Type Log -Destination share</code>
@@ -55,8 +60,10 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
     [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string[] ExcludeDatabase { get; set; } = [];
 
-    /// <summary>Full or Log.</summary>
+    /// <summary>Full, Differential or Log. A differential (SQL Server only; exercised only against a test double) holds what changed
+    /// since the latest full backup and needs one in the catalog; PostgreSQL has no differential backup and refuses it.</summary>
     [Parameter]
+    [Alias("BackupType")]
     [PSDefaultValue(Value = BackupType.Full)]
     public BackupType Type { get; set; } = BackupType.Full;
 
@@ -78,7 +85,7 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
     [Parameter]
     public SwitchParameter Checksum { get; set; }
 
-    /// <summary>A copy-only backup: outside the chain, later log backups do not follow it.</summary>
+    /// <summary>A copy-only backup: outside the chain, later log backups do not follow it. Not with -Type Differential.</summary>
     [Parameter]
     public SwitchParameter CopyOnly { get; set; }
 
@@ -118,11 +125,8 @@ public sealed class StartClusterDbBackupCommand : ClusterBackupCmdlet
                 var request = new BackupDatabaseRequest(Destination, databases, Type, server, Cluster, Initialize, Verify, Checksum, CopyOnly,
                     Credential?.GetNetworkCredential(), ExcludeDatabase);
                 var outcomes = RunEngine((token, reporter) =>
-                {
-                    var catalog = Engine.Catalog.CatalogDatabase.OpenOrCreate(CatalogPath, reporter);
-                    var configuration = ClusterBackupConfiguration.Load(ConfigurationPath, CatalogPath);
-                    return new BackupDatabaseOperation(configuration, catalog).RunAsync(request, reporter, token);
-                });
+                    EngineSession.Open(new EngineSessionRequest(CatalogPath, ConfigurationPath, CatalogUse.CreateIfMissing, ConfigurationUse.Required), reporter)
+                        .BackupDatabase().RunAsync(request, reporter, token));
                 // One outcome per database: the backup set, its error (the database at fault as target), or both for a set
                 // that was recorded but did not verify.
                 foreach (var outcome in outcomes)

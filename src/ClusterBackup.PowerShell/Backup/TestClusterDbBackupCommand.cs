@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Backup;
 using ClusterBackup.Engine.Catalog;
-using ClusterBackup.Engine.Configuration;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.PowerShell.Completion;
 
 namespace ClusterBackup.PowerShell.Backup;
@@ -43,7 +43,7 @@ public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
     [ArgumentCompleter(typeof(DatabaseCompleter))]
     public string? Database { get; set; }
 
-    /// <summary>Only Full or only Log backups.</summary>
+    /// <summary>Only Full, only Differential or only Log backups.</summary>
     [Parameter(ParameterSetName = "ByDatabase")]
     public BackupType? Type { get; set; }
 
@@ -83,12 +83,8 @@ public sealed class TestClusterDbBackupCommand : ClusterBackupCmdlet
                 ? new VerifyBackupSetRequest(BackupSetId, Restore: Restore, ScratchPath: scratch)
                 : new VerifyBackupSetRequest(null, Server, Database, Type, All, Restore, scratch);
             var results = RunEngine((token, reporter) =>
-            {
-                var catalog = CatalogDatabase.Open(CatalogPath, reporter);
-                var configurationFile = ClusterBackupConfiguration.ResolvePath(ConfigurationPath, CatalogPath);
-                var configuration = ConfigurationPath is null && !File.Exists(configurationFile) ? null : ClusterBackupConfiguration.Load(configurationFile);
-                return new VerifyBackupSetOperation(catalog, configuration).RunAsync(request, reporter, token);
-            });
+                EngineSession.Open(new EngineSessionRequest(CatalogPath, ConfigurationPath, Configuration: ConfigurationUse.Optional), reporter)
+                    .VerifyBackupSet().RunAsync(request, reporter, token));
             foreach (var result in results)
             {
                 WriteObject(result);

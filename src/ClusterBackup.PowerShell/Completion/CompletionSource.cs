@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Configuration;
 
 namespace ClusterBackup.PowerShell.Completion;
@@ -55,14 +56,18 @@ internal sealed class CompletionSource(IDictionary fakeBoundParameters)
     /// <summary>The existing catalog of -CatalogPath (or the default); null when there is none. Never creates one.</summary>
     public CatalogDatabase? Catalog()
     {
-        try { return CatalogDatabase.Open(BoundPath("CatalogPath")); }
+        try { return EngineSession.Open(new EngineSessionRequest(BoundPath("CatalogPath")), NullOperationReporter.Instance).Catalog; }
         catch (Exception ex) when (ex is not OutOfMemoryException) { return null; }
     }
 
     /// <summary>The configuration of -ConfigurationPath (or the default next to the catalog); null when it cannot be read.</summary>
     public ClusterBackupConfiguration? Configuration()
     {
-        try { return ClusterBackupConfiguration.Load(BoundPath("ConfigurationPath"), BoundPath("CatalogPath")); }
+        try
+        {
+            return EngineSession.Open(new EngineSessionRequest(BoundPath("CatalogPath"), BoundPath("ConfigurationPath"), CatalogUse.None, ConfigurationUse.Required),
+                NullOperationReporter.Instance).Configuration;
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException) { return null; }
     }
 

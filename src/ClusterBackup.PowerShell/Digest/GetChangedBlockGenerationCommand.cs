@@ -31,7 +31,9 @@ public sealed class GetChangedBlockGenerationCommand : ClusterBackupCmdlet
     {
         try
         {
-            foreach (var generation in new ChangedBlockCatalog(OpenCatalog(CatalogPath)).GetGenerations(GetUnresolvedProviderPathFromPSPath(StorePath)))
+            var catalog = OpenCatalog(CatalogPath);
+            var request = new GetChangedBlockGenerationRequest(GetUnresolvedProviderPathFromPSPath(StorePath));
+            foreach (var generation in RunEngine((token, reporter) => new GetChangedBlockGenerationOperation(catalog).RunAsync(request, reporter, token)))
                 WriteObject(generation);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

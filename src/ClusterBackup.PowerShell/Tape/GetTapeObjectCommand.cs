@@ -64,8 +64,9 @@ public sealed class GetTapeObjectCommand : TapeCmdlet
                     WriteObject(o);
                 return;
             }
-            var catalog = new TapeCatalog(OpenCatalog(CatalogPath));
-            foreach (var o in catalog.GetObjects(backupSetId: BackupSetId, barcode: Barcode, includeExpired: IncludeExpired))
+            var catalog = OpenCatalog(CatalogPath);
+            var request = new GetTapeObjectRequest(BackupSetId, Barcode, IncludeExpired);
+            foreach (var o in RunEngine((token, reporter) => new GetTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
                 WriteObject(o);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

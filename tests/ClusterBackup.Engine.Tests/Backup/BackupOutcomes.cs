@@ -20,7 +20,7 @@ internal static class BackupOutcomes
     public static async Task<ResolvedServer> ResolveOneAsync(ClusterBackupConfiguration configuration, ServerDefinition server, string database,
         IOperationReporter reporter, CancellationToken cancellationToken)
     {
-        var resolution = await ServerResolver.ResolveAsync(configuration, server, [database], reporter, cancellationToken);
+        var resolution = await ServerResolver.ResolveAsync(configuration, ProviderRegistry.Default, server, [database], reporter, cancellationToken);
         Assert.Empty(resolution.DatabaseErrors);
         return resolution.Server!;
     }

@@ -41,6 +41,55 @@ public sealed class ListBackupSetOperationTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    /// <summary>After its full backup, hr gets a log backup, two differentials and a log backup after them.</summary>
+    private void RecordHrDifferentials()
+    {
+        var catalog = new BackupSetCatalog(_database);
+        void Record(string name, BackupType type, int hour)
+        {
+            var media = new MediaSet($"hr-{name}", "PGVS", "hr", type, $"/share/PGVS/hr/{type}/{name}", Monday.AddHours(hour), MediaSetStatus.Active);
+            _sets[name] = catalog.RecordCompleted(new BackupSet
+            {
+                BackupSetId = Guid.NewGuid(), Cluster = "pgclu", VirtualServer = "PGVS", Node = "node1", Database = "hr", Engine = "SqlServer",
+                Type = type, Initialize = true, MediaSetId = media.MediaSetId, Started = Monday.AddHours(hour), Finished = Monday.AddHours(hour).AddMinutes(5),
+                SizeBytes = 10, Files = [new BackupFile($"{media.SharePath}/{name}", 10, new string('a', 64))], Status = BackupSetStatus.Completed,
+            }, media);
+        }
+        Record("hrlog0", BackupType.Log, 2);
+        Record("hrdiff1", BackupType.Differential, 3);
+        Record("hrdiff2", BackupType.Differential, 4);
+        Record("hrlog1", BackupType.Log, 5);
+    }
+
+    [Fact]
+    public async Task LastDiffIsEachDatabasesLatestDifferential()
+    {
+        RecordHrDifferentials();
+        Assert.Equal(Ids("hrdiff2"), await ListAsync(new ListBackupSetRequest(Latest: LatestBackups.Differential)));
+    }
+
+    [Fact]
+    public async Task LastIsTheFullTheLatestDifferentialAndTheLogsAfterIt()
+    {
+        RecordHrDifferentials();
+        Assert.Equal(Ids("hrfull", "full2", "log2", "log3", "hrdiff2", "hrlog1"), await ListAsync(new ListBackupSetRequest(Latest: LatestBackups.Chain)));
+        Assert.Equal(Ids("hrdiff1", "hrdiff2"), await ListAsync(new ListBackupSetRequest(Type: BackupType.Differential)));
+    }
+
+    [Fact]
+    public void TheCliListsTheLatestDifferentialAsTheCmdletDoes()
+    {
+        RecordHrDifferentials();
+        var (code, output, error) = Cli.CliHarness.Run("catalog", "list", "--catalog", _database.Path, "--last-diff", "--output", "json");
+        Assert.True(code == 0, error);
+        Assert.Contains(_sets["hrdiff2"].BackupSetId.ToString(), output);
+        foreach (var other in new[] { "hrdiff1", "hrfull", "hrlog1", "full2" })
+            Assert.DoesNotContain(_sets[other].BackupSetId.ToString(), output);
+        (code, _, error) = Cli.CliHarness.Run("catalog", "list", "--catalog", _database.Path, "--last-diff", "--last-log");
+        Assert.Equal(2, code);
+        Assert.Contains("--last-diff", error);
+    }
+
     private async Task<IEnumerable<Guid>> ListAsync(ListBackupSetRequest request) =>
         (await new ListBackupSetOperation(_database).RunAsync(request, NullOperationReporter.Instance, CancellationToken.None)).Select(s => s.BackupSetId);
 

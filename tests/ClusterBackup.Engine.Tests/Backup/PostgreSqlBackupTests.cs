@@ -16,7 +16,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
 {
     private sealed record Scene(ClusterBackupConfiguration Configuration, CatalogDatabase Catalog, string Share, string Root) : IDisposable
     {
-        public BackupDatabaseOperation Operation => new(Configuration, Catalog);
+        public BackupDatabaseOperation Operation => new(Configuration, Catalog, ProviderRegistry.Default);
         public void Dispose() { try { Directory.Delete(Root, true); } catch (IOException) { } }
     }
 
@@ -77,6 +77,25 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
     }
 
     [Fact]
+    public async Task ADifferentialOfAPostgreSqlDatabaseIsRefusedNamingItAndWhy()
+    {
+        using var s = NewScene();
+        var error = await FailsCleanly(s, Request(s.Share, BackupType.Differential, init: true), ErrorKind.InvalidOperation, PostgreSqlPair.Database);
+        Assert.Equal("DifferentialBackupNotSupported", error.ErrorId);
+        Assert.Equal(PostgreSqlPair.Database, error.Target);
+        Assert.Contains("PostgreSQL has no native differential backup", error.Message);
+        Assert.Contains("Take a full backup", error.Message);
+    }
+
+    [Fact]
+    public async Task ACopyOnlyDifferentialIsBadInputBeforeAnyServerIsAsked()
+    {
+        using var s = NewScene();
+        var error = await FailsCleanly(s, Request(s.Share, BackupType.Differential) with { CopyOnly = true }, ErrorKind.InvalidArgument, "COPY_ONLY");
+        Assert.Equal("CopyOnlyDifferential", error.ErrorId);
+    }
+
+    [Fact]
     public async Task UnknownServer() { using var s = NewScene(); await FailsCleanly(s, Request(s.Share, server: "nosuchvs"), ErrorKind.ObjectNotFound, "nosuchvs"); }
 
     [Fact]
@@ -115,7 +134,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         var log = (await s.Operation.RunAsync(Request(s.Share, BackupType.Log), NullOperationReporter.Instance, default)).SingleSet();
         var scratch = Path.Combine(s.Root, "scratch");
         var reporter = new RecordingReporter();
-        var result = Assert.Single(await new VerifyBackupSetOperation(s.Catalog, s.Configuration)
+        var result = Assert.Single(await new VerifyBackupSetOperation(s.Catalog, s.Configuration, ProviderRegistry.Default)
             .RunAsync(new VerifyBackupSetRequest(log.BackupSetId, Restore: true, ScratchPath: scratch), reporter, default));
         Assert.True(result.Verified, string.Join("; ", result.Problems));
         var test = Assert.IsType<RestoreTest>(result.RestoreTest);
@@ -289,7 +308,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
               "servers": [ { "name": "vs", "cluster": "c", "engine": "Oracle" } ] }
             """, Path.Combine(pair.Root, "x.json"));
         var ex = await Assert.ThrowsAsync<ClusterBackupException>(() =>
-            new BackupDatabaseOperation(configuration, s.Catalog).RunAsync(new BackupDatabaseRequest(s.Share, ["db"], BackupType.Full, "vs"), NullOperationReporter.Instance, default));
+            new BackupDatabaseOperation(configuration, s.Catalog, ProviderRegistry.Default).RunAsync(new BackupDatabaseRequest(s.Share, ["db"], BackupType.Full, "vs"), NullOperationReporter.Instance, default));
         Assert.Contains("Oracle", ex.Message);
     }
 
@@ -323,7 +342,7 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         var full = (await s.Operation.RunAsync(Request(s.Share, init: true), NullOperationReporter.Instance, default)).SingleSet();
         var manifest = full.Files.Single(f => f.Path.EndsWith("backup_manifest")).Path;
         File.AppendAllText(manifest, " ");
-        var result = (await new VerifyBackupSetOperation(s.Catalog, s.Configuration).RunAsync(new VerifyBackupSetRequest(full.BackupSetId), NullOperationReporter.Instance, default)).Single();
+        var result = (await new VerifyBackupSetOperation(s.Catalog, s.Configuration, ProviderRegistry.Default).RunAsync(new VerifyBackupSetRequest(full.BackupSetId), NullOperationReporter.Instance, default)).Single();
         Assert.False(result.Verified);
         Assert.Contains(result.Problems, p => p.Contains("backup_manifest"));
         Assert.False(new BackupSetCatalog(s.Catalog).GetBackupSets(new BackupSetQuery(BackupSetId: full.BackupSetId)).Single().Verified);
@@ -335,9 +354,9 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         using var s = NewScene();
         string[] common = ["--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path];
         var (code, output, error) = CliHarness.Run(["backup", "--server", PostgreSqlPair.VirtualServer, "--database", PostgreSqlPair.Database,
-            "--type", "Full", "--init", "--share", s.Share, "--checksum", .. common]);
+            "--type", "Full", "--init", "--share", s.Share, "--checksum", "--output", "json", .. common]);
         Assert.True(code == 0, error);
-        Assert.Contains("node1", output);
+        Assert.Contains("\"Node\": \"node1\"", output);
         (code, output, error) = CliHarness.Run(["backup", "-s", PostgreSqlPair.VirtualServer, "-d", PostgreSqlPair.Database, "-t", "Log", "--share", s.Share, "--verify", .. common]);
         Assert.True(code == 0, error);
         (code, output, error) = CliHarness.Run(["verify", "-s", PostgreSqlPair.VirtualServer, "-d", PostgreSqlPair.Database, "--all", .. common]);
@@ -368,5 +387,19 @@ public sealed class PostgreSqlBackupTests(PostgreSqlPair pair) : IClassFixture<P
         Assert.Contains("'nosuchdb' does not exist", error);
         Assert.Contains($"\"Database\": \"{PostgreSqlPair.Database}\"", output);
         Assert.Single(new BackupSetCatalog(s.Catalog).GetBackupSets());
+    }
+
+    [Fact]
+    public void TheCliRefusesAPostgreSqlDifferentialAsTheCmdletDoes()
+    {
+        using var s = NewScene();
+        var (code, output, error) = CliHarness.Run("backup", "--server", PostgreSqlPair.VirtualServer, "--database", PostgreSqlPair.Database, "--type", "Differential",
+            "--init", "--share", s.Share, "--config", pair.ConfigurationPath, "--catalog", s.Catalog.Path);
+        Assert.Equal(1, code);
+        Assert.Contains($"'{PostgreSqlPair.Database}'", error);
+        Assert.Contains("no native differential backup", error);
+        Assert.DoesNotContain(PostgreSqlPair.VirtualServer, output);
+        Assert.Empty(new BackupSetCatalog(s.Catalog).GetBackupSets());
+        Assert.Empty(Directory.GetFiles(s.Share, "*", SearchOption.AllDirectories));
     }
 }

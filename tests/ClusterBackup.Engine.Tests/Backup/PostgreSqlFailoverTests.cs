@@ -19,7 +19,7 @@ public sealed class PostgreSqlFailoverTests
         using var pair = new PostgreSqlPair();
         var configuration = ClusterBackupConfiguration.Load(pair.ConfigurationPath);
         var catalog = CatalogDatabase.OpenOrCreate(pair.CatalogPath);
-        var backup = new BackupDatabaseOperation(configuration, catalog);
+        var backup = new BackupDatabaseOperation(configuration, catalog, ProviderRegistry.Default);
         BackupDatabaseRequest Request(BackupType type, bool init = false, bool verify = false) =>
             new(pair.Share, [PostgreSqlPair.Database], type, Server: PostgreSqlPair.VirtualServer, Initialize: init, Verify: verify, Checksum: true);
         void Insert(int port, params int[] ids)
@@ -63,7 +63,7 @@ public sealed class PostgreSqlFailoverTests
         Assert.Empty(await VerifyAll(catalog, configuration));
 
         var target = Path.Combine(pair.Root, "restored");
-        var restore = await new RestoreDatabaseOperation(catalog, configuration).RunAsync(
+        var restore = await new RestoreDatabaseOperation(catalog, configuration, ProviderRegistry.Default).RunAsync(
             new RestoreDatabaseRequest(PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, target, new DateTimeOffset(DateTime.SpecifyKind(pointInTime, DateTimeKind.Utc))),
             NullOperationReporter.Instance, default);
         Assert.Equal(full.BackupSetId, restore.FullBackupSetId);
@@ -77,7 +77,7 @@ public sealed class PostgreSqlFailoverTests
         // A point after the last commit the log backups hold: everything in them.
         var end = Path.Combine(pair.Root, "restored-end");
         var reporter = new RecordingReporter();
-        await new RestoreDatabaseOperation(catalog, configuration).RunAsync(
+        await new RestoreDatabaseOperation(catalog, configuration, ProviderRegistry.Default).RunAsync(
             new RestoreDatabaseRequest(PostgreSqlPair.VirtualServer, PostgreSqlPair.Database, end, log3.Finished), reporter, default);
         Assert.Contains(reporter.Messages, m => m.Contains("replaying all of their WAL"));
         pair.Start(end, port);
@@ -87,7 +87,7 @@ public sealed class PostgreSqlFailoverTests
 
     private static async Task<List<string>> VerifyAll(CatalogDatabase catalog, ClusterBackupConfiguration configuration)
     {
-        var results = await new VerifyBackupSetOperation(catalog, configuration).RunAsync(
+        var results = await new VerifyBackupSetOperation(catalog, configuration, ProviderRegistry.Default).RunAsync(
             new VerifyBackupSetRequest(Server: PostgreSqlPair.VirtualServer, Database: PostgreSqlPair.Database, All: true), NullOperationReporter.Instance, default);
         Assert.Equal(4, results.Count);
         return results.SelectMany(r => r.Problems).ToList();

@@ -32,7 +32,7 @@ public class StaticClusterServiceTests
             ["topologyFile"] = "topology.json",
             [ClusterBackupConfiguration.ConfigurationDirectoryKey] = dir.Path,
         });
-        return ((StaticClusterService)ProviderRegistry.CreateCluster(definition), dir);
+        return ((StaticClusterService)ProviderRegistry.Default.CreateCluster(definition), dir);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public class StaticClusterServiceTests
     [Fact]
     public void MissingTopologySettingIsNamed()
     {
-        var ex = Assert.Throws<ClusterBackupException>(() => ProviderRegistry.CreateCluster(new ClusterDefinition("clu9", "static", new JObject())));
+        var ex = Assert.Throws<ClusterBackupException>(() => ProviderRegistry.Default.CreateCluster(new ClusterDefinition("clu9", "static", new JObject())));
         Assert.Contains("clu9", ex.Message);
         Assert.Contains("topologyFile", ex.Message);
     }

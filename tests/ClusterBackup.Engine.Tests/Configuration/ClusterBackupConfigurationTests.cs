@@ -72,7 +72,7 @@ public class ClusterBackupConfigurationTests
     public void UnknownProviderIsNamed()
     {
         var configuration = ClusterBackupConfiguration.Parse("""{ "version": 1, "clusters": [ { "name": "c", "provider": "Zookeeper" } ] }""", "/c.json");
-        var ex = Assert.Throws<ClusterBackupException>(() => ProviderRegistry.CreateCluster(configuration.GetCluster("c")));
+        var ex = Assert.Throws<ClusterBackupException>(() => ProviderRegistry.Default.CreateCluster(configuration.GetCluster("c")));
         Assert.Contains("Zookeeper", ex.Message);
         Assert.Contains("Static", ex.Message);
     }

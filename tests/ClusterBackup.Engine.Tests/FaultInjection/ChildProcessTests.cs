@@ -10,18 +10,6 @@ namespace ClusterBackup.Engine.Tests.FaultInjection;
 /// </summary>
 public sealed class ChildProcessTests(PostgreSqlPair pair) : IClassFixture<PostgreSqlPair>
 {
-    /// <summary>Process ids whose command line contains <paramref name="text"/> (pgrep -f, exact substring).</summary>
-    private static List<int> ProcessesNaming(string text)
-    {
-        var start = new ProcessStartInfo("pgrep") { UseShellExecute = false, RedirectStandardOutput = true };
-        start.ArgumentList.Add("-f");
-        start.ArgumentList.Add(System.Text.RegularExpressions.Regex.Escape(text));
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).Where(pid => pid != Environment.ProcessId).ToList();
-    }
-
     [Fact]
     public async Task PgBaseBackupDiesWithAKilledFullBackup()
     {
@@ -49,18 +37,11 @@ public sealed class ChildProcessTests(PostgreSqlPair pair) : IClassFixture<Postg
         var result = await CliProcess.RunAsync(
             ["backup", "--config", configurationPath, "--catalog", Path.Combine(root, "catalog.db"), "--server", PostgreSqlPair.VirtualServer,
              "--database", PostgreSqlPair.Database, "--share", share, "--init"],
-            killWhen: () => ProcessesNaming(share).Any(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains(".partial")),
+            killWhen: () => ProcessTable.Naming(share).Any(pid => File.ReadAllText($"/proc/{pid}/cmdline").Contains(".partial")),
             timeout: TimeSpan.FromMinutes(2));
         Assert.True(result.KilledByTest, $"the backup ended on its own (exit {result.ExitCode}): {result.Error}");
 
-        var survivors = ProcessesNaming(share);
-        for (var i = 0; i < 100 && survivors.Count > 0; i++)
-        {
-            await Task.Delay(100);
-            survivors = ProcessesNaming(share);
-        }
-        foreach (var pid in survivors)
-            try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+        var survivors = await ProcessTable.SurvivorsAsync(share);
         Assert.Empty(survivors);
     }
 }

@@ -1,5 +1,6 @@
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Databases.PostgreSql;
 using ClusterBackup.Engine.Tests.Cli;
 using ClusterBackup.Engine.Tests.Databases.PostgreSql;
 
@@ -27,6 +28,9 @@ public sealed class ConcurrentDatabaseBackupTests(PostgreSqlPair pair) : IClassF
         public string Share { get; }
         public string CatalogPath { get; }
         public string[] Common { get; }
+
+        public string[] Log() =>
+            ["backup", "--server", PostgreSqlPair.VirtualServer, "--database", PostgreSqlPair.Database, "--type", "Log", "--share", Share, .. Common];
 
         public string[] Full(bool init) =>
             ["backup", "--server", PostgreSqlPair.VirtualServer, "--database", PostgreSqlPair.Database, "--type", "Full", "--share", Share, .. (init ? new[] { "--init" } : []), .. Common];
@@ -109,5 +113,32 @@ public sealed class ConcurrentDatabaseBackupTests(PostgreSqlPair pair) : IClassF
         foreach (var r in results)
             Assert.True(r.ExitCode == 0, r.Error);
         scene.EverySetLiesInItsMediaSet(expectedSets: 3, expectedMediaSets: 2);
+    }
+
+    [Fact]
+    public async Task TwoLogBackupsStartedTogetherBothSucceedOneAfterTheOtherWithAGapFreeChain()
+    {
+        using var scene = new Scene(pair);
+        var (code, _, error) = CliHarness.Run(scene.Full(init: true));
+        Assert.True(code == 0, error);
+        PostgreSqlPair.Execute(pair.PrimaryPort, PostgreSqlPair.Database, "CREATE TABLE IF NOT EXISTS concurrent_logs (n int); INSERT INTO concurrent_logs SELECT generate_series(1, 1000)");
+        PostgreSqlPair.Execute(pair.PrimaryPort, PostgreSqlPair.Database, "SELECT pg_switch_wal()");
+
+        var results = await Task.WhenAll(CliProcess.RunAsync(scene.Log()), CliProcess.RunAsync(scene.Log()));
+        foreach (var r in results)
+            Assert.True(r.ExitCode == 0, r.Error);
+
+        var catalog = new BackupSetCatalog(CatalogDatabase.Open(scene.CatalogPath));
+        var logs = catalog.GetBackupSets().Where(s => s.Type == BackupType.Log).ToList();
+        Assert.Equal(2, logs.Count);
+        var mediaSet = Assert.Single(catalog.GetMediaSets(), m => m.BackupType == BackupType.Log);
+        // One after the other: the second takes the WAL segments after the first's, no overlap and no gap, and both lie in
+        // the one log media set.
+        static ulong Segment(string? lsn) => WalLocation.SegmentOf(WalLocation.ParseLsn(lsn!), 16 << 20);
+        Assert.True(Segment(logs[1].FirstLsn) == Segment(logs[0].LastLsn) + 1, string.Join("; ", logs.Select(l => $"{l.Started:O} {l.FirstLsn}..{l.LastLsn}")));
+        Assert.All(logs, l => Assert.Equal(mediaSet.MediaSetId, l.MediaSetId));
+        Assert.All(logs.SelectMany(l => l.Files), f => Assert.True(File.Exists(f.Path), f.Path));
+        var verify = await CliProcess.RunAsync(["verify", "--all", "--server", PostgreSqlPair.VirtualServer, "--database", PostgreSqlPair.Database, .. scene.Common]);
+        Assert.True(verify.ExitCode == 0, verify.Error + verify.Output);
     }
 }

@@ -40,10 +40,23 @@ public sealed class PostgreSqlEngine(ServerDefinition definition, PostgreSqlSett
     public Task<IReadOnlyList<string>> ListUserDatabasesAsync(DatabaseServer server, CancellationToken cancellationToken) =>
         new PostgreSqlActiveServer(_postgres).ListUserDatabasesAsync(server, cancellationToken);
 
+    /// <summary>
+    /// PostgreSQL has no differential backup: pg_basebackup copies the whole server, and the incremental backups of
+    /// PostgreSQL 17 (pg_basebackup --incremental, pg_combinebackup) are not taken here. The changed-block backups of
+    /// Backup-ChangedBlock copy a file's blocks, not a consistent server with its WAL, so they are no substitute.
+    /// </summary>
+    public string? WhyNotSupported(BackupType type, string database) => type == BackupType.Differential
+        ? $"PostgreSQL has no native differential backup of '{database}': pg_basebackup always copies the whole server, and ClusterBackup " +
+          "does not take PostgreSQL 17's incremental backups. Take a full backup, and log (WAL) backups between full backups for point-in-time restore."
+        : null;
+
     public Task<EngineBackupResult> BackupAsync(EngineBackupRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
-        request.Type == BackupType.Full
-            ? new PostgreSqlFullBackup(_postgres).RunAsync(request, reporter, cancellationToken)
-            : new PostgreSqlLogBackup(_postgres).RunAsync(request, reporter, cancellationToken);
+        request.Type switch
+        {
+            BackupType.Full => new PostgreSqlFullBackup(_postgres).RunAsync(request, reporter, cancellationToken),
+            BackupType.Log => new PostgreSqlLogBackup(_postgres).RunAsync(request, reporter, cancellationToken),
+            _ => throw new ClusterBackupException(ErrorKind.InvalidOperation, request.Database, WhyNotSupported(request.Type, request.Database)!) { Cause = "DifferentialBackupNotSupported" },
+        };
 
     public async Task<long?> EstimateBackupSizeAsync(EngineBackupRequest request, CancellationToken cancellationToken)
     {

@@ -50,7 +50,9 @@ internal sealed class PostgreSqlFullBackup(PostgreSqlConnector postgres)
             if (!File.Exists(manifestPath) || !File.Exists(Path.Combine(partial, BaseArchive)))
                 throw new ClusterBackupException(ErrorKind.InvalidData, partial, $"pg_basebackup finished but '{partial}' lacks {BaseArchive} or {Manifest}.");
             var (timeline, startLsn, endLsn) = ReadWalRange(manifestPath);
+            CrashPoint.Reach("backup.before-rename");
             Directory.Move(partial, final);
+            CrashPoint.Reach("backup.after-rename");
             reporter.Completed(activity);
             return new EngineBackupResult(Directory.GetFiles(final).Order(StringComparer.Ordinal).ToList(),
                 startLsn, endLsn, timeline, started, DateTimeOffset.UtcNow);
@@ -66,8 +68,11 @@ internal sealed class PostgreSqlFullBackup(PostgreSqlConnector postgres)
     {
         // pg_basebackup -P: "12345/67890 kB (18%), 0/1 tablespace"
         var match = Regex.Match(line, @"\((\d+)%\)");
-        if (match.Success)
-            reporter.Progress(activity, line.Trim(), int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+        if (!match.Success)
+            return;
+        reporter.Progress(activity, line.Trim(), int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+        // pg_basebackup is writing into the .partial folder.
+        CrashPoint.Reach("backup.mid-write");
     }
 
     private static (string Timeline, string Start, string End) ReadWalRange(string manifestPath)

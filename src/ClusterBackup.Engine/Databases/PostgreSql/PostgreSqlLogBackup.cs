@@ -72,9 +72,12 @@ internal sealed class PostgreSqlLogBackup(PostgreSqlConnector postgres)
                 cancellationToken.ThrowIfCancellationRequested();
                 reporter.Progress(activity, $"copying {Path.GetFileName(sources[i])}", 100 * i / sources.Count);
                 CopyFile(sources[i], Path.Combine(partial, Path.GetFileName(sources[i])), request.Directory);
+                CrashPoint.Reach("backup.mid-write");
             }
             AtomicFile.FlushToDisk(Directory.GetFiles(partial));
+            CrashPoint.Reach("backup.before-rename");
             Directory.Move(partial, final);
+            CrashPoint.Reach("backup.after-rename");
         }
         catch
         {

@@ -22,21 +22,34 @@ internal sealed class PostgreSqlRestore(PostgreSqlConnector postgres)
         if (request.Chain.Count == 0 || request.Chain[0].Type != BackupType.Full)
             throw new ClusterBackupException(ErrorKind.InvalidArgument, request.TargetLocation, "A restore chain starts with a full backup.");
         var target = Path.GetFullPath(request.TargetLocation);
+        var spool = target.TrimEnd(Path.DirectorySeparatorChar) + ".restore-wal";
+        var incomplete = target.TrimEnd(Path.DirectorySeparatorChar) + IncompleteSuffix;
+        var serverUser = postgres.ServerUser;
+        // A restore killed before it finished leaves its marker beside the target: the target is that run's half-done
+        // work, never a restored copy, and this run starts it again.
+        if (File.Exists(incomplete))
+        {
+            await EngineStartedServer.StopLeftoverAsync(postgres, target, serverUser, reporter).ConfigureAwait(false);
+            reporter.Warning($"'{target}' is what an interrupted restore left ({File.ReadLines(incomplete).FirstOrDefault()}); it is removed and the restore starts again.");
+            ClearTarget(target, File.ReadLines(incomplete).Skip(1).FirstOrDefault() == "target existed");
+            TryDelete.Directory(spool);
+        }
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
             throw new ClusterBackupException(ErrorKind.InvalidArgument, target, $"The restore target '{target}' is not empty; restores go into a new data directory.");
         var full = request.Chain[0];
         var activity = $"Restoring {full.Database} into {target}";
-        var spool = target.TrimEnd(Path.DirectorySeparatorChar) + ".restore-wal";
         var runtime = Path.Combine(Path.GetTempPath(), $"cb-restore-{Guid.NewGuid().ToString("N")[..12]}");
-        var serverUser = postgres.ServerUser;
         var targetExisted = Directory.Exists(target);
         var completed = false;
+        AtomicFile.WriteAllText(incomplete, $"restore of {full.Database} from backup set {full.BackupSetId}, started {DateTimeOffset.UtcNow:u} by process {Environment.ProcessId}\n"
+            + (targetExisted ? "target existed" : "target created") + "\n", "the restore's incomplete marker");
         try
         {
             reporter.Progress(activity, "unpacking the full backup", 5);
             await EngineStartedServer.StopLeftoverAsync(postgres, target, serverUser, reporter).ConfigureAwait(false);
             Directory.CreateDirectory(target);
             await ExtractAsync(FileNamed(full, BaseArchive), target, cancellationToken).ConfigureAwait(false);
+            CrashPoint.Reach("restore.mid-write");
             var walArchive = full.Files.FirstOrDefault(f => Path.GetFileName(f.Path) == WalArchive)?.Path;
             if (walArchive is not null)
                 await ExtractAsync(walArchive, Path.Combine(target, "pg_wal"), cancellationToken).ConfigureAwait(false);
@@ -74,6 +87,7 @@ internal sealed class PostgreSqlRestore(PostgreSqlConnector postgres)
             }
 
             reporter.Progress(activity, "running recovery", 50);
+            CrashPoint.Reach("restore.before-recovery");
             try
             {
                 await RecoverAsync(target, runtime, serverUser, request.PointInTime, reporter, activity, cancellationToken).ConfigureAwait(false);
@@ -98,7 +112,12 @@ internal sealed class PostgreSqlRestore(PostgreSqlConnector postgres)
             // The restored copy must not archive into the production archive when someone starts it.
             lines.Add("archive_mode = 'off'");
             File.WriteAllLines(autoConf, lines);
+            CrashPoint.Reach("restore.before-complete");
+            AtomicFile.FlushToDisk([autoConf]);
+            // The marker goes last: until then the target is not a restored copy.
+            File.Delete(incomplete);
             completed = true;
+            CrashPoint.Reach("restore.after-complete");
             reporter.Completed(activity);
         }
         finally
@@ -108,13 +127,25 @@ internal sealed class PostgreSqlRestore(PostgreSqlConnector postgres)
             // A half-restored data directory must not be mistaken for a restored one.
             if (!completed)
             {
-                if (targetExisted)
-                    foreach (var entry in Directory.Exists(target) ? Directory.GetFileSystemEntries(target) : [])
-                        if (Directory.Exists(entry)) TryDelete.Directory(entry); else File.Delete(entry);
-                else
-                    TryDelete.Directory(target);
+                ClearTarget(target, targetExisted);
+                TryDelete.File(incomplete);
             }
         }
+    }
+
+    /// <summary>Beside a target, the sign that a restore into it has not finished.</summary>
+    public const string IncompleteSuffix = ".restore-incomplete";
+
+    /// <summary>Removes what a restore put into <paramref name="target"/>: its content when the folder was there before, else the folder.</summary>
+    private static void ClearTarget(string target, bool keepFolder)
+    {
+        if (!keepFolder)
+        {
+            TryDelete.Directory(target);
+            return;
+        }
+        foreach (var entry in Directory.Exists(target) ? Directory.GetFileSystemEntries(target) : [])
+            if (Directory.Exists(entry)) TryDelete.Directory(entry); else File.Delete(entry);
     }
 
     private async Task RecoverAsync(string target, string runtime, string? serverUser, DateTimeOffset? pointInTime, IOperationReporter reporter, string activity, CancellationToken cancellationToken)

@@ -7,15 +7,17 @@ namespace ClusterBackup.Engine.Databases.SqlServer;
 /// <summary>
 /// SQL Server through Microsoft.Data.SqlClient: connects to the virtual server name (so it always reaches the
 /// active node of a failover cluster instance), finds that node with SERVERPROPERTY('ComputerNamePhysicalNetBIOS'),
-/// IsClustered and sys.dm_os_cluster_nodes, runs BACKUP DATABASE / BACKUP LOG to a file on the share (WITH INIT or
-/// NOINIT, CHECKSUM, STATS, optional COPY_ONLY; progress from the STATS messages), verifies with RESTORE VERIFYONLY,
-/// reads LSNs and times from msdb.dbo.backupset / backupmediafamily, and restores a chain to a point in time into a new
-/// database (MOVE, STOPAT). WITH INIT / NOINIT are passed as the request says; the media set itself is the folder on the
+/// IsClustered and sys.dm_os_cluster_nodes, runs BACKUP DATABASE / BACKUP DATABASE WITH DIFFERENTIAL / BACKUP LOG to a file
+/// on the share (WITH INIT or NOINIT, CHECKSUM, STATS, optional COPY_ONLY; progress from the STATS messages), verifies with
+/// RESTORE VERIFYONLY, reads LSNs and times from msdb.dbo.backupset / backupmediafamily (a full's checkpoint_lsn and a
+/// differential's differential_base_lsn tie the differential to its full), and restores a chain (full, differential, logs)
+/// to a point in time into a new database (MOVE, STOPAT). WITH INIT / NOINIT are passed as the request says; the media set itself is the folder on the
 /// share that the backup operation starts (INIT) or appends to (NOINIT), with one file per backup set. Statements come from <see cref="SqlServerStatements"/>; results are read by
 /// <see cref="SqlServerResults"/>.
 /// <para>Unverified against a live SQL Server here: the statements and the parsing are tested against the documented
 /// behaviour, the sequence of statements against a scripted <see cref="ISqlServerConnector"/>; SqlServerIntegrationTests
-/// run when CLUSTERBACKUP_TEST_SQLSERVER holds a connection string.</para>
+/// run when CLUSTERBACKUP_TEST_SQLSERVER holds a connection string. Differential backups (BACKUP ... WITH DIFFERENTIAL, their
+/// base LSN, error 3035) and their restore are exercised only against a test double.</para>
 /// </summary>
 public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnector? connector = null) : IDatabaseEngine, IRestoredCopyChecker
 {
@@ -49,6 +51,9 @@ public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnec
         return new DatabaseServer(virtualServer, node, Settings.DataSource);
     }
 
+    /// <summary>Full, differential and log backups are all taken.</summary>
+    public string? WhyNotSupported(BackupType type, string database) => null;
+
     /// <summary>Online user databases (database_id above 4, not snapshots). Tested against a scripted server only.</summary>
     public async Task<IReadOnlyList<string>> ListUserDatabasesAsync(DatabaseServer server, CancellationToken cancellationToken)
     {
@@ -65,7 +70,8 @@ public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnec
             await QueryAsync(connection, SqlServerStatements.DatabaseState(request.Database), cancellationToken).ConfigureAwait(false), request.Database, server);
         SqlServerResults.CheckBackupAllowed(state, request.Type, server);
 
-        var extension = request.Type == BackupType.Full ? ".bak" : ".trn";
+        // As Ola Hallengren's DatabaseBackup names them: .bak for full and differential backups, .trn for logs.
+        var extension = request.Type == BackupType.Log ? ".trn" : ".bak";
         var finalPath = Path.Combine(request.Directory, request.FileStem + extension);
         // Written under a temporary name and renamed once BACKUP has finished, so a file with the final name is complete.
         var partialPath = finalPath + ".partial";
@@ -91,14 +97,23 @@ public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnec
         {
             TryDelete.File(partialPath);
             throw new ClusterBackupException(ErrorKind.InvalidOperation, request.Database,
-                $"Database '{request.Database}' on {server} has no full backup that starts a log chain; take a full backup before a log backup.", ex);
+                $"Database '{request.Database}' on {server} has no full backup that starts a log chain; take a full backup before a log backup.", ex) { Cause = "LogBackupWithoutFull" };
+        }
+        catch (SqlServerCommandException ex) when (ex.Number == SqlServerResults.NoDifferentialBaseError)
+        {
+            // The catalog holds a full backup, but SQL Server has no differential base: the database was restored or its
+            // files changed since, or the full backup was taken on another server.
+            TryDelete.File(partialPath);
+            throw new ClusterBackupException(ErrorKind.InvalidOperation, request.Database,
+                $"Database '{request.Database}' on {server} has no current full backup to base a differential on (the database was restored, or its files changed, since the last full backup); take a full backup before a differential.", ex)
+                { Cause = "DifferentialBackupWithoutFull" };
         }
         catch (Exception ex) when (ex is SqlServerCommandException or OperationCanceledException)
         {
             TryDelete.File(partialPath);
             if (ex is SqlServerCommandException sql)
                 throw new ClusterBackupException(ErrorKind.WriteError, request.Database,
-                    $"{(request.Type == BackupType.Full ? "BACKUP DATABASE" : "BACKUP LOG")} of '{request.Database}' on {server} to {serverPath} failed: {sql.Message}", sql);
+                    $"{Verb(request.Type)} of '{request.Database}' on {server} to {serverPath} failed: {sql.Message}", sql);
             throw;
         }
         reporter.Completed(activity);
@@ -114,9 +129,25 @@ public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnec
                 $"SQL Server on {server} wrote the backup of '{request.Database}' to {serverPath}, but {partialPath} does not exist on this machine; " +
                 "check that the share is the same folder here and for the SQL Server service (settings localShareRoot and uncShareRoot).");
         File.Move(partialPath, finalPath, overwrite: false);
+        if (entry is not null && request.Type == BackupType.Differential && request.PreviousInChain is { CheckpointLsn: { } baseLsn } full
+            && entry.DifferentialBaseLsn is { } differentialBase && differentialBase != baseLsn)
+            reporter.Warning($"The differential backup of '{request.Database}' on {server} is based on the full backup with checkpoint LSN {differentialBase}, " +
+                $"not on the catalog's latest full backup {full.BackupSetId} (checkpoint LSN {baseLsn}): a full backup was taken outside ClusterBackup. " +
+                "A restore from the catalog cannot use this differential; take a full backup with ClusterBackup.");
         return new EngineBackupResult([finalPath], entry?.FirstLsn, entry?.LastLsn, null,
-            entry?.Started.ToUniversalTime() ?? started, entry?.Finished.ToUniversalTime() ?? finished);
+            entry?.Started.ToUniversalTime() ?? started, entry?.Finished.ToUniversalTime() ?? finished)
+        {
+            CheckpointLsn = request.Type == BackupType.Full ? entry?.CheckpointLsn : null,
+            DifferentialBaseLsn = request.Type == BackupType.Differential ? entry?.DifferentialBaseLsn : null,
+        };
     }
+
+    private static string Verb(BackupType type) => type switch
+    {
+        BackupType.Log => "BACKUP LOG",
+        BackupType.Differential => "BACKUP DATABASE WITH DIFFERENTIAL",
+        _ => "BACKUP DATABASE",
+    };
 
     public async Task<IReadOnlyList<EngineBackupRecord>> ListBackupsAsync(DatabaseServer server, string database, CancellationToken cancellationToken)
     {
@@ -161,7 +192,10 @@ public sealed class SqlServerEngine(SqlServerSettings settings, ISqlServerConnec
         var fullPath = Settings.ServerPath(steps[0].File);
         var files = SqlServerResults.ParseFileList(await QueryAsync(connection, SqlServerStatements.FileListOnly(fullPath, 1), cancellationToken).ConfigureAwait(false));
         var statements = new List<SqlStatement> { SqlServerStatements.RestoreDatabase(target, fullPath, 1, files, request.TargetLocation, recovery: false) };
-        statements.AddRange(steps.Skip(1).Select(step => SqlServerStatements.RestoreLog(target, Settings.ServerPath(step.File), 1, step.StopAt)));
+        // Full WITH NORECOVERY, then the differential WITH NORECOVERY, then the logs (the last with STOPAT), then RECOVERY.
+        statements.AddRange(steps.Skip(1).Select(step => step.BackupSet.Type == BackupType.Differential
+            ? SqlServerStatements.RestoreDifferential(target, Settings.ServerPath(step.File), 1)
+            : SqlServerStatements.RestoreLog(target, Settings.ServerPath(step.File), 1, step.StopAt)));
         statements.Add(SqlServerStatements.Recover(target));
         try
         {

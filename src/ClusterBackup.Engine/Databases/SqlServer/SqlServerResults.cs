@@ -37,7 +37,14 @@ public sealed record SqlServerDatabaseState(string Name, string State, string Re
 public sealed record SqlServerBackupHistoryEntry(
     long BackupSetId, string Database, char Type, bool CopyOnly, int Position,
     DateTimeOffset Started, DateTimeOffset Finished, string? FirstLsn, string? LastLsn, string? DatabaseBackupLsn,
-    bool HasChecksums, IReadOnlyList<string> Files);
+    bool HasChecksums, IReadOnlyList<string> Files)
+{
+    /// <summary>backupset.checkpoint_lsn: for a full backup, the base its differentials name.</summary>
+    public string? CheckpointLsn { get; init; }
+
+    /// <summary>backupset.differential_base_lsn: for a differential (type I), the checkpoint LSN of the full backup it is based on.</summary>
+    public string? DifferentialBaseLsn { get; init; }
+}
 
 /// <summary>
 /// Parses what SQL Server returns to the engine's statements: SERVERPROPERTY values, sys.dm_os_cluster_nodes,
@@ -51,6 +58,12 @@ public static partial class SqlServerResults
 
     /// <summary>Message 4214: BACKUP LOG cannot be performed because there is no current database backup.</summary>
     public const int NoCurrentDatabaseBackupError = 4214;
+
+    /// <summary>
+    /// "Cannot perform a differential backup for database ..., because a current database backup does not exist": BACKUP DATABASE
+    /// WITH DIFFERENTIAL before any full backup (or after the database was restored or its files changed).
+    /// </summary>
+    public const int NoDifferentialBaseError = 3035;
 
     /// <summary>
     /// The percentage in a STATS message ("10 percent processed."), by message number 3211 or, for servers that
@@ -137,14 +150,19 @@ public static partial class SqlServerResults
                     first["last_lsn"] is { } l ? FormatLsn(l) : null,
                     first["database_backup_lsn"] is { } d ? FormatLsn(d) : null,
                     first.Bool("has_backup_checksums"),
-                    set.OrderBy(r => r.Int64("family_sequence_number") ?? 0).Select(r => r.String("physical_device_name") ?? "").ToList());
+                    set.OrderBy(r => r.Int64("family_sequence_number") ?? 0).Select(r => r.String("physical_device_name") ?? "").ToList())
+                {
+                    CheckpointLsn = first["checkpoint_lsn"] is { } c ? FormatLsn(c) : null,
+                    DifferentialBaseLsn = first["differential_base_lsn"] is { } b ? FormatLsn(b) : null,
+                };
             })
             .ToList();
 
-    /// <summary>Full (D) and log (L) entries as the engine-neutral record; differentials and file backups are left out.</summary>
+    /// <summary>Full (D), differential (I) and log (L) entries as the engine-neutral record; file and filegroup backups are left out.</summary>
     public static IReadOnlyList<EngineBackupRecord> ToRecords(IEnumerable<SqlServerBackupHistoryEntry> entries) =>
-        entries.Where(e => e.Type is 'D' or 'L')
-            .Select(e => new EngineBackupRecord(e.Database, e.Type == 'D' ? BackupType.Full : BackupType.Log, e.Started, e.Finished, e.FirstLsn, e.LastLsn, e.Files))
+        entries.Where(e => e.Type is 'D' or 'I' or 'L')
+            .Select(e => new EngineBackupRecord(e.Database, e.Type switch { 'D' => BackupType.Full, 'I' => BackupType.Differential, _ => BackupType.Log },
+                e.Started, e.Finished, e.FirstLsn, e.LastLsn, e.Files))
             .ToList();
 
     /// <summary>RESTORE FILELISTONLY rows: LogicalName, PhysicalName, Type.</summary>

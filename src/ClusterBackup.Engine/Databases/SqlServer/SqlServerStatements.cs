@@ -50,21 +50,32 @@ public static class SqlServerStatements
         "WHERE d.name = @database;",
         [Name("@database", database)]);
 
-    /// <summary><c>BACKUP DATABASE|LOG @database TO DISK = @path WITH INIT|NOINIT, CHECKSUM|NO_CHECKSUM, STATS, [COPY_ONLY,] NAME = @name</c>.</summary>
+    /// <summary>
+    /// <c>BACKUP DATABASE|LOG @database TO DISK = @path WITH [DIFFERENTIAL,] INIT|NOINIT, CHECKSUM|NO_CHECKSUM, STATS, [COPY_ONLY,] NAME = @name</c>.
+    /// A differential is BACKUP DATABASE WITH DIFFERENTIAL, as dbatools' Backup-DbaDatabase -Type Differential and Ola Hallengren's
+    /// DatabaseBackup @BackupType = 'DIFF' send it. COPY_ONLY has no effect with DIFFERENTIAL in SQL Server, so a copy-only
+    /// differential is refused rather than sent. Exercised only against a test double: unverified against a live SQL Server.
+    /// </summary>
     public static SqlStatement Backup(string database, BackupType type, string path, bool initialize, bool checksum, bool copyOnly, string backupSetName)
     {
         TSql.ValidateName(database, "database name");
         ValidatePath(path);
-        var options = new List<string>
-        {
+        if (type == BackupType.Differential && copyOnly)
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, database,
+                $"A differential backup of '{database}' cannot be copy-only: SQL Server ignores COPY_ONLY with DIFFERENTIAL.") { Cause = "CopyOnlyDifferential" };
+        var options = new List<string>();
+        if (type == BackupType.Differential)
+            options.Add("DIFFERENTIAL");
+        options.AddRange(
+        [
             initialize ? "INIT" : "NOINIT",
             checksum ? "CHECKSUM" : "NO_CHECKSUM",
             $"STATS = {StatsPercent}",
-        };
+        ]);
         if (copyOnly)
             options.Add("COPY_ONLY");
         options.Add("NAME = @name");
-        var verb = type == BackupType.Full ? "BACKUP DATABASE" : "BACKUP LOG";
+        var verb = type == BackupType.Log ? "BACKUP LOG" : "BACKUP DATABASE";
         return new SqlStatement($"{verb} @database TO DISK = @path WITH {string.Join(", ", options)};",
             [Name("@database", database), Path("@path", path), new SqlStatementParameter("@name", SqlDbType.NVarChar, backupSetName, 128)]);
     }
@@ -108,6 +119,19 @@ public static class SqlServerStatements
         return new SqlStatement(text.ToString(), [Name("@database", database), Path("@path", path), File(file)]);
     }
 
+    /// <summary>
+    /// <c>RESTORE DATABASE @database FROM DISK = @path WITH FILE = @file, NORECOVERY, STATS</c>: a differential over the full backup
+    /// restored WITH NORECOVERY just before it. No MOVE: the files already exist where the full backup's restore put them.
+    /// Exercised only against a test double: unverified against a live SQL Server.
+    /// </summary>
+    public static SqlStatement RestoreDifferential(string database, string path, int file)
+    {
+        TSql.ValidateName(database, "database name");
+        ValidatePath(path);
+        return new SqlStatement($"RESTORE DATABASE @database FROM DISK = @path WITH FILE = @file, NORECOVERY, STATS = {StatsPercent};",
+            [Name("@database", database), Path("@path", path), File(file)]);
+    }
+
     /// <summary><c>RESTORE LOG @database FROM DISK = @path WITH FILE = @file, NORECOVERY [, STOPAT = @stopat]</c>.</summary>
     /// <param name="database">The database being restored.</param>
     /// <param name="path">The backup file.</param>
@@ -144,11 +168,11 @@ public static class SqlServerStatements
     public static SqlStatement Recover(string database) => new("RESTORE DATABASE @database WITH RECOVERY;", [Name("@database", database)]);
 
     /// <summary>
-    /// The server's own record of full (type D) and log (type L) backups of one database, one row per media family,
-    /// oldest first. Columns as documented for msdb.dbo.backupset and msdb.dbo.backupmediafamily.
+    /// The server's own record of full (type D), differential (type I) and log (type L) backups of one database, one row per
+    /// media family, oldest first. Columns as documented for msdb.dbo.backupset and msdb.dbo.backupmediafamily.
     /// </summary>
     public static SqlStatement BackupHistory(string database) => new(
-        HistorySelect + "WHERE bs.database_name = @database AND bs.type IN ('D', 'L') " +
+        HistorySelect + "WHERE bs.database_name = @database AND bs.type IN ('D', 'I', 'L') " +
         "ORDER BY bs.backup_start_date, bs.backup_set_id, bmf.family_sequence_number;",
         [Name("@database", database)]);
 
@@ -164,7 +188,8 @@ public static class SqlServerStatements
     private const string HistorySelect =
         "SELECT bs.backup_set_id, bs.database_name, bs.type, bs.is_copy_only, bs.position, " +
         "bs.backup_start_date, bs.backup_finish_date, bs.time_zone, " +
-        "bs.first_lsn, bs.last_lsn, bs.database_backup_lsn, bs.has_backup_checksums, bs.server_name, bs.machine_name, " +
+        "bs.first_lsn, bs.last_lsn, bs.checkpoint_lsn, bs.database_backup_lsn, bs.differential_base_lsn, " +
+        "bs.has_backup_checksums, bs.server_name, bs.machine_name, " +
         "bmf.physical_device_name, bmf.family_sequence_number " +
         "FROM msdb.dbo.backupset AS bs JOIN msdb.dbo.backupmediafamily AS bmf ON bmf.media_set_id = bs.media_set_id ";
 

@@ -77,9 +77,14 @@ public static class ChangedBlockFile
         var count = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(32));
         if (generation != expectedGeneration || blockSize != expectedBlockSize)
             throw Bad($"it holds generation {generation} with {blockSize}-byte blocks; the catalog expects generation {expectedGeneration} with {expectedBlockSize}-byte blocks");
+        if (deviceSize < 0)
+            throw Bad($"the device size {deviceSize} is negative");
         var blockCount = BlockDigestList.BlockCountFor(deviceSize, blockSize);
         if (count < 0 || count > blockCount)
             throw Bad($"{count} blocks do not fit a device of {deviceSize} bytes");
+        // The index is read whole, so its size is checked against the file before anything is allocated.
+        if (count > (stream.Length - HeaderLength - TrailerLength) / 8)
+            throw Bad($"it is {stream.Length} bytes, too short for an index of {count} blocks");
         var index = ReadExactly(stream, checked((int)(count * 8)), checksum);
         long dataBytes = 0;
         for (var i = 0; i < count; i++)

@@ -30,7 +30,7 @@ internal sealed class DatabaseBackupJobRunner : IScheduledJobRunner
             Cluster: job.Cluster,
             Initialize: job.Type.Initializes(),
             Verify: true);
-        var outcomes = await new BackupDatabaseOperation(configuration, context.Catalog).RunAsync(request, context.Reporter, cancellationToken).ConfigureAwait(false);
+        var outcomes = await new BackupDatabaseOperation(configuration, context.Catalog, ProviderRegistry.Default).RunAsync(request, context.Reporter, cancellationToken).ConfigureAwait(false);
         var done = string.Join("; ", outcomes.Where(o => o.Succeeded).Select(o => o.BackupSet!)
             .Select(s => $"{s.Type} backup of {s.Database} on {s.Node}: {s.SizeBytes} bytes, media set {s.MediaSetId[..8]} position {s.Position}, verified"));
         var failed = outcomes.Where(o => !o.Succeeded).ToList();

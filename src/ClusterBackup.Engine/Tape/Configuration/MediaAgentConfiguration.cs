@@ -70,12 +70,43 @@ public sealed class MediaAgentConfiguration
             var configuration = root.ToObject<MediaAgentConfiguration>(JsonSerializer.Create(new JsonSerializerSettings { MissingMemberHandling = MissingMemberHandling.Error }))!;
             configuration.Agents ??= [];
             configuration.Drives ??= [];
+            configuration.RejectNulls(source);
             return configuration;
         }
         catch (JsonException ex)
         {
             throw new ClusterBackupException(ErrorKind.InvalidConfiguration, source, $"The media-agent configuration '{source}' is not valid JSON for this schema: {ex.Message}", ex);
         }
+    }
+
+    /// <summary>A JSON null where the schema wants a value would surface later as a crash far from the file; it is refused here, by field.</summary>
+    private void RejectNulls(string source)
+    {
+        ClusterBackupException Null(string field) =>
+            new(ErrorKind.InvalidConfiguration, source, $"The media-agent configuration '{source}': {field} is null; give it a value or leave it out.");
+        for (var i = 0; i < Agents.Count; i++)
+        {
+            var agent = Agents[i] ?? throw Null($"agents[{i}]");
+            if (agent.Name is null) throw Null($"agents[{i}].name");
+            if (agent.Drive is null) throw Null($"agents[{i}].drive");
+            if (agent.Pool is null) throw Null($"agents[{i}].pool");
+            agent.Buffers ??= [];
+            for (var j = 0; j < agent.Buffers.Count; j++)
+            {
+                var buffer = agent.Buffers[j] ?? throw Null($"agents[{i}].buffers[{j}]");
+                if (buffer.Name is null) throw Null($"agents[{i}].buffers[{j}].name");
+            }
+        }
+        for (var i = 0; i < Drives.Count; i++)
+        {
+            var drive = Drives[i] ?? throw Null($"drives[{i}]");
+            if (drive.Name is null) throw Null($"drives[{i}].name");
+            if (drive.Kind is null) throw Null($"drives[{i}].kind");
+        }
+        if (Changer is { Kind: null })
+            throw Null("changer.kind");
+        if (Changer is { Device: null })
+            throw Null("changer.device");
     }
 
     public string ToJson() => JsonConvert.SerializeObject(this, new JsonSerializerSettings

@@ -312,7 +312,14 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
         try
         {
             var root = VersionedJson.Parse(File.ReadAllText(StatePath), StatePath, "library state", "FormatVersion", LibraryState.CurrentFormatVersion);
-            return root.ToObject<LibraryState>() ?? throw new JsonException("empty file");
+            var state = root.ToObject<LibraryState>() ?? throw new JsonException("empty file");
+            state.Drives ??= [];
+            state.Cartridges ??= [];
+            if (state.Drives.FindIndex(d => d?.Name is null) is var drive and >= 0)
+                throw new JsonException($"Drives[{drive}] has no name");
+            if (state.Cartridges.FindIndex(c => c?.Barcode is null) is var cartridge and >= 0)
+                throw new JsonException($"Cartridges[{cartridge}] has no barcode");
+            return state;
         }
         catch (JsonException ex)
         {

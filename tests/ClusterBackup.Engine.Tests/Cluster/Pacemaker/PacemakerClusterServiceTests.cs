@@ -29,7 +29,7 @@ public class PacemakerClusterServiceTests
             ["timeoutSeconds"] = 5,
         });
 
-        var service = Assert.IsType<PacemakerClusterService>(ProviderRegistry.CreateCluster(definition));
+        var service = Assert.IsType<PacemakerClusterService>(ProviderRegistry.Default.CreateCluster(definition));
 
         Assert.Equal("pcmk1", service.ClusterName);
         Assert.Equal(["ssh", "root@node1", "/usr/sbin/crm_mon", "-1", "--output-as=xml"], service.Settings.CommandLine);

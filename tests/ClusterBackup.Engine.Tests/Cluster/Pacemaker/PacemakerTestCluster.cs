@@ -85,7 +85,7 @@ public sealed class PacemakerTestCluster : IAsyncLifetime
         ["timeoutSeconds"] = 20,
     });
 
-    public IClusterService Service => ProviderRegistry.CreateCluster(Definition);
+    public IClusterService Service => ProviderRegistry.Default.CreateCluster(Definition);
 
     /// <summary>The same command prefix as one string, the way a user passes it to the CLI or a cmdlet.</summary>
     public string CommandPrefix => $"bash {_script} exec {StateDirectory} 1";

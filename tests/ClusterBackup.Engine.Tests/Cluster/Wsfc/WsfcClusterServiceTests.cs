@@ -150,7 +150,7 @@ public class WsfcClusterServiceTests
     [Fact]
     public async Task FactoryBuildsTheCimSessionSourceWhichNeedsWindows()
     {
-        var service = ProviderRegistry.CreateCluster(new ClusterDefinition("WSFC1", "wsfc", new JObject { ["computerName"] = "NODE1", ["timeoutSeconds"] = 10 }));
+        var service = ProviderRegistry.Default.CreateCluster(new ClusterDefinition("WSFC1", "wsfc", new JObject { ["computerName"] = "NODE1", ["timeoutSeconds"] = 10 }));
 
         Assert.IsType<WsfcClusterService>(service);
         if (!OperatingSystem.IsWindows())

@@ -35,7 +35,7 @@ public class SqlServerEngineTests
             effect: s => File.WriteAllText((string)s["@path"]!, "backup"))
         .On("SELECT bs.backup_set_id", s => [SqlRow.Of(("backup_set_id", 9L), ("database_name", "SALES"), ("type", "D"), ("is_copy_only", false), ("position", 1),
             ("backup_start_date", new DateTime(2026, 11, 21, 10, 0, 0)), ("backup_finish_date", new DateTime(2026, 11, 21, 10, 2, 0)), ("time_zone", 4),
-            ("first_lsn", 41000000021600037m), ("last_lsn", 41000000024800001m), ("database_backup_lsn", 0m), ("has_backup_checksums", true),
+            ("first_lsn", 41000000021600037m), ("last_lsn", 41000000024800001m), ("checkpoint_lsn", 41000000022400001m), ("database_backup_lsn", 0m), ("differential_base_lsn", null), ("has_backup_checksums", true),
             ("server_name", "SQLVS1"), ("machine_name", "SQLVS1"), ("physical_device_name", s["@path"]), ("family_sequence_number", 1))]);
 
     private static EngineBackupRequest Request(TempDirectory temp, BackupType type, string stem = "b1") =>
@@ -279,5 +279,116 @@ public class SqlServerEngineTests
 
         var stuck = Sql().On("IF DB_ID(@database) IS NOT NULL BEGIN DECLARE @sql nvarchar(600)").On("SELECT COUNT(*) FROM sys.databases", scalar: 1);
         Assert.False(await new SqlServerEngine(Settings, stuck).RemoveRestoredCopyAsync(RestoreTest(), default));
+    }
+
+    private static SqlRow DifferentialHistory(string device, decimal differentialBase) =>
+        SqlRow.Of(("backup_set_id", 12L), ("database_name", "SALES"), ("type", "I"), ("is_copy_only", false), ("position", 1),
+            ("backup_start_date", new DateTime(2026, 11, 21, 22, 0, 0)), ("backup_finish_date", new DateTime(2026, 11, 21, 22, 1, 0)), ("time_zone", 4),
+            ("first_lsn", 41000000031200001m), ("last_lsn", 41000000033600001m), ("checkpoint_lsn", 41000000032000001m),
+            ("database_backup_lsn", differentialBase), ("differential_base_lsn", differentialBase), ("has_backup_checksums", true),
+            ("server_name", "SQLVS1"), ("machine_name", "SQLVS1"), ("physical_device_name", device), ("family_sequence_number", 1));
+
+    private static EngineBackupRequest DifferentialRequest(TempDirectory temp, string? fullCheckpointLsn) =>
+        Request(temp, BackupType.Differential, "d1") with
+        {
+            PreviousInChain = Set(BackupType.Full, new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero), @"\\B\f.bak") with { CheckpointLsn = fullCheckpointLsn },
+        };
+
+    [Fact]
+    public async Task DifferentialBackupIsBackupDatabaseWithDifferentialAndRecordsItsBaseLsn()
+    {
+        using var temp = new TempDirectory("sqlengine");
+        var sql = Sql().On("SELECT bs.backup_set_id", s => [DifferentialHistory((string)s["@path"]!, 41000000022400001m)]);
+        var reporter = new Reporter();
+
+        var result = await new SqlServerEngine(Settings, sql).BackupAsync(DifferentialRequest(temp, "41000000022400001"), reporter, default);
+
+        var backup = Assert.Single(sql.Statements, s => s.Text.StartsWith("BACKUP", StringComparison.Ordinal));
+        Assert.Equal("BACKUP DATABASE @database TO DISK = @path WITH DIFFERENTIAL, NOINIT, CHECKSUM, STATS = 10, NAME = @name;", backup.Text);
+        Assert.Equal(temp.Combine("d1.bak.partial"), backup["@path"]);
+        Assert.Equal("ClusterBackup Differential d1", backup["@name"]);
+        Assert.Equal([temp.Combine("d1.bak")], result.Files);
+        Assert.Equal("41000000022400001", result.DifferentialBaseLsn);
+        Assert.Null(result.CheckpointLsn);
+        Assert.Equal(("41000000031200001", "41000000033600001"), (result.FirstLsn, result.LastLsn));
+        Assert.Empty(reporter.Warnings);
+    }
+
+    [Fact]
+    public async Task FullBackupRecordsTheCheckpointLsnItsDifferentialsName()
+    {
+        using var temp = new TempDirectory("sqlengine");
+
+        var result = await new SqlServerEngine(Settings, Sql()).BackupAsync(Request(temp, BackupType.Full), new Reporter(), default);
+
+        Assert.Equal("41000000022400001", result.CheckpointLsn);
+        Assert.Null(result.DifferentialBaseLsn);
+    }
+
+    [Fact]
+    public async Task ADifferentialBasedOnAFullTheCatalogDoesNotHoldIsWarnedAbout()
+    {
+        using var temp = new TempDirectory("sqlengine");
+        var sql = Sql().On("SELECT bs.backup_set_id", s => [DifferentialHistory((string)s["@path"]!, 41000000029900001m)]);
+        var reporter = new Reporter();
+
+        var result = await new SqlServerEngine(Settings, sql).BackupAsync(DifferentialRequest(temp, "41000000022400001"), reporter, default);
+
+        Assert.Equal("41000000029900001", result.DifferentialBaseLsn);
+        var warning = Assert.Single(reporter.Warnings);
+        Assert.Contains("outside ClusterBackup", warning);
+        Assert.Contains("41000000029900001", warning);
+    }
+
+    [Fact]
+    public async Task ServerSideRefusal3035IsDifferentialBackupWithoutFullAndLeavesNoFile()
+    {
+        using var temp = new TempDirectory("sqlengine");
+        var sql = Sql().On("BACKUP DATABASE", effect: s => File.WriteAllText((string)s["@path"]!, "half"),
+            error: new SqlServerCommandException(3035, "Cannot perform a differential backup for database \"SALES\", because a current database backup does not exist."));
+
+        var error = await Assert.ThrowsAsync<ClusterBackupException>(() => new SqlServerEngine(Settings, sql).BackupAsync(DifferentialRequest(temp, null), new Reporter(), default));
+
+        Assert.Equal("DifferentialBackupWithoutFull", error.ErrorId);
+        Assert.Equal(ErrorKind.InvalidOperation, error.Kind);
+        Assert.Equal("SALES", error.Target);
+        Assert.Contains("take a full backup before a differential", error.Message);
+        Assert.Empty(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public async Task RestoreAppliesTheFullThenTheDifferentialThenTheLogsWithStopAt()
+    {
+        var t = new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+        BackupSet[] chain =
+        [
+            Set(BackupType.Full, t, @"\\B\f.bak") with { CheckpointLsn = "100" },
+            Set(BackupType.Differential, t.AddMinutes(60), @"\\B\d.bak") with { DifferentialBaseLsn = "100" },
+            Set(BackupType.Log, t.AddMinutes(75), @"\\B\l1.trn"),
+            Set(BackupType.Log, t.AddMinutes(90), @"\\B\l2.trn"),
+        ];
+        var sql = Sql()
+            .On("SELECT COUNT(*)", scalar: 0)
+            .On("RESTORE FILELISTONLY", _ => [SqlRow.Of(("LogicalName", "SALES"), ("PhysicalName", @"D:\SALES.mdf"), ("Type", "D")), SqlRow.Of(("LogicalName", "SALES_log"), ("PhysicalName", @"L:\SALES_log.ldf"), ("Type", "L"))])
+            .On("RESTORE DATABASE", messages: [(3211, "100 percent processed.")])
+            .On("RESTORE LOG", messages: []);
+
+        await new SqlServerEngine(Settings, sql).RestoreAsync(new RestoreRequest(chain, @"E:\Restore", t.AddMinutes(80), "SALES_pit"), new Reporter(), default);
+
+        var restore = sql.Statements.SkipWhile(s => !s.Text.StartsWith("RESTORE FILELISTONLY", StringComparison.Ordinal)).ToList();
+        Assert.Equal(@"\\B\f.bak", restore[0]["@path"]);
+        Assert.Equal(6, restore.Count);
+        Assert.Contains("MOVE N'SALES_log'", restore[1].Text);
+        Assert.EndsWith(", NORECOVERY, STATS = 10;", restore[1].Text);
+        // The differential: no MOVE (the full's restore placed the files), NORECOVERY so the logs can follow.
+        Assert.Equal("RESTORE DATABASE @database FROM DISK = @path WITH FILE = @file, NORECOVERY, STATS = 10;", restore[2].Text);
+        Assert.Equal(@"\\B\d.bak", restore[2]["@path"]);
+        // l1 ends (11:16) before the point: restored whole. l2 holds 11:20 UTC: STOPAT 12:20 on the server at UTC+1.
+        Assert.Equal(@"\\B\l1.trn", restore[3]["@path"]);
+        Assert.DoesNotContain("STOPAT", restore[3].Text);
+        Assert.Equal(@"\\B\l2.trn", restore[4]["@path"]);
+        Assert.Equal(new DateTime(2026, 11, 21, 12, 20, 0), restore[4]["@stopat"]);
+        Assert.Equal("RESTORE DATABASE @database WITH RECOVERY;", restore[5].Text);
+        Assert.All(restore.Skip(1), s => Assert.Equal("SALES_pit", s["@database"]));
     }
 }

@@ -60,4 +60,49 @@ public class SqlServerRestorePlanTests
         Assert.Throws<ClusterBackupException>(() => SqlServerRestorePlan.Build([Chain[0], Chain[0]], null, TimeSpan.Zero));
         Assert.Throws<ClusterBackupException>(() => SqlServerRestorePlan.Build([], null, TimeSpan.Zero));
     }
+
+    private static readonly IReadOnlyList<BackupSet> DifferentialChain =
+    [
+        Chain[0] with { CheckpointLsn = "100" },
+        Set(BackupType.Differential, 20, 2, "d.bak") with { DifferentialBaseLsn = "100" },
+        Set(BackupType.Log, 30, 1, "l2.trn"),
+        Set(BackupType.Log, 45, 1, "l3.trn"),
+    ];
+
+    [Fact]
+    public void TheDifferentialFollowsTheFullAndTheLogsFollowIt()
+    {
+        var steps = SqlServerRestorePlan.Build(DifferentialChain, null, TimeSpan.Zero);
+
+        Assert.Equal(["f.bak", "d.bak", "l2.trn", "l3.trn"], steps.Select(s => s.File));
+        Assert.Equal(BackupType.Differential, steps[1].BackupSet.Type);
+        Assert.All(steps, s => Assert.Null(s.StopAt));
+
+        var pointInTime = SqlServerRestorePlan.Build(DifferentialChain, T0.AddMinutes(40), TimeSpan.Zero);
+        Assert.Equal(["f.bak", "d.bak", "l2.trn", "l3.trn"], pointInTime.Select(s => s.File));
+        Assert.Null(pointInTime[1].StopAt);
+        Assert.Equal(new DateTime(2026, 11, 21, 10, 40, 0), pointInTime[3].StopAt);
+    }
+
+    [Fact]
+    public void APointBeforeTheDifferentialEndedIsRefused() =>
+        Assert.Contains("before the differential backup",
+            Assert.Throws<ClusterBackupException>(() => SqlServerRestorePlan.Build(DifferentialChain, T0.AddMinutes(21), TimeSpan.Zero)).Message);
+
+    [Fact]
+    public void ADifferentialBasedOnAnotherFullIsRefused()
+    {
+        var error = Assert.Throws<ClusterBackupException>(() =>
+            SqlServerRestorePlan.Build([DifferentialChain[0], DifferentialChain[1] with { DifferentialBaseLsn = "99" }], null, TimeSpan.Zero));
+
+        Assert.Equal("DifferentialBaseMismatch", error.ErrorId);
+        Assert.Contains("99", error.Message);
+    }
+
+    [Fact]
+    public void OneDifferentialAtMostAndOnlyRightAfterTheFull()
+    {
+        Assert.Throws<ClusterBackupException>(() => SqlServerRestorePlan.Build([.. DifferentialChain, DifferentialChain[1]], null, TimeSpan.Zero));
+        Assert.Throws<ClusterBackupException>(() => SqlServerRestorePlan.Build([Chain[0], Chain[1], DifferentialChain[1]], null, TimeSpan.Zero));
+    }
 }

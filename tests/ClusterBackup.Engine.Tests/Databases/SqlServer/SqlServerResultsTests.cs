@@ -92,7 +92,7 @@ public class SqlServerResultsTests
     private static SqlRow History(long id, string type, DateTime start, DateTime finish, short zone, decimal first, decimal last, string device, int family = 1) =>
         SqlRow.Of(("backup_set_id", id), ("database_name", "SALES"), ("type", type), ("is_copy_only", false), ("position", 1),
             ("backup_start_date", start), ("backup_finish_date", finish), ("time_zone", zone),
-            ("first_lsn", first), ("last_lsn", last), ("database_backup_lsn", 0m), ("has_backup_checksums", true),
+            ("first_lsn", first), ("last_lsn", last), ("checkpoint_lsn", first), ("database_backup_lsn", 0m), ("differential_base_lsn", type == "I" ? 41000000021600037m : null), ("has_backup_checksums", true),
             ("server_name", "SQLVS1"), ("machine_name", "SQLVS1"), ("physical_device_name", device), ("family_sequence_number", family));
 
     [Fact]
@@ -112,7 +112,12 @@ public class SqlServerResultsTests
         var records = SqlServerResults.ToRecords(entries);
 
         Assert.Equal(4, entries.Count);
-        Assert.Equal(3, records.Count); // the differential (I) is not a Full or Log backup
+        Assert.Equal(4, records.Count);
+        // The differential (I) names the full it is based on: the full's checkpoint LSN.
+        Assert.Equal(BackupType.Differential, records[1].Type);
+        Assert.Equal(entries[0].CheckpointLsn, entries[1].DifferentialBaseLsn);
+        Assert.Null(entries[0].DifferentialBaseLsn);
+        records = [records[0], .. records.Skip(2)];
         // time_zone 4 = four 15-minute intervals = UTC+1: 10:00 local is 09:00 UTC.
         Assert.Equal(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero), records[0].Started.ToUniversalTime());
         Assert.Equal("41000000021600037", records[0].FirstLsn);

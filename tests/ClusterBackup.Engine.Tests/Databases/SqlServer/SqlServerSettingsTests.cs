@@ -12,7 +12,7 @@ public class SqlServerSettingsTests
     [Fact]
     public void FactoryIsFoundByEngineNameAndDefaultsToTheVirtualServer()
     {
-        var engine = Assert.IsType<SqlServerEngine>(ProviderRegistry.CreateEngine(new ServerDefinition("SQLVS1", "WSFC1", "sqlserver", new JObject())));
+        var engine = Assert.IsType<SqlServerEngine>(ProviderRegistry.Default.CreateEngine(new ServerDefinition("SQLVS1", "WSFC1", "sqlserver", new JObject())));
 
         Assert.Equal("SqlServer", engine.Name);
         Assert.Equal("SQLVS1", engine.Settings.DataSource);

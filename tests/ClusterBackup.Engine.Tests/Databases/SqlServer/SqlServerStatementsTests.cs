@@ -29,6 +29,23 @@ public class SqlServerStatementsTests
         Assert.Equal("BACKUP LOG @database TO DISK = @path WITH NOINIT, NO_CHECKSUM, STATS = 10, COPY_ONLY, NAME = @name;", s.Text);
     }
 
+    [Fact]
+    public void DifferentialBackupIsBackupDatabaseWithDifferentialAndNeverCopyOnly()
+    {
+        var s = SqlServerStatements.Backup("SALES", BackupType.Differential, Share + @"\d1.bak.partial", initialize: true, checksum: true, copyOnly: false, "ClusterBackup Differential d1");
+
+        Assert.Equal("BACKUP DATABASE @database TO DISK = @path WITH DIFFERENTIAL, INIT, CHECKSUM, STATS = 10, NAME = @name;", s.Text);
+        Assert.Equal("SALES", s["@database"]);
+        var copyOnly = Assert.Throws<ClusterBackupException>(() => SqlServerStatements.Backup("SALES", BackupType.Differential, Share + @"\d1.bak", false, true, copyOnly: true, "n"));
+        Assert.Equal("CopyOnlyDifferential", copyOnly.ErrorId);
+        Assert.Contains("SALES", copyOnly.Message);
+    }
+
+    [Fact]
+    public void RestoreDifferentialHasNoMoveAndLeavesTheDatabaseRestoring() =>
+        Assert.Equal("RESTORE DATABASE @database FROM DISK = @path WITH FILE = @file, NORECOVERY, STATS = 10;",
+            SqlServerStatements.RestoreDifferential("SALES_copy", Share + @"\d1.bak", 1).Text);
+
     [Theory]
     [InlineData("O'Brien]; DROP DATABASE x; --")]
     [InlineData("Sales ]] [x]")]
@@ -113,7 +130,8 @@ public class SqlServerStatementsTests
     public void HistoryAndStateQueriesReadTheDocumentedColumns()
     {
         var history = SqlServerStatements.BackupHistory("SALES").Text;
-        foreach (var column in new[] { "bs.first_lsn", "bs.last_lsn", "bs.backup_start_date", "bs.backup_finish_date", "bs.time_zone", "bs.type", "bs.is_copy_only", "bmf.physical_device_name" })
+        Assert.Contains("bs.type IN ('D', 'I', 'L')", history);
+        foreach (var column in new[] { "bs.checkpoint_lsn", "bs.differential_base_lsn", "bs.first_lsn", "bs.last_lsn", "bs.backup_start_date", "bs.backup_finish_date", "bs.time_zone", "bs.type", "bs.is_copy_only", "bmf.physical_device_name" })
             Assert.Contains(column, history);
         Assert.Contains("msdb.dbo.backupset AS bs JOIN msdb.dbo.backupmediafamily AS bmf ON bmf.media_set_id = bs.media_set_id", history);
         Assert.Contains("bs.database_name = @database", history);
