@@ -13,16 +13,21 @@ public static class CliApplication
         var context = new CliContext(stdout ?? Console.Out, stderr ?? Console.Error);
         var root = BuildRoot(context);
         var parse = root.Parse(args);
-        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error };
+        // System.CommandLine's own termination handling gives up on the action after a timeout and exits while it may still be
+        // cleaning up; CliStopSignal waits for the operation to finish its clean-up instead.
+        var configuration = new InvocationConfiguration { Output = context.Out, Error = context.Error, ProcessTerminationTimeout = null };
         if (parse.Errors.Count > 0)
             return ReportUsageErrors(parse, context);
+        using var stop = new CliStopSignal();
         try
         {
-            return parse.Invoke(configuration);
+            var exitCode = parse.InvokeAsync(configuration, stop.Token).GetAwaiter().GetResult();
+            return stop.ExitCode ?? exitCode;
         }
         catch (Exception ex)
         {
-            return context.Fail(ex);
+            var exitCode = context.Fail(ex);
+            return stop.ExitCode ?? exitCode;
         }
     }
 

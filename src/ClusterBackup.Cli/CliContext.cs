@@ -10,7 +10,7 @@ namespace ClusterBackup.Cli;
 /// </summary>
 public sealed class CliContext(TextWriter stdout, TextWriter stderr)
 {
-    /// <summary>Exit codes. 0 success; 1 an operation failed; 2 bad usage or input.</summary>
+    /// <summary>Exit codes. 0 success; 1 an operation failed; 2 bad usage or input; 130 and 143 stopped by a signal (<see cref="CliStopSignal"/>).</summary>
     public const int ExitOk = 0, ExitFailed = 1, ExitUsage = 2;
 
     public static readonly Option<string?> CatalogOption = new("--catalog")

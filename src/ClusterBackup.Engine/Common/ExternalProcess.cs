@@ -169,7 +169,12 @@ public static class ExternalProcess
         }
         catch (OperationCanceledException)
         {
-            try { process.Kill(entireProcessTree: true); }
+            try
+            {
+                process.Kill(entireProcessTree: true);
+                // Gone before the caller removes what it was writing: a killed child writes nothing after the clean-up.
+                process.WaitForExit(TimeSpan.FromSeconds(30));
+            }
             catch (InvalidOperationException) { }
             cancellationToken.ThrowIfCancellationRequested();
             throw new ClusterBackupException(ErrorKind.ResourceUnavailable, command.Target,

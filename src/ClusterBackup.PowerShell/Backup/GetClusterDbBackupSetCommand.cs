@@ -11,13 +11,13 @@ namespace ClusterBackup.PowerShell.Backup;
 /// <para type="description">Reads the backup operations database and writes one BackupSet object per backup,
 /// oldest first. Filter by virtual server, database, type or time; pipe the result into a tape backup or a verify.</para>
 /// <example>
-/// <code>Get-ClusterDbBackupSet -SqlInstance SQLVS1 -Database SALES -Type Log -Since (Get-Date).AddDays(-1)</code>
-/// <para>Lists yesterday's log backups of SALES on the virtual server SQLVS1.</para>
+/// <code>Get-ClusterDbBackupSet -Server PGVS1 -Database appdb -Type Log -Since (Get-Date).AddDays(-1)</code>
+/// <para>Lists the log backups of appdb on the virtual server PGVS1 taken in the last 24 hours.</para>
 /// </example>
 /// <example>
-/// <code>Get-ClusterDbBackupSet -Server SQLVS1 -Last | Test-ClusterDbBackup</code>
-/// <para>Verifies, for every database of SQLVS1, the latest full backup, the latest differential based on it and the log backups after
-/// them: what a restore to now would use.</para>
+/// <code>Get-ClusterDbBackupSet -Server PGVS1 -Last | Test-ClusterDbBackup</code>
+/// <para>Verifies, for every database of PGVS1, the latest full backup, the latest differential based on it (SQL Server) and the log
+/// backups after them: what a restore to now would use.</para>
 /// </example>
 /// <example>
 /// <code>Get-ClusterDbBackupSet -Server SQLVS1 -Database SALES -LastDiff</code>

@@ -15,6 +15,10 @@ namespace ClusterBackup.PowerShell.Backup;
 /// full WITH NORECOVERY, the differential WITH NORECOVERY, the logs, the last with STOPAT; exercised only against a test
 /// double). The source server is never touched.</para>
 /// <example>
+/// <code>Restore-ClusterDbBackup -Server PGVS1 -Database appdb -Target restore/appdb</code>
+/// <para>Restores appdb of PGVS1 from its latest full backup and every log backup after it into the new data directory restore/appdb.</para>
+/// </example>
+/// <example>
 /// <code>Restore-ClusterDbBackup -Server PGVS1 -Database appdb -Target /srv/restore/appdb -PointInTime '2026-11-21 20:15:00Z'</code>
 /// <para>Restores PGVS1 as it was at 20:15 UTC into a new data directory.</para>
 /// </example>

@@ -19,13 +19,17 @@ namespace ClusterBackup.PowerShell.Backup;
 /// <para>Full backups of SALES and HR on the clustered instance SQLVS1, starting new media sets, verified.</para>
 /// </example>
 /// <example>
+/// <code>Start-ClusterDbBackup -Server PGVS1 -Database appdb -Initialize -Destination share -Verify</code>
+/// <para>A verified full backup of the PostgreSQL database appdb on the virtual server PGVS1, into a new media set on the share folder ./share (a relative path resolves against the current location).</para>
+/// </example>
+/// <example>
 /// <code>Start-ClusterDbBackup -Server SQLVS1 -Database SALES -Type Differential -Destination \\backupsrv\sql -Checksum</code>
 /// <para>A differential backup of SALES (BACKUP DATABASE ... WITH DIFFERENTIAL), based on its latest full backup in the catalog. SQL Server
 /// only: a differential of a PostgreSQL database is refused (DifferentialBackupNotSupported), and one without a full backup in the catalog
 /// too (DifferentialBackupWithoutFull).</para>
 /// </example>
 /// <example>
-/// <code>Get-ClusterDbBackupSet -Server SQLVS1 -Type Full | Sort-Object VirtualServer, Database -Unique | Start-ClusterDbBackup -Type Log -Destination \\backupsrv\sql</code>
+/// <code>Get-ClusterDbBackupSet -Server PGVS1 -Type Full | Sort-Object VirtualServer, Database -Unique | Start-ClusterDbBackup -Type Log -Destination share</code>
 /// <para>A log backup of every database that has a full backup, taking server and database from the pipeline.</para>
 /// </example>
 /// </summary>

@@ -14,12 +14,12 @@ namespace ClusterBackup.PowerShell.Backup;
 /// BackupVerification per set. Backup sets piped from Get-ClusterDbBackupSet or Start-ClusterDbBackup bind by
 /// BackupSetId.</para>
 /// <example>
-/// <code>Get-ClusterDbBackupSet -Server SQLVS1 -Database SALES | Test-ClusterDbBackup</code>
-/// <para>Verifies every catalogued backup of SALES.</para>
+/// <code>Get-ClusterDbBackupSet -Server PGVS1 -Database appdb | Test-ClusterDbBackup</code>
+/// <para>Verifies every catalogued backup of appdb.</para>
 /// </example>
 /// <example>
-/// <code>Get-ClusterDbBackupSet -Server PGVS1 -LastFull | Test-ClusterDbBackup -Restore -ScratchPath /srv/restore-tests</code>
-/// <para>Restores the latest full backup of each database of PGVS1 into /srv/restore-tests, starts the copy, runs pg_amcheck, removes the copy and records the result.</para>
+/// <code>Get-ClusterDbBackupSet -Server PGVS1 -LastFull | Test-ClusterDbBackup -Restore -ScratchPath restore-tests</code>
+/// <para>Restores the latest full backup of each database of PGVS1 into a folder under restore-tests, starts the copy, runs pg_amcheck, removes the copy and records the result.</para>
 /// </example>
 /// </summary>
 // ById is the default so that a piped BackupSet, which also carries VirtualServer and Database, binds by its id: each piped set

@@ -11,7 +11,11 @@ namespace ClusterBackup.PowerShell.Digest;
 /// Where the file system cannot clone, the cmdlet stops with an error unless -AllowInconsistentCopy accepts reading the live file.</para>
 /// <example>
 /// <code>Backup-ChangedBlock -Path /xfs/pgdata/base.img -StorePath /backup/base.img.blocks -BlockSize 8192</code>
-/// <para>Stores the 8 KiB blocks that changed since the last generation.</para>
+/// <para>Stores the 8 KiB blocks that changed since the last generation, read from a clone of the file (XFS with reflink, Btrfs).</para>
+/// </example>
+/// <example>
+/// <code>Backup-ChangedBlock -Path base.img -StorePath base.img.blocks -AllowInconsistentCopy</code>
+/// <para>On a file system that cannot clone (ext4, NTFS), stores the changed blocks of a file that nothing writes to meanwhile, such as a detached copy.</para>
 /// </example>
 /// </summary>
 [Cmdlet(VerbsData.Backup, "ChangedBlock", SupportsShouldProcess = true)]

@@ -9,8 +9,8 @@ namespace ClusterBackup.PowerShell.Digest;
 /// with a header, the per-block digests and a checksum trailer (docs/digest-format.md). Compare a path with it later
 /// using Compare-BlockDigest -DigestFile.</para>
 /// <example>
-/// <code>Export-BlockDigest -Path /dev/sdb1 -DigestPath /backup/sdb1.cbdigest -Algorithm Xxh3</code>
-/// <para>Records the state of a volume, block by block.</para>
+/// <code>Export-BlockDigest -Path base.img -DigestPath base.cbdigest -Algorithm Xxh3</code>
+/// <para>Records the state of a file, block by block. -Path takes a volume as well, such as /dev/sdb1 on Linux.</para>
 /// </example>
 /// </summary>
 [Cmdlet(VerbsData.Export, "BlockDigest", SupportsShouldProcess = true)]

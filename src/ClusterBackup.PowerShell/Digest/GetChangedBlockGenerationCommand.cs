@@ -9,7 +9,7 @@ namespace ClusterBackup.PowerShell.Digest;
 /// <para type="description">Writes one ChangedBlockGeneration per generation, oldest first: when it was taken, how
 /// (reflink or inconsistent copy), how many blocks changed and how many bytes it stores. Pipe one into Restore-ChangedBlock.</para>
 /// <example>
-/// <code>Get-ChangedBlockGeneration -StorePath /backup/base.img.blocks | Select-Object -Last 1 | Restore-ChangedBlock -Destination /restore/base.img</code>
+/// <code>Get-ChangedBlockGeneration -StorePath base.img.blocks | Select-Object -Last 1 | Restore-ChangedBlock -Destination restored.img</code>
 /// <para>Restores the latest generation.</para>
 /// </example>
 /// </summary>

@@ -8,7 +8,7 @@ namespace ClusterBackup.PowerShell.Digest;
 /// <para type="description">Applies generations 1 to N from the store into a temporary file, checking each changed-block file's
 /// checksum, verifies the result against generation N's backup map, and only then moves it to the destination.</para>
 /// <example>
-/// <code>Restore-ChangedBlock -StorePath /backup/base.img.blocks -Generation 3 -Destination /restore/base.img</code>
+/// <code>Restore-ChangedBlock -StorePath base.img.blocks -Generation 3 -Destination base-3.img</code>
 /// <para>Rebuilds the file as it was at generation 3.</para>
 /// </example>
 /// </summary>

@@ -17,7 +17,7 @@ namespace ClusterBackup.PowerShell.Estate;
 /// catalog; everything else only reads (-WhatIf runs nothing). Requires Pester 5 (Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser).
 /// about_ClusterBackup_EstateChecks describes every check.</para>
 /// <example>
-/// <code>Invoke-ClusterBackupEstateCheck -Schedule C:\ClusterBackup\weekly.json -LibraryPath D:\vtl -FullBackupMaxAgeHours 26 -OutputFile C:\ci\estate.xml -OutputFormat JUnitXml</code>
+/// <code>Invoke-ClusterBackupEstateCheck -Schedule weekly.json -LibraryPath vtl -FullBackupMaxAgeHours 26 -OutputFile estate.xml -OutputFormat JUnitXml</code>
 /// <para>Checks the estate with a 26-hour full-backup threshold and writes JUnit XML for the CI server.</para>
 /// </example>
 /// <example>

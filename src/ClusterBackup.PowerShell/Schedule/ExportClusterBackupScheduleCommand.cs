@@ -10,7 +10,7 @@ namespace ClusterBackup.PowerShell.Schedule;
 /// .timer per job (OnCalendar in the schedule's time zone); or one crontab block. Each entry runs its job by name from
 /// the schedule file, under the runtime guard. Register-ClusterBackupSchedule installs them.</para>
 /// <example>
-/// <code>Export-ClusterBackupSchedule -Path C:\ClusterBackup\weekly.json -Scheduler TaskScheduler -Destination C:\ClusterBackup\tasks</code>
+/// <code>Export-ClusterBackupSchedule -Path weekly.json -Scheduler TaskScheduler -Destination tasks</code>
 /// <para>Writes one task XML file per job.</para>
 /// </example>
 /// </summary>

@@ -11,7 +11,7 @@ namespace ClusterBackup.PowerShell.Schedule;
 /// Filter by schedule file, job name and status; -Last limits how many runs per call (default 100). The same list as
 /// `clusterbackup schedule history`.</para>
 /// <example>
-/// <code>Get-ClusterBackupJobHistory -Schedule C:\ClusterBackup\weekly.json -Job log-no-init -Last 1</code>
+/// <code>Get-ClusterBackupJobHistory -Schedule weekly.json -Job log-no-init -Last 1</code>
 /// <para>Shows the latest run of the log backup job.</para>
 /// </example>
 /// </summary>

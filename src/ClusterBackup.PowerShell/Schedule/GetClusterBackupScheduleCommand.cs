@@ -10,11 +10,11 @@ namespace ClusterBackup.PowerShell.Schedule;
 /// names) and writes the schedule, or with -Job its jobs whose names match the wildcard. Each object carries a SchedulePath
 /// property (the schedule file's full path), so a job piped into Start-ClusterBackupJob binds by schedule path and job name.</para>
 /// <example>
-/// <code>Get-ClusterBackupSchedule -Path C:\ClusterBackup\weekly.json -Job *</code>
+/// <code>Get-ClusterBackupSchedule -Path weekly.json -Job *</code>
 /// <para>Lists every job with its type, recurrence and expected duration.</para>
 /// </example>
 /// <example>
-/// <code>Get-ClusterBackupSchedule -Path C:\ClusterBackup\weekly.json -Job full* | Start-ClusterBackupJob</code>
+/// <code>Get-ClusterBackupSchedule -Path weekly.json -Job full* | Start-ClusterBackupJob</code>
 /// <para>Runs the full backup jobs of the schedule now, one after the other, each under the runtime guard.</para>
 /// </example>
 /// </summary>

@@ -12,7 +12,11 @@ namespace ClusterBackup.PowerShell.Schedule;
 /// Wednesdays and Sundays. Edit the file, then check it with Test-ClusterBackupSchedule.</para>
 /// <example>
 /// <code>New-ClusterBackupSchedule -Path C:\ClusterBackup\weekly.json -TimeZone 'Eastern Standard Time' -Database PREPAID -Share \\BACKUPSRV\DBBackup</code>
-/// <para>Writes the weekly schedule for database PREPAID in Eastern time.</para>
+/// <para>Writes the weekly schedule for database PREPAID in Eastern time, on Windows.</para>
+/// </example>
+/// <example>
+/// <code>New-ClusterBackupSchedule -Path weekly.json -TimeZone America/New_York -Cluster pgclu -Server PGVS1 -Database appdb -Share /mnt/backup</code>
+/// <para>The same for the PostgreSQL database appdb on the virtual server PGVS1, with the IANA name of the time zone and a share mounted at /mnt/backup.</para>
 /// </example>
 /// </summary>
 [Cmdlet(VerbsCommon.New, "ClusterBackupSchedule", SupportsShouldProcess = true)]

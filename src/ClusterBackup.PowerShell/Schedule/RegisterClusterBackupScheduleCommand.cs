@@ -11,7 +11,11 @@ namespace ClusterBackup.PowerShell.Schedule;
 /// the crontab is replaced. Run Test-ClusterBackupSchedule first: registering does not check overlaps.</para>
 /// <example>
 /// <code>Register-ClusterBackupSchedule -Path C:\ClusterBackup\weekly.json -Scheduler TaskScheduler -WhatIf</code>
-/// <para>Shows what would be registered.</para>
+/// <para>Shows what would be registered in the Windows Task Scheduler.</para>
+/// </example>
+/// <example>
+/// <code>Register-ClusterBackupSchedule -Path weekly.json -Scheduler Systemd -WhatIf</code>
+/// <para>Shows the systemd timers and services that would be installed on Linux.</para>
 /// </example>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Register, "ClusterBackupSchedule", SupportsShouldProcess = true)]

@@ -10,8 +10,8 @@ namespace ClusterBackup.PowerShell.Schedule;
 /// where '!' marks a conflict). With -OutFile it also writes the drawing as an SVG (.svg) or an HTML page (.html or
 /// .htm) with the conflicts highlighted in red and listed with their smallest fixes.</para>
 /// <example>
-/// <code>Show-ClusterBackupWeek -Path C:\ClusterBackup\weekly.json -OutFile C:\ClusterBackup\week.html; Invoke-Item C:\ClusterBackup\week.html</code>
-/// <para>Prints this week and opens the drawing in the browser.</para>
+/// <code>Show-ClusterBackupWeek -Path weekly.json -OutFile week.html</code>
+/// <para>Prints this week and writes the drawing to week.html, to open in a browser (Invoke-Item week.html).</para>
 /// </example>
 /// </summary>
 [Cmdlet(VerbsCommon.Show, "ClusterBackupWeek", SupportsShouldProcess = true)]

@@ -12,7 +12,7 @@ namespace ClusterBackup.PowerShell.Schedule;
 /// Scheduler's Last Run Result shows 0 (done), 1 (failed) or 0x4B (refused). A lock left by a crashed job expires
 /// after its two-minute lease, or at once when its process on this host is gone.</para>
 /// <example>
-/// <code>$r = Start-ClusterBackupJob -Schedule C:\ClusterBackup\weekly.json -Job log-no-init; exit $r.ExitCode</code>
+/// <code>$r = Start-ClusterBackupJob -Schedule weekly.json -Job log-no-init; exit $r.ExitCode</code>
 /// <para>Runs the log backup job as the scheduled task does.</para>
 /// </example>
 /// </summary>

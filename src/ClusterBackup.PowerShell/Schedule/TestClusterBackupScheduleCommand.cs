@@ -11,7 +11,7 @@ namespace ClusterBackup.PowerShell.Schedule;
 /// conflict names the jobs, when, by how much, and the smallest shift of one job that removes it. With -Quiet it
 /// writes only $true (safe) or $false.</para>
 /// <example>
-/// <code>Test-ClusterBackupSchedule -Path C:\ClusterBackup\weekly.json -Learned | Format-List</code>
+/// <code>Test-ClusterBackupSchedule -Path weekly.json -Learned | Format-List</code>
 /// <para>Checks this week using durations learned from the catalog's run history.</para>
 /// </example>
 /// </summary>

@@ -10,11 +10,11 @@ namespace ClusterBackup.PowerShell.Tape;
 /// in the same pass. Each file's SHA-256 is checked against the one recorded at backup time. With -Verify every copy is read back and marked
 /// verified, which the retention rule counts. Backup sets piped in are written in one session. An empty pipeline writes nothing.</para>
 /// <example>
-/// <code>Get-ClusterDbBackupSet -Database SALES | Backup-TapeBackupSet -ConfigurationPath C:\ClusterBackup\agents.json -Verify</code>
-/// <para>Writes the SALES backups to tape with their mirrors and verifies every copy.</para>
+/// <code>Get-ClusterDbBackupSet -Server PGVS1 -Database appdb | Backup-TapeBackupSet -ConfigurationPath agents.json -Verify</code>
+/// <para>Writes the backups of appdb to tape with their mirrors and verifies every copy.</para>
 /// </example>
 /// <example>
-/// <code>Backup-TapeBackupSet -AllNotOnTape -ConfigurationPath C:\ClusterBackup\agents.json</code>
+/// <code>Backup-TapeBackupSet -AllNotOnTape -ConfigurationPath agents.json</code>
 /// <para>Writes every completed backup set that is not yet on tape.</para>
 /// </example>
 /// </summary>

@@ -7,7 +7,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// <para type="synopsis">Lists the drives of the tape library and the cartridge in each.</para>
 /// <para type="description">Writes one TapeDriveInfo per drive of the library: its name and the barcode of the cartridge loaded, if any.</para>
 /// <example>
-/// <code>Get-TapeDrive -LibraryPath D:\VTL</code>
+/// <code>Get-TapeDrive -LibraryPath vtl</code>
 /// <para>Shows the drives and what they hold.</para>
 /// </example>
 /// </summary>

@@ -8,7 +8,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// <para type="synopsis">Creates a media-agent configuration file: backup agents and daisy-chained mirror agents.</para>
 /// <para type="description">Writes a JSON configuration with one backup agent per drive in -Drive (sharing all objects round robin) and, for each -MirrorDrive level, one mirror agent per backup agent whose buffer is chained to the level before. Edit the file to choose chains per object (buffer patterns) and test it with Test-TapeAgentConfiguration.</para>
 /// <example>
-/// <code>New-TapeAgentConfiguration -Path agents.json -LibraryPath D:\\VTL -Drive drive0,drive1 -MirrorDrive drive2,drive3 -Pool Daily -MirrorPool Offsite</code>
+/// <code>New-TapeAgentConfiguration -Path agents.json -LibraryPath vtl -Drive drive0,drive1 -MirrorDrive drive2,drive3 -Pool Daily -MirrorPool Offsite</code>
 /// <para>Two backup agents, each mirrored once.</para>
 /// </example>
 /// </summary>

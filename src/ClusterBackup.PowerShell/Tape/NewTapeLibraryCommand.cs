@@ -7,7 +7,7 @@ namespace ClusterBackup.PowerShell.Tape;
 /// <para type="synopsis">Creates a virtual tape library in a folder.</para>
 /// <para type="description">Creates library.json with the given number of drives (drive0, drive1, ...) and slots, and the cartridges, import and export folders. Cartridges are SIMH .tap files with a capacity and an early-warning zone. Writes the library's drives.</para>
 /// <example>
-/// <code>New-TapeLibrary -Path D:\\VTL -Drives 4 -Slots 40</code>
+/// <code>New-TapeLibrary -Path vtl -Drives 4 -Slots 40</code>
 /// <para>Creates a library with four drives and forty slots.</para>
 /// </example>
 /// </summary>

@@ -10,8 +10,8 @@ namespace ClusterBackup.PowerShell.Tape;
 /// tape are read in one pass. When a copy cannot be read, the next copy (a mirror) is used. Files are written under a temporary name and
 /// renamed only after their length and SHA-256 matched.</para>
 /// <example>
-/// <code>Get-TapeObject -BackupSetId $set.BackupSetId | Restore-TapeObject -Destination D:\Restore</code>
-/// <para>Restores every file of one backup set from tape.</para>
+/// <code>Get-ClusterDbBackupSet -Server PGVS1 -Database appdb -LastFull | Get-TapeObject | Restore-TapeObject -Destination restore</code>
+/// <para>Restores every file of the latest full backup of appdb from tape into the folder restore.</para>
 /// </example>
 /// </summary>
 [Cmdlet(VerbsData.Restore, "TapeObject", SupportsShouldProcess = true)]

@@ -39,7 +39,8 @@ public static class CliProcess
     }
 
     public static async Task<CliProcessResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
-        string? crashAt = null, TimeSpan? killAfter = null, TimeSpan? timeout = null, Func<bool>? killWhen = null)
+        string? crashAt = null, TimeSpan? killAfter = null, TimeSpan? timeout = null, Func<bool>? killWhen = null,
+        Func<bool>? signalWhen = null, string signal = "INT")
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(CliAssembly);
@@ -67,6 +68,17 @@ public static class CliProcess
             {
                 try { process.Kill(entireProcessTree: false); killedByTest = true; }
                 catch (InvalidOperationException) { }
+            }
+        }
+        if (signalWhen is not null)
+        {
+            // As a user's Ctrl-C (INT) or a service manager's stop (TERM): the CLI is to cancel, clean up and exit on its own.
+            while (!process.HasExited && !signalWhen())
+                await Task.Delay(50, deadline.Token);
+            if (!process.HasExited)
+            {
+                using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+                await kill.WaitForExitAsync(deadline.Token);
             }
         }
         if (killAfter is { } delay)

@@ -114,15 +114,15 @@ function Start-TestPostgreSqlPair {
     .SYNOPSIS
         A real PostgreSQL primary and streaming standby on loopback: free ports, a private folder, both
         archiving into one WAL archive, a Static topology (cluster pgclu, virtual server pgvs owned by
-        node1) and a ClusterBackup configuration that name them, a share folder and a catalog path.
-        Stop it with Stop-TestPostgreSqlPair.
+        node1, or the -VirtualServer name) and a ClusterBackup configuration that name them, a share folder
+        and a catalog path. Stop it with Stop-TestPostgreSqlPair.
     #>
-    param([string] $Database = 'appdb')
+    param([string] $Database = 'appdb', [string] $VirtualServer = 'pgvs')
     $root = New-TestDirectory -Name pgpair
     $pair = [pscustomobject]@{
         Root              = $root
         Cluster           = 'pgclu'
-        VirtualServer     = 'pgvs'
+        VirtualServer     = $VirtualServer
         Database          = $Database
         PrimaryPort       = Get-TestFreePort
         StandbyPort       = 0

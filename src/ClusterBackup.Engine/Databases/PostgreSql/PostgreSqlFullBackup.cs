@@ -32,7 +32,12 @@ internal sealed class PostgreSqlFullBackup(PostgreSqlConnector postgres)
             };
             reporter.Verbose($"pg_basebackup {string.Join(' ', arguments)}");
             var result = await tools.RunAsync("pg_basebackup", arguments, request.Server.VirtualServer, cancellationToken, postgres.Password,
-                line => ReportBaseBackupProgress(line, activity, reporter),
+                line =>
+                {
+                    // pg_basebackup is copying into the .partial folder: the stop tests hold the backup here.
+                    PausePoint.Reach("backup.copying", cancellationToken);
+                    ReportBaseBackupProgress(line, activity, reporter);
+                },
                 environment: new Dictionary<string, string> { ["PGCONNECT_TIMEOUT"] = postgres.Settings.ConnectTimeoutSeconds.ToString(CultureInfo.InvariantCulture) }).ConfigureAwait(false);
             if (result.ExitCode != 0)
             {
