@@ -114,7 +114,10 @@ public static class DigestFile
         var actual = SHA256.HashData(content.AsSpan(0, trailerStart));
         if (!actual.AsSpan().SequenceEqual(content.AsSpan(trailerStart + 8, 32)))
             throw Bad("the trailer checksum does not match its contents (the file is damaged)");
-        var created = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(content.AsSpan(40)));
+        var createdMilliseconds = BinaryPrimitives.ReadInt64LittleEndian(content.AsSpan(40));
+        if (createdMilliseconds < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || createdMilliseconds > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+            throw Bad($"its creation time {createdMilliseconds} ms after 1970 is not a date");
+        var created = DateTimeOffset.FromUnixTimeMilliseconds(createdMilliseconds);
         var digests = content.AsSpan(headerLength, (int)(blockCount * digestLength)).ToArray();
         return new BlockDigestList(algorithm, (int)blockSize, deviceSize, digests, created);
     }

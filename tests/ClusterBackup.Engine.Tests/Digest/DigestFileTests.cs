@@ -39,6 +39,7 @@ public class DigestFileTests
     [InlineData("version", "format version 9")]
     [InlineData("magic", "signature")]
     [InlineData("algorithm", "unknown digest algorithm")]
+    [InlineData("created", "is not a date")]
     public void ReadersRejectDamagedFilesWithAClearReason(string damage, string expected)
     {
         var (dir, path, _) = Make();
@@ -52,6 +53,7 @@ public class DigestFileTests
                 case "version": bytes[8] = 9; break;
                 case "magic": bytes[0] = (byte)'X'; break;
                 case "algorithm": bytes[12] = 77; break;
+                case "created": BitConverter.TryWriteBytes(bytes.AsSpan(40), long.MaxValue); bytes = Fuzzing.Reseal.Sha256Trailer(bytes); break;
             }
             File.WriteAllBytes(path, bytes);
             var error = Assert.Throws<ClusterBackupException>(() => DigestFile.Read(path));

@@ -96,7 +96,15 @@ public static class ChangedBlockFile
         }
         if (stream.Length != HeaderLength + count * 8 + dataBytes + TrailerLength)
             throw Bad($"it is {stream.Length} bytes but its header and index describe {HeaderLength + count * 8 + dataBytes + TrailerLength} bytes");
-        target.SetLength(deviceSize);
+        try
+        {
+            target.SetLength(deviceSize);
+        }
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or IOException)
+        {
+            throw new ClusterBackupException(ErrorKind.WriteError, path,
+                $"The changed-block file '{path}' describes a device of {deviceSize} bytes, which its restore target cannot hold: {ex.Message}", ex);
+        }
         var buffer = new byte[blockSize];
         for (var i = 0; i < count; i++)
         {
