@@ -57,7 +57,8 @@ BeforeAll {
         $sets = @(Get-ClusterDbBackupSet -Server $pair.VirtualServer -CatalogPath $pair.CatalogPath)
         $sets.Count | Should -Be $CataloguedBefore -Because 'a stopped backup records no backup set'
         $named = @($sets | ForEach-Object { $_.Files.Path })
-        $files = @(Get-ChildItem -LiteralPath $pair.Share -Recurse -File -Force | Where-Object FullName -NotIn $named)
+        # The share's identity marker is the share's own, not the backup's.
+        $files = @(Get-ChildItem -LiteralPath $pair.Share -Recurse -File -Force | Where-Object { $_.FullName -notin $named -and $_.Name -ne '.clusterbackup-share' })
         $files | Should -BeNullOrEmpty -Because 'a stopped backup leaves no file of its own on the share'
         @(Get-ChildItem -LiteralPath $pair.Share -Recurse -Directory -Force | Where-Object Name -Like '*.partial') | Should -BeNullOrEmpty
         Get-OurBaseBackup | Should -BeNullOrEmpty -Because 'the stopped backup''s pg_basebackup is ended with it'

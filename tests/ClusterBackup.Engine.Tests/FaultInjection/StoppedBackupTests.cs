@@ -1,3 +1,4 @@
+using ClusterBackup.Engine.Backup;
 using ClusterBackup.Cli;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
@@ -40,7 +41,8 @@ public sealed class StoppedBackupTests(PostgreSqlPair pair) : IClassFixture<Post
         var sets = new BackupSetCatalog(CatalogDatabase.Open(catalogPath)).GetBackupSets();
         Assert.Single(sets);
         var named = sets.SelectMany(s => s.Files).Select(f => Path.GetFullPath(f.Path)).ToHashSet(StringComparer.Ordinal);
-        Assert.DoesNotContain(Directory.GetFiles(share, "*", SearchOption.AllDirectories), f => !named.Contains(f));
+        // The share's identity marker is the share's own, not the backup's.
+        Assert.DoesNotContain(Directory.GetFiles(share, "*", SearchOption.AllDirectories), f => !named.Contains(f) && Path.GetFileName(f) != ShareMarker.FileName);
         Assert.Empty(Directory.GetDirectories(share, "*.partial", SearchOption.AllDirectories));
         Assert.Empty(BaseBackupsWritingTo(share));
 
