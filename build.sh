@@ -116,7 +116,7 @@ list_failed() {
     grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.* testName="\([^"]*\)".*/  failed (xunit): \1/p' || true
   done
   [ -f "$1/pester.xml" ] || return 0
-  grep -o '<test-case [^>]*result="Failure"[^>]*>' "$1/pester.xml" | sed -n 's/.* name="\([^"]*\)".*/  failed (Pester): \1/p' || true
+  grep -o '<test-case [^>]*result="Failure"[^>]*>' "$1/pester.xml" | sed -n 's/.* name="\([^"]*\)".*/  failed (Pester): \1/p' | cut -c1-300 || true
 }
 
 # Pester's NUnit 2.5 result: "passed failed skipped". A missing file (pwsh or Pester could not run)

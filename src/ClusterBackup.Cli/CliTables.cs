@@ -21,6 +21,9 @@ public static class CliTables
         ("Started", s => s.Started), ("Server", s => s.VirtualServer), ("Database", s => s.Database), ("Type", s => s.Type),
         ("Init", s => s.Initialize), ("Size", s => s.SizeBytes), ("Duration", s => s.Duration), ("Verified", s => s.Verified));
 
+    public static readonly CliTable<BackupShare> BackupShare = new(
+        ("Path", s => s.Path), ("ShareId", s => s.ShareId), ("Created", s => s.Created), ("Initialized", s => s.Initialized));
+
     public static readonly CliTable<BackupVerification> BackupVerification = new(
         ("BackupSet", r => r.BackupSetId.ToString()[..8]), ("Server", r => r.VirtualServer), ("Database", r => r.Database), ("Type", r => r.Type),
         ("Pos", r => r.Position), ("Verified", r => r.Verified), ("Problems", r => string.Join("; ", r.Problems)));

@@ -27,6 +27,8 @@ BeforeDiscovery {
         'Start-ClusterDbBackup #1'           = 'needs a clustered SQL Server instance (SQLVS1) and the share \\backupsrv\sql; example #2 is the same for PostgreSQL'
         'Get-ClusterDbBackupSet #3'          = 'lists SQL Server differential backups of SALES on SQLVS1; PostgreSQL has no differential backups'
         'Start-ClusterDbBackup #3'           = 'a SQL Server differential backup (SQLVS1); PostgreSQL refuses differentials, which PostgreSqlBackup.Tests.ps1 asserts'
+        'Initialize-ClusterBackupShare #1'   = 'writes the share marker into the host''s /mnt/backup; Backup.Tests.ps1 initializes a private share with the cmdlet'
+        'Initialize-ClusterBackupShare #2'   = 'replaces the marker of the host''s /mnt/backup; Backup.Tests.ps1 initializes a private share with the cmdlet'
         'Unregister-ClusterBackupSchedule #1' = 'removes the host''s systemd timers under /etc/systemd/system; ScheduledTasks.Tests.ps1 registers and removes them in a private unit folder'
     }
 

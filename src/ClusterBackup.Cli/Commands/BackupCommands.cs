@@ -36,7 +36,7 @@ public sealed class BackupCommands : ICliCommandGroup
         {
             var catalog = context.OpenOrCreateCatalog(parse);
             var result = await new InitializeBackupShareOperation(catalog).RunAsync(new InitializeBackupShareRequest(parse.GetValue(path)!, parse.GetValue(force)), context.Reporter(parse), token);
-            context.Output(parse).WriteOne(result, ("Path", s => s.Path), ("ShareId", s => s.ShareId), ("Created", s => s.Created), ("Initialized", s => s.Initialized));
+            context.Output(parse).WriteOne(result, CliTables.BackupShare);
             return CliContext.ExitOk;
         }));
         share.Subcommands.Add(init);
