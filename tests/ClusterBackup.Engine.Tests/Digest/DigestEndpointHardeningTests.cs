@@ -302,7 +302,17 @@ public class DigestEndpointHardeningTests
         try
         {
             for (var i = 0; i < 16; i++)
-                held.Add(await ConnectAsync(server.Port));
+            {
+                try
+                {
+                    held.Add(await ConnectAsync(server.Port));
+                }
+                catch (SocketException)
+                {
+                    // Out of descriptors, the endpoint may drop a connection it accepted but could not hold; that is a
+                    // refusal too. What counts is below: it logged the shortage and it still serves.
+                }
+            }
             Assert.True(server.WaitForLog("cannot accept a connection", TimeSpan.FromSeconds(30)), server.Log);
             Assert.Contains("still serving", server.Log);
             Assert.False(server.HasExited, server.Log);
