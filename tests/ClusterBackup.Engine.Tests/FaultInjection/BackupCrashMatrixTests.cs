@@ -20,6 +20,9 @@ public sealed class BackupCrashMatrixTests(PostgreSqlPair pair, ITestOutputHelpe
 
     public const int DefaultSeed = 20261203;
 
+    /// <summary>The seed of the random crash moments: CLUSTERBACKUP_TEST_CRASH_SEED, else <see cref="DefaultSeed"/>.</summary>
+    public static int CrashSeed => int.TryParse(Environment.GetEnvironmentVariable("CLUSTERBACKUP_TEST_CRASH_SEED"), out var seed) ? seed : DefaultSeed;
+
     [Fact]
     public async Task AFullBackupKilledAtEachPointLeavesNothingTheNextRunAndVerifyDistrust()
     {
@@ -47,7 +50,7 @@ public sealed class BackupCrashMatrixTests(PostgreSqlPair pair, ITestOutputHelpe
     [Fact]
     public async Task BackupsKilledAtSeededRandomMomentsKeepTheInvariants()
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERBACKUP_TEST_CRASH_SEED"), out var s) ? s : DefaultSeed;
+        var seed = CrashSeed;
         output.WriteLine($"crash seed {seed} (CLUSTERBACKUP_TEST_CRASH_SEED={seed} replays it)");
         var random = new Random(seed);
         var run = new Run(pair, "random");

@@ -12,7 +12,7 @@ public sealed class DigestRepairCrashTests(ITestOutputHelper output)
     [Fact]
     public async Task ARepairKilledPartWayIsFinishedByTheNextRepair()
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("CLUSTERBACKUP_TEST_CRASH_SEED"), out var s) ? s : BackupCrashMatrixTests.DefaultSeed;
+        var seed = BackupCrashMatrixTests.CrashSeed;
         output.WriteLine($"crash seed {seed} (CLUSTERBACKUP_TEST_CRASH_SEED={seed} replays it)");
         var random = new Random(seed);
         using var folder = new TempDirectory("repair-crash");

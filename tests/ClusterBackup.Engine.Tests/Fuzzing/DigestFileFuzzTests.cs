@@ -17,7 +17,7 @@ public class DigestFileFuzzTests(ITestOutputHelper output)
             .Select(s => Written(folder, s.Item1, s.Item2, s.Item3)).ToArray();
         var counts = FormatFuzzer.Run(output, "digest file", ByteMutation.From(seeds, Reseal.Sha256Trailer),
             bytes => Engine.Digest.DigestFile.Parse(bytes, "fuzzed.cbdigest"), _ => "fuzzed.cbdigest", Convert.ToHexString,
-            threads: FormatFuzzer.Inputs > FormatFuzzer.DefaultInputs ? Environment.ProcessorCount : 1);
+            threads: FormatFuzzer.Threads);
         Assert.True(counts.Accepted > 0 && counts.Refused > 0, $"{counts}");
     }
 
@@ -41,7 +41,7 @@ public class DigestFileFuzzTests(ITestOutputHelper output)
             File.WriteAllBytes(path, bytes);
             using var storage = BlockStorage.OpenWrite(target, create: true);
             Engine.Digest.Incremental.ChangedBlockFile.ApplyTo(path, 3, 4096, storage, CancellationToken.None);
-        }, _ => "case-", Convert.ToHexString, threads: FormatFuzzer.Inputs > FormatFuzzer.DefaultInputs ? Environment.ProcessorCount : 1);
+        }, _ => "case-", Convert.ToHexString, threads: FormatFuzzer.Threads);
         Assert.True(counts.Accepted > 0 && counts.Refused > 0, $"{counts}");
     }
 

@@ -28,6 +28,9 @@ public static class FormatFuzzer
 
     public static long Inputs => long.TryParse(Environment.GetEnvironmentVariable("CLUSTERBACKUP_TEST_FUZZ_INPUTS"), out var n) && n > 0 ? n : DefaultInputs;
 
+    /// <summary>Every core for a benchmark-size run; one thread for the test suite's slice, whose cost stays small.</summary>
+    public static int Threads => Inputs > DefaultInputs ? Environment.ProcessorCount : 1;
+
     public static int Seed => int.TryParse(Environment.GetEnvironmentVariable("CLUSTERBACKUP_TEST_FUZZ_SEED"), out var s) ? s : DefaultSeed;
 
     /// <param name="format">The format's name, for the report.</param>

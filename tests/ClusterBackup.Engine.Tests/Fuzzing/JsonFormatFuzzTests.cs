@@ -25,7 +25,7 @@ public class JsonFormatFuzzTests(ITestOutputHelper output)
             var configuration = ClusterBackupConfiguration.Parse(text, Source);
             foreach (var cluster in configuration.Clusters)
                 configuration.ServersIn(cluster.Name);
-        }, _ => Source, text => text, threads: Threads);
+        }, _ => Source, text => text, threads: FormatFuzzer.Threads);
         AssertBothOutcomes(counts);
     }
 
@@ -38,7 +38,7 @@ public class JsonFormatFuzzTests(ITestOutputHelper output)
         {
             var schedule = ScheduleFile.Parse(text, Source);
             ScheduleFile.ToJson(schedule);
-        }, _ => Source, text => text, threads: Threads);
+        }, _ => Source, text => text, threads: FormatFuzzer.Threads);
         AssertBothOutcomes(counts);
     }
 
@@ -52,7 +52,7 @@ public class JsonFormatFuzzTests(ITestOutputHelper output)
             var configuration = MediaAgents.Parse(text, Source);
             configuration.Validate(["drive0", "drive1", "drive2"]);
             configuration.AssignChains(["pgvs/appdb/base.tar.gz", "pgvs/appdb/wal"]);
-        }, _ => Source, text => text, threads: Threads);
+        }, _ => Source, text => text, threads: FormatFuzzer.Threads);
         AssertBothOutcomes(counts);
     }
 
@@ -69,11 +69,9 @@ public class JsonFormatFuzzTests(ITestOutputHelper output)
             var library = VirtualTapeLibrary.Open(root);
             library.GetDrives();
             library.GetCartridges();
-        }, _ => "library.json", text => text, threads: Threads);
+        }, _ => "library.json", text => text, threads: FormatFuzzer.Threads);
         AssertBothOutcomes(counts);
     }
-
-    private static int Threads => FormatFuzzer.Inputs > FormatFuzzer.DefaultInputs ? Environment.ProcessorCount : 1;
 
     /// <summary>A slice that only ever refused, or only ever read, did not reach the reader's checks.</summary>
     private static void AssertBothOutcomes(FuzzCounts counts)

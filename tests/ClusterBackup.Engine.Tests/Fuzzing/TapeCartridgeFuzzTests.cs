@@ -31,10 +31,9 @@ public class TapeCartridgeFuzzTests(ITestOutputHelper output)
         var original = File.ReadAllBytes(kit.Library.GetCartridgeFile(Barcode).Path);
         Assert.Equal(3, ReadAll(kit.Directory.Combine("clean.tap"), original));
 
-        var threads = FormatFuzzer.Inputs > FormatFuzzer.DefaultInputs ? Environment.ProcessorCount : 1;
         var counts = FormatFuzzer.Run(output, "tape cartridge", ByteMutation.From([original], ResealBlocks),
             bytes => ReadAll(kit.Directory.Combine($"case-{Environment.CurrentManagedThreadId}.tap"), bytes),
-            _ => Barcode, bytes => $"{bytes.Length} bytes: {Convert.ToHexString(bytes.AsSpan(0, Math.Min(bytes.Length, 512)))}", threads);
+            _ => Barcode, bytes => $"{bytes.Length} bytes: {Convert.ToHexString(bytes.AsSpan(0, Math.Min(bytes.Length, 512)))}", FormatFuzzer.Threads);
         Assert.True(counts.Accepted > 0 && counts.Refused > 0, $"{counts}");
     }
 

@@ -30,8 +30,9 @@ internal sealed class PostgreSqlRestore(PostgreSqlConnector postgres)
         if (File.Exists(incomplete))
         {
             await EngineStartedServer.StopLeftoverAsync(postgres, target, serverUser, reporter).ConfigureAwait(false);
-            reporter.Warning($"'{target}' is what an interrupted restore left ({File.ReadLines(incomplete).FirstOrDefault()}); it is removed and the restore starts again.");
-            ClearTarget(target, File.ReadLines(incomplete).Skip(1).FirstOrDefault() == "target existed");
+            var left = File.ReadAllLines(incomplete);
+            reporter.Warning($"'{target}' is what an interrupted restore left ({left.FirstOrDefault()}); it is removed and the restore starts again.");
+            ClearTarget(target, left.ElementAtOrDefault(1) == "target existed");
             TryDelete.Directory(spool);
         }
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
