@@ -65,6 +65,7 @@ public sealed class StartScheduledJobOperation(CatalogDatabase catalog, Schedule
         }
 
         reporter.Verbose($"Job '{job.Name}' ({job.TypeName}) of schedule '{schedule.Name}' holds the lock (run {decision.RunId}).");
+        CrashPoint.Reach("schedule.admitted");
         using var stopHeartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = HeartbeatAsync(guard, decision.RunId, reporter, stopHeartbeat.Token);
         ScheduleRunStatus status;
@@ -86,6 +87,7 @@ public sealed class StartScheduledJobOperation(CatalogDatabase catalog, Schedule
             stopHeartbeat.Cancel();
             try { await heartbeat.ConfigureAwait(false); } catch (OperationCanceledException) { }
         }
+        CrashPoint.Reach("schedule.before-release");
         guard.Release(decision.RunId, status, message);
         return Result(status, message, null);
 

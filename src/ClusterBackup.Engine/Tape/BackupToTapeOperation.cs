@@ -130,7 +130,9 @@ public sealed class BackupToTapeOperation(CatalogDatabase catalog)
             }
             reporter.Verbose($"Writing {objects.Count} files of {sets.Count} backup sets to tape with {objects.SelectMany(o => o.Chain).Distinct().Count()} agents.");
             var result = TapeWriteSession.Run(request.Job, objects, reporter, token, request.MaxConcurrentObjects);
+            CrashPoint.Reach("tape.before-catalog-commit");
             context.Record(result, reporter);
+            CrashPoint.Reach("tape.after-catalog-commit");
             if (result.Error is not null)
                 throw result.Error;
             var record = result.ToSessionRecord();

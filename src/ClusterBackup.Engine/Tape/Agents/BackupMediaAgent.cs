@@ -66,12 +66,16 @@ public sealed class BackupMediaAgent
                 try
                 {
                     Writer.Write(chunk);
+                    if (chunk.Header.Type == TapeRecordType.ObjectData)
+                        CrashPoint.Reach("tape.mid-object");
                     if (chunk.Header.Type == TapeRecordType.ObjectEnd)
                     {
                         var (length, sha) = TapeRecordCodec.DecodeObjectEnd(chunk.Buffer.Slice(TapeFormat.RecordHeaderLength, chunk.Header.DataLength), Name, 0);
                         _ended.Add(new SessionEndObject(buffer.Object.ObjectId, length, Convert.ToHexString(sha).ToLowerInvariant()));
                         buffer.Ended = true;
                         open--;
+                        if (MirrorLevel == 0)
+                            CrashPoint.Reach("tape.after-primary-object");
                     }
                 }
                 finally
