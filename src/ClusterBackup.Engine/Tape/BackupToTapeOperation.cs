@@ -71,7 +71,7 @@ public sealed class BackupToTapeOperation(CatalogDatabase catalog)
         // What is on tape already, by content (path and SHA-256); an object written before whose chain lacks a mirror level is completed.
         var onTape = context.Catalog.GetObjects().Where(o => o.SourcePath is not null && o.Copies.Count > 0)
             .GroupBy(o => (o.SourcePath!, o.Sha256.ToLowerInvariant())).ToDictionary(g => g.Key, g => g.ToList());
-        var agents = context.BuildAgents(configuration, new VolumeAllocator(context.Library, context.Catalog, reporter));
+        var agents = context.BuildAgents(configuration, new VolumeAllocator(context.Library, context.Catalog, reporter, writerLock));
         var objects = new List<ChainedObject>();
         var skipped = 0;
         var todo = new List<(BackupSet Set, BackupFile File, string Name, TapeObject? Existing)>();

@@ -121,7 +121,7 @@ public sealed class CopyTapeObjectOperation(CatalogDatabase catalog)
             token.ThrowIfCancellationRequested();
             var stream = context.Catalog.GetStream(pass[0].Copy.StreamId);
             var blockSize = request.BlockSize ?? stream.BlockSize;
-            var allocator = new VolumeAllocator(context.Library, context.Catalog, reporter);
+            var allocator = new VolumeAllocator(context.Library, context.Catalog, reporter, writerLock);
             allocator.Exclude(stream.Volumes.Select(v => v.Barcode));
             var dedicated = request.Mode == TapeCopyMode.Demultiplex;
             var chain = new List<BackupMediaAgent> { new($"copy-{request.Mode}", 0, request.Pool, blockSize, allocator.For(request.Drive, request.Pool, blockSize, dedicated)) };

@@ -34,6 +34,7 @@ public sealed class InitializeTapeCartridgeOperation(CatalogDatabase catalog)
         var tape = context.Library.Load(useDrive, barcode);
         try
         {
+            new VolumeAllocator(context.Library, context.Catalog, reporter, writerLock).Fence(tape);
             VolumeAllocator.Label(tape, barcode, pool, blockSize, context.Catalog, context.Library.Name);
         }
         finally
