@@ -57,7 +57,7 @@ public class FencingTests
         var refusal = Assert.IsType<ClusterBackupException>(staleResult.Error);
         Assert.Equal(ErrorKind.ResourceBusy, refusal.Kind);
         Assert.Equal("WriterFenced", refusal.Cause);
-        Assert.Contains("cartridge VT0001 of tape library", refusal.Message);
+        Assert.Contains("Cartridge VT0001 of tape library", refusal.Message);
         Assert.Contains($"fencing token {currentToken}", refusal.Message);
         Assert.Contains($"this writer's token {stale.Token}", refusal.Message);
         Assert.Contains(currentHolder, refusal.Message);
