@@ -47,7 +47,7 @@ public sealed record BackupToTapeResult(Guid SessionId, string Job, int Objects,
 /// media-agent configuration's chains and written in one session, multiplexed and mirrored in one pass.
 /// Each file's SHA-256 is checked against the one recorded when the backup set was taken.
 /// </summary>
-public sealed class BackupToTapeOperation(CatalogDatabase catalog)
+public sealed class BackupToTapeOperation(CatalogDatabase catalog, ITapeLibraryFactory libraries)
 {
     public Task<BackupToTapeResult> RunAsync(BackupToTapeRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
         Task.Run(() => Run(request, reporter, cancellationToken), cancellationToken);
@@ -55,7 +55,7 @@ public sealed class BackupToTapeOperation(CatalogDatabase catalog)
     private BackupToTapeResult Run(BackupToTapeRequest request, IOperationReporter reporter, CancellationToken token)
     {
         var configuration = MediaAgentConfiguration.Load(request.ConfigurationPath);
-        var context = TapeContext.Open(catalog, request.LibraryPath, configuration);
+        var context = TapeContext.Open(catalog, libraries, request.LibraryPath, configuration);
         configuration.EnsureValid(context.Library.GetDrives().Select(d => d.Name), request.ConfigurationPath, context.Library.GetCartridges());
         // One writer per library for the whole session, across processes: what is on tape is read, and cartridges are picked and
         // written, by this session alone.
