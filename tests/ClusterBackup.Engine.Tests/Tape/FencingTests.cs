@@ -66,7 +66,7 @@ public class FencingTests
         Assert.Equal(lengthAfterCurrent, new FileInfo(cartridge.Path).Length);
         Assert.Equal(currentToken, CartridgeFence.Read(CartridgeFence.PathFor(cartridge.Path), "VT0001")!.Token);
         var written = Assert.Single(current.Objects);
-        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database).RunAsync(new RestoreTapeObjectRequest
+        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new RestoreTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, ObjectIds = [written.ObjectId], Destination = kit.Directory.Combine("restore"),
         }, NullOperationReporter.Instance, CancellationToken.None);
