@@ -34,31 +34,71 @@ BeforeAll {
         & sqlite3 $Path $Sql
         if ($LASTEXITCODE -ne 0) { throw "sqlite3 failed on $Path : $Sql" }
     }
-    function script:Invoke-EstateCheck {
-        # Runs Invoke-ClusterBackupEstateCheck in a new pwsh with these parameters; returns Pester's summary and every test.
-        param([hashtable] $Parameters, [hashtable] $Environment = @{})
-        $resultFile = Join-Path $script:pair.Root "result-$([guid]::NewGuid().ToString('N')).json"
-        $command = @'
+    # The checks run Pester, which does not nest in this run: they run in another pwsh. One worker process, started once
+    # and fed one request per line, runs them all (Pester runs one after another in a session); a run that needs its own
+    # environment gets a process of its own.
+    $script:checkScript = @'
+# $p is typed on purpose: the cmdlet's own script once ran in its caller's scope and assigned a path to the caller's $p.
+function Invoke-Check([hashtable] $p, [string] $resultFile) {
+    try {
+        $r = Invoke-ClusterBackupEstateCheck @p -Output None
+        [pscustomobject]@{
+            Type = $r.GetType().FullName; Result = $r.Result; Passed = $r.PassedCount; Failed = $r.FailedCount; Skipped = $r.SkippedCount
+            Tests = @($r.Tests | ForEach-Object { [pscustomobject]@{ Name = $_.ExpandedName; Path = $_.ExpandedPath; Result = $_.Result; Tags = @($_.Block.Tag); Message = "$($_.ErrorRecord.Exception.Message)" } })
+            Error = $null; ErrorId = $null
+        } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $resultFile
+    }
+    catch {
+        [pscustomobject]@{ Error = $_.Exception.Message; ErrorId = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)" } | ConvertTo-Json | Set-Content -LiteralPath $resultFile
+    }
+}
 $ErrorActionPreference = 'Stop'
 if ($env:CB_PESTER) { Import-Module $env:CB_PESTER }
 Import-Module $env:CB_MODULE
-$p = $env:CB_PARAMETERS | ConvertFrom-Json -AsHashtable
-try {
-    $r = Invoke-ClusterBackupEstateCheck @p -Output None
-    [pscustomobject]@{
-        Type = $r.GetType().FullName; Result = $r.Result; Passed = $r.PassedCount; Failed = $r.FailedCount; Skipped = $r.SkippedCount
-        Tests = @($r.Tests | ForEach-Object { [pscustomobject]@{ Name = $_.ExpandedName; Path = $_.ExpandedPath; Result = $_.Result; Tags = @($_.Block.Tag); Message = "$($_.ErrorRecord.Exception.Message)" } })
-        Error = $null; ErrorId = $null
-    } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $env:CB_RESULT
-}
-catch {
-    [pscustomobject]@{ Error = $_.Exception.Message; ErrorId = $_.FullyQualifiedErrorId; Category = "$($_.CategoryInfo.Category)" } | ConvertTo-Json | Set-Content -LiteralPath $env:CB_RESULT
+'@
+    function script:Start-EstateCheckWorker {
+        $start = [Diagnostics.ProcessStartInfo]::new((Get-TestPwshPath))
+        $loop = $script:checkScript + "`n" + @'
+while ($null -ne ($line = [Console]::In.ReadLine())) {
+    $request = $line | ConvertFrom-Json -AsHashtable
+    Invoke-Check $request.Parameters $request.Result
+    [Console]::Out.WriteLine("estate-check-done $($request.Result)")
 }
 '@
-        $variables = @{ CB_MODULE = $script:manifest; CB_PESTER = $script:pesterManifest; CB_PARAMETERS = ($Parameters | ConvertTo-Json -Depth 4); CB_RESULT = $resultFile }
-        foreach ($key in $Environment.Keys) { $variables[$key] = $Environment[$key] }
-        $run = Invoke-TestPwsh -Command $command -Environment $variables
-        if (-not (Test-Path -LiteralPath $resultFile)) { throw "The estate check run wrote no result (exit $($run.ExitCode)): $($run.Output) $($run.Error)" }
+        foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $loop) { $start.ArgumentList.Add($argument) }
+        $start.RedirectStandardInput = $true
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.UseShellExecute = $false
+        $start.Environment['CB_MODULE'] = $script:manifest
+        $start.Environment['CB_PESTER'] = $script:pesterManifest
+        $process = [Diagnostics.Process]::Start($start)
+        [pscustomobject]@{ Process = $process; Error = $process.StandardError.ReadToEndAsync() }
+    }
+    function script:Stop-EstateCheckWorker {
+        if (-not $script:worker) { return }
+        $script:worker.Process.StandardInput.Close()
+        if (-not $script:worker.Process.WaitForExit(60000)) { $script:worker.Process.Kill($true) }
+        $script:worker = $null
+    }
+    function script:Invoke-EstateCheck {
+        # Runs Invoke-ClusterBackupEstateCheck in another pwsh with these parameters; returns Pester's summary and every test.
+        param([hashtable] $Parameters, [hashtable] $Environment = @{})
+        $resultFile = Join-Path $script:pair.Root "result-$([guid]::NewGuid().ToString('N')).json"
+        if ($Environment.Count -gt 0) {
+            $variables = @{ CB_MODULE = $script:manifest; CB_PESTER = $script:pesterManifest; CB_PARAMETERS = ($Parameters | ConvertTo-Json -Depth 4); CB_RESULT = $resultFile }
+            foreach ($key in $Environment.Keys) { $variables[$key] = $Environment[$key] }
+            $run = Invoke-TestPwsh -Command ($script:checkScript + "`nInvoke-Check (`$env:CB_PARAMETERS | ConvertFrom-Json -AsHashtable) `$env:CB_RESULT") -Environment $variables
+            $output = "exit $($run.ExitCode): $($run.Output) $($run.Error)"
+        }
+        else {
+            if (-not $script:worker -or $script:worker.Process.HasExited) { $script:worker = Start-EstateCheckWorker }
+            $script:worker.Process.StandardInput.WriteLine((@{ Parameters = $Parameters; Result = $resultFile } | ConvertTo-Json -Depth 5 -Compress))
+            $lines = [Collections.Generic.List[string]]::new()
+            while ($null -ne ($line = $script:worker.Process.StandardOutput.ReadLine()) -and $line -ne "estate-check-done $resultFile") { $lines.Add($line) }
+            $output = if ($null -eq $line) { "the worker exited: $($lines -join ' ') $($script:worker.Error.Result)" } else { $lines -join ' ' }
+        }
+        if (-not (Test-Path -LiteralPath $resultFile)) { throw "The estate check run wrote no result ($output)" }
         Get-Content -LiteralPath $resultFile -Raw | ConvertFrom-Json
     }
 
@@ -82,6 +122,7 @@ catch {
 }
 
 AfterAll {
+    Stop-EstateCheckWorker
     Stop-TestPostgreSqlPair $script:pair
 }
 

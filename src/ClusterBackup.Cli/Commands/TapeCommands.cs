@@ -42,7 +42,7 @@ public sealed class TapeCommands : ICliCommandGroup
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var ids = parse.GetValue(sets);
-            var result = await new BackupToTapeOperation(context.OpenCatalog(parse)).RunAsync(new BackupToTapeRequest
+            var result = await context.OpenEngine(parse, CatalogUse.Existing).BackupToTape().RunAsync(new BackupToTapeRequest
             {
                 LibraryPath = parse.GetValue(LibraryOption), ConfigurationPath = parse.GetValue(config)!,
                 BackupSetIds = ids is { Length: > 0 } ? ids : null, Verify = parse.GetValue(verify), Job = parse.GetValue(job)!,
@@ -66,12 +66,12 @@ public sealed class TapeCommands : ICliCommandGroup
             if (parse.GetValue(fromMedia))
             {
                 var code = parse.GetValue(barcode) ?? throw new ClusterBackupException(ErrorKind.InvalidArgument, "--barcode", "--from-media needs --barcode.");
-                var found = await new ReadTapeCartridgeOperation(context.OpenCatalog(parse))
+                var found = await context.OpenEngine(parse, CatalogUse.Existing).ReadTapeCartridge()
                     .RunAsync(new ReadTapeCartridgeRequest(parse.GetValue(LibraryOption), code, parse.GetValue(drive)), context.Reporter(parse), token).ConfigureAwait(false);
                 context.Output(parse).Write(found, CliTables.TapeMediaObject);
                 return CliContext.ExitOk;
             }
-            var objects = await new GetTapeObjectOperation(context.OpenCatalog(parse))
+            var objects = await context.OpenEngine(parse, CatalogUse.Existing).GetTapeObject()
                 .RunAsync(new GetTapeObjectRequest(parse.GetValue(set), parse.GetValue(barcode), parse.GetValue(expired)), context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(objects, CliTables.TapeObject);
             return CliContext.ExitOk;
@@ -89,7 +89,7 @@ public sealed class TapeCommands : ICliCommandGroup
         var command = new Command("restore", "Restore tape objects byte-identical (SHA-256 checked against the catalog); a copy that does not verify is rejected and the next copy (a mirror) is tried.") { objects, destination, force, drive, restoreConfig };
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var result = await new RestoreTapeObjectOperation(context.OpenCatalog(parse)).RunAsync(new RestoreTapeObjectRequest
+            var result = await context.OpenEngine(parse, CatalogUse.Existing).RestoreTapeObject().RunAsync(new RestoreTapeObjectRequest
             {
                 LibraryPath = parse.GetValue(LibraryOption), ObjectIds = parse.GetValue(objects)!,
                 Destination = parse.GetValue(destination)!, Force = parse.GetValue(force), Drive = parse.GetValue(drive), ConfigurationPath = parse.GetValue(restoreConfig),
@@ -115,7 +115,7 @@ public sealed class TapeCommands : ICliCommandGroup
         {
             var ids = parse.GetValue(objects);
             var codes = parse.GetValue(barcodes);
-            var result = await new CopyTapeObjectOperation(context.OpenCatalog(parse)).RunAsync(new CopyTapeObjectRequest
+            var result = await context.OpenEngine(parse, CatalogUse.Existing).CopyTapeObject().RunAsync(new CopyTapeObjectRequest
             {
                 LibraryPath = parse.GetValue(LibraryOption), Mode = parse.GetValue(mode),
                 ObjectIds = ids is { Length: > 0 } ? ids : null, Barcodes = codes is { Length: > 0 } ? codes : null, Pool = parse.GetValue(pool)!,
@@ -137,7 +137,7 @@ public sealed class TapeCommands : ICliCommandGroup
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var ids = parse.GetValue(objects);
-            var result = await new TestTapeObjectOperation(context.OpenCatalog(parse)).RunAsync(new TestTapeObjectRequest
+            var result = await context.OpenEngine(parse, CatalogUse.Existing).TestTapeObject().RunAsync(new TestTapeObjectRequest
             {
                 LibraryPath = parse.GetValue(LibraryOption), ObjectIds = ids is { Length: > 0 } ? ids : null, All = parse.GetValue(all), Drive = parse.GetValue(drive), ConfigurationPath = parse.GetValue(verifyConfig),
             }, context.Reporter(parse), token).ConfigureAwait(false);
@@ -154,7 +154,7 @@ public sealed class TapeCommands : ICliCommandGroup
         var command = new Command("retention", "Which superseded media sets on the share are safe to retire (every file has enough verified tape copies).") { copies, active };
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var result = await new GetTapeRetentionOperation(context.OpenCatalog(parse))
+            var result = await context.OpenEngine(parse, CatalogUse.Existing).GetTapeRetention()
                 .RunAsync(new GetTapeRetentionRequest(parse.GetValue(copies), parse.GetValue(active)), context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(result, CliTables.MediaSetRetention);
             return CliContext.ExitOk;
@@ -181,14 +181,14 @@ public sealed class TapeCommands : ICliCommandGroup
             if (parse.GetValue(mirror2) is { Length: > 0 } m2) levels.Add(m2);
             var request = new NewTapeAgentConfigurationRequest(parse.GetValue(path)!, parse.GetValue(LibraryOption), parse.GetValue(drives)!, levels, parse.GetValue(pool)!,
                 parse.GetValue(mirrorPools) ?? [], parse.GetValue(blockSize), parse.GetValue(force));
-            WriteTest(context, parse, await new NewTapeAgentConfigurationOperation().RunAsync(request, context.Reporter(parse), token).ConfigureAwait(false));
+            WriteTest(context, parse, await context.OpenEngine(parse, CatalogUse.None).NewTapeAgentConfiguration().RunAsync(request, context.Reporter(parse), token).ConfigureAwait(false));
             return CliContext.ExitOk;
         }));
         var testPath = new Argument<string>("path") { Description = "Configuration file." };
         var test = new Command("test", "Check a configuration against the library's drives.") { testPath };
         test.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var result = await new TestTapeAgentConfigurationOperation()
+            var result = await context.OpenEngine(parse, CatalogUse.None).TestTapeAgentConfiguration()
                 .RunAsync(new TestTapeAgentConfigurationRequest(parse.GetValue(testPath)!, parse.GetValue(LibraryOption)), context.Reporter(parse), token).ConfigureAwait(false);
             WriteTest(context, parse, result);
             return result.Valid ? CliContext.ExitOk : CliContext.ExitUsage;
@@ -216,7 +216,7 @@ public sealed class TapeCommands : ICliCommandGroup
         create.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
             var root = Path.GetFullPath(parse.GetValue(path)!);
-            var created = await new NewTapeLibraryOperation()
+            var created = await context.OpenEngine(parse, CatalogUse.None).NewTapeLibrary()
                 .RunAsync(new NewTapeLibraryRequest(root, parse.GetValue(drives), parse.GetValue(slots)), context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(created, CliTables.TapeDriveInfo);
             return CliContext.ExitOk;
@@ -230,7 +230,7 @@ public sealed class TapeCommands : ICliCommandGroup
         var command = new Command("drives", "List the library's drives and what they hold.");
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var drives = await new GetTapeDriveOperation().RunAsync(new GetTapeDriveRequest(parse.GetValue(LibraryOption)), context.Reporter(parse), token).ConfigureAwait(false);
+            var drives = await context.OpenEngine(parse, CatalogUse.None).GetTapeDrive().RunAsync(new GetTapeDriveRequest(parse.GetValue(LibraryOption)), context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(drives, CliTables.TapeDriveInfo);
             return CliContext.ExitOk;
         }));
@@ -246,7 +246,7 @@ public sealed class TapeCommands : ICliCommandGroup
         var command = new Command("cartridges", "List the library's cartridges with their labels.") { pool };
         command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            WriteCartridges(context, parse, await new GetTapeCartridgeOperation(context.OpenCatalog(parse))
+            WriteCartridges(context, parse, await context.OpenEngine(parse, CatalogUse.Existing).GetTapeCartridge()
                 .RunAsync(new GetTapeCartridgeRequest(parse.GetValue(LibraryOption), parse.GetValue(pool)), context.Reporter(parse), token).ConfigureAwait(false));
             return CliContext.ExitOk;
         }));
@@ -269,7 +269,7 @@ public sealed class TapeCommands : ICliCommandGroup
                 command.Options.Add(option);
             command.SetAction((parse, token) => context.ExecuteAsync(async () =>
             {
-                var catalog = createsCatalog ? context.OpenOrCreateCatalog(parse) : context.OpenCatalog(parse);
+                var engine = context.OpenEngine(parse, createsCatalog ? CatalogUse.CreateIfMissing : CatalogUse.Existing);
                 var reporter = context.Reporter(parse);
                 // Each barcode on its own, as the cartridge cmdlets: a failure is named and the next barcode goes on.
                 var done = new List<TapeCartridgeInfo>();
@@ -278,7 +278,7 @@ public sealed class TapeCommands : ICliCommandGroup
                 {
                     try
                     {
-                        done.Add(await action(new CartridgeStep(catalog, parse.GetValue(LibraryOption), barcode, parse, reporter, token)).ConfigureAwait(false));
+                        done.Add(await action(new CartridgeStep(engine, parse.GetValue(LibraryOption), barcode, parse, reporter, token)).ConfigureAwait(false));
                     }
                     catch (ClusterBackupException ex)
                     {
@@ -292,14 +292,14 @@ public sealed class TapeCommands : ICliCommandGroup
         }
         var capacity = new Option<long>("--capacity") { Description = "Capacity in bytes.", DefaultValueFactory = _ => 1L << 30 };
         var earlyWarning = new Option<long>("--early-warning") { Description = "Early-warning zone in bytes.", DefaultValueFactory = _ => 4L << 20 };
-        cartridge.Subcommands.Add(PerBarcodeCreating("add", "Add blank cartridges to free slots.", s => new AddTapeCartridgeOperation(s.Catalog)
+        cartridge.Subcommands.Add(PerBarcodeCreating("add", "Add blank cartridges to free slots.", s => s.Engine.AddTapeCartridge()
             .RunAsync(new AddTapeCartridgeRequest(s.Library, s.Barcode, s.Parse.GetValue(capacity), s.Parse.GetValue(earlyWarning)), s.Reporter, s.Token), capacity, earlyWarning));
-        cartridge.Subcommands.Add(PerBarcodeCreating("import", "Import cartridges from the import folder.", s => new ImportTapeCartridgeOperation(s.Catalog)
+        cartridge.Subcommands.Add(PerBarcodeCreating("import", "Import cartridges from the import folder.", s => s.Engine.ImportTapeCartridge()
             .RunAsync(new ImportTapeCartridgeRequest(s.Library, s.Barcode, s.Parse.GetValue(capacity), s.Parse.GetValue(earlyWarning)), s.Reporter, s.Token)));
-        cartridge.Subcommands.Add(PerBarcode("export", "Export cartridges to the export folder.", s => new ExportTapeCartridgeOperation(s.Catalog)
+        cartridge.Subcommands.Add(PerBarcode("export", "Export cartridges to the export folder.", s => s.Engine.ExportTapeCartridge()
             .RunAsync(new ExportTapeCartridgeRequest(s.Library, s.Barcode), s.Reporter, s.Token)));
         var loadDrive = new Option<string>("--drive") { Description = "Drive to load into.", Required = true };
-        cartridge.Subcommands.Add(PerBarcode("load", "Load a cartridge into a drive.", s => new MountTapeCartridgeOperation(s.Catalog)
+        cartridge.Subcommands.Add(PerBarcode("load", "Load a cartridge into a drive.", s => s.Engine.MountTapeCartridge()
             .RunAsync(new MountTapeCartridgeRequest(s.Library, s.Barcode, s.Parse.GetValue(loadDrive)!), s.Reporter, s.Token), loadDrive));
         var pool = new Option<string>("--pool") { Description = "Pool to label for.", Required = true };
         var blockSize = new Option<int>("--block-size") { Description = "Block size in bytes.", DefaultValueFactory = _ => 256 * 1024 };
@@ -309,14 +309,14 @@ public sealed class TapeCommands : ICliCommandGroup
         {
             if (!s.Parse.GetValue(yes))
                 throw new ClusterBackupException(ErrorKind.InvalidArgument, s.Barcode, $"Labelling {s.Barcode} erases everything on it; add --yes to confirm.");
-            return new InitializeTapeCartridgeOperation(s.Catalog).RunAsync(
+            return s.Engine.InitializeTapeCartridge().RunAsync(
                 new InitializeTapeCartridgeRequest(s.Library, s.Barcode, s.Parse.GetValue(pool)!, s.Parse.GetValue(blockSize), s.Parse.GetValue(labelDrive)), s.Reporter, s.Token);
         }, pool, blockSize, labelDrive, yes));
         var unloadDrive = new Argument<string>("drive") { Description = "Drive to unload." };
         var unload = new Command("unload", "Unload a drive back to its cartridge's slot.") { unloadDrive };
         unload.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var unloaded = await new DismountTapeCartridgeOperation(context.OpenCatalog(parse))
+            var unloaded = await context.OpenEngine(parse, CatalogUse.Existing).DismountTapeCartridge()
                 .RunAsync(new DismountTapeCartridgeRequest(parse.GetValue(LibraryOption), parse.GetValue(unloadDrive)!), context.Reporter(parse), token).ConfigureAwait(false);
             WriteCartridges(context, parse, [unloaded]);
             return CliContext.ExitOk;
@@ -325,6 +325,6 @@ public sealed class TapeCommands : ICliCommandGroup
         return cartridge;
     }
 
-    /// <summary>What a per-cartridge command hands its operation: the catalog, the library, one barcode, the parsed options.</summary>
-    private sealed record CartridgeStep(CatalogDatabase Catalog, string? Library, string Barcode, ParseResult Parse, IOperationReporter Reporter, CancellationToken Token);
+    /// <summary>What a per-cartridge command hands its operation: the engine session, the library, one barcode, the parsed options.</summary>
+    private sealed record CartridgeStep(EngineSession Engine, string? Library, string Barcode, ParseResult Parse, IOperationReporter Reporter, CancellationToken Token);
 }

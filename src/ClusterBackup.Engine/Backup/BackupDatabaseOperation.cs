@@ -212,7 +212,8 @@ public sealed class BackupDatabaseOperation(ClusterBackupConfiguration configura
             // Durable before the commit that names them: a power cut after it never leaves a catalogued set without its bytes.
             AtomicFile.FlushToDisk(result.Files);
             CrashPoint.Reach("backup.before-commit");
-            var recorded = _catalog.RecordCompleted(set, new MediaSet(mediaSetId, virtualServer, database, request.Type, directory, now, MediaSetStatus.Active));
+            // Fenced: a writer whose media-set lock was taken over is refused here, and its files are removed below.
+            var recorded = _catalog.RecordCompleted(set, new MediaSet(mediaSetId, virtualServer, database, request.Type, directory, now, MediaSetStatus.Active), mediaSetLock);
             reporter.Verbose($"Recorded backup set {recorded.BackupSetId} at position {recorded.Position} of media set {recorded.MediaSetId}.");
             CrashPoint.Reach("backup.after-commit");
             // Recorded: the next backup of this database may choose its media set while this one is verified.

@@ -34,13 +34,26 @@ public sealed class BackupSetCatalog(CatalogDatabase catalog)
     /// active media set for its server, database and type is marked superseded and <paramref name="newMediaSet"/>
     /// becomes active; otherwise the backup is appended to the active media set (created from
     /// <paramref name="newMediaSet"/> when there is none). Returns the set with its position filled in.
+    /// With <paramref name="writer"/>, the media-set lock the backup was written under, the same transaction refuses the set when a
+    /// media set of its server, database and type has recorded a higher fencing token (the lock was taken over by a later writer),
+    /// and records the writer's token on the media set.
     /// </summary>
-    public BackupSet RecordCompleted(BackupSet set, MediaSet newMediaSet)
+    public BackupSet RecordCompleted(BackupSet set, MediaSet newMediaSet, WriterLock? writer = null)
     {
         if (set.Status != BackupSetStatus.Completed)
             throw new ArgumentException("Only completed backup sets are recorded.", nameof(set));
         return catalog.Write((c, t) =>
         {
+            if (writer is not null)
+            {
+                // The lock covers every media set of this server, database and type (an -Initialize starts a new one under it), so the
+                // highest token of any of them is what a later holder of the lock has committed.
+                var highest = Convert.ToInt64(CatalogDatabase.Scalar(c,
+                    "SELECT COALESCE(MAX(writer_token), 0) FROM media_sets WHERE virtual_server = $s AND database_name = $d AND backup_type = $t", t,
+                    ("$s", set.VirtualServer), ("$d", set.Database), ("$t", set.Type.ToString())));
+                if (highest > writer.Token)
+                    throw writer.Fenced(set.Database, $"the {set.Type} media sets of '{set.Database}' on '{set.VirtualServer}' in the catalog", highest, writer.CurrentHolder());
+            }
             var active = QueryMediaSets(c, t, "virtual_server = $s AND database_name = $d AND backup_type = $t AND status = 'Active'",
                 ("$s", set.VirtualServer), ("$d", set.Database), ("$t", set.Type.ToString())).SingleOrDefault();
             string mediaSetId;
@@ -65,6 +78,8 @@ public sealed class BackupSetCatalog(CatalogDatabase catalog)
                     CatalogDatabase.Execute(c, t, "UPDATE media_sets SET status = 'Active' WHERE media_set_id = $new", ("$new", mediaSetId));
                 }
             }
+            if (writer is not null)
+                CatalogDatabase.Execute(c, t, "UPDATE media_sets SET writer_token = MAX(writer_token, $token) WHERE media_set_id = $m", ("$token", writer.Token), ("$m", mediaSetId));
             var position = Convert.ToInt32(CatalogDatabase.Scalar(c, "SELECT COALESCE(MAX(position), 0) + 1 FROM backup_sets WHERE media_set_id = $m", t, ("$m", mediaSetId)));
             var recorded = set with { MediaSetId = mediaSetId, Position = position, Checksum = ComputeChecksum(set.Files) };
             Insert(c, t, recorded);

@@ -1,5 +1,6 @@
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tape;
 
@@ -11,12 +12,12 @@ namespace ClusterBackup.Engine.Tape;
 public sealed record AddTapeCartridgeRequest(string? LibraryPath, string Barcode, long CapacityBytes, long EarlyWarningBytes);
 
 /// <summary>Add-TapeCartridge and `clusterbackup tape cartridge add`: a new blank cartridge in a free slot of the library.</summary>
-public sealed class AddTapeCartridgeOperation(CatalogDatabase catalog)
+public sealed class AddTapeCartridgeOperation(CatalogDatabase catalog, ITapeLibraryFactory libraries)
 {
     public Task<TapeCartridgeInfo> RunAsync(AddTapeCartridgeRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var context = TapeContext.Open(catalog, request.LibraryPath);
+        var context = TapeContext.Open(catalog, libraries, request.LibraryPath);
         var c = context.Virtual.AddCartridge(request.Barcode, request.CapacityBytes, request.EarlyWarningBytes);
         return Task.FromResult(TapeCartridgeInfo.From(context, c, context.Catalog.GetCartridge(request.Barcode)));
     }

@@ -47,7 +47,7 @@ public sealed record BackupToTapeResult(Guid SessionId, string Job, int Objects,
 /// media-agent configuration's chains and written in one session, multiplexed and mirrored in one pass.
 /// Each file's SHA-256 is checked against the one recorded when the backup set was taken.
 /// </summary>
-public sealed class BackupToTapeOperation(CatalogDatabase catalog)
+public sealed class BackupToTapeOperation(CatalogDatabase catalog, ITapeLibraryFactory libraries)
 {
     public Task<BackupToTapeResult> RunAsync(BackupToTapeRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
         Task.Run(() => Run(request, reporter, cancellationToken), cancellationToken);
@@ -55,7 +55,7 @@ public sealed class BackupToTapeOperation(CatalogDatabase catalog)
     private BackupToTapeResult Run(BackupToTapeRequest request, IOperationReporter reporter, CancellationToken token)
     {
         var configuration = MediaAgentConfiguration.Load(request.ConfigurationPath);
-        var context = TapeContext.Open(catalog, request.LibraryPath, configuration);
+        var context = TapeContext.Open(catalog, libraries, request.LibraryPath, configuration);
         configuration.EnsureValid(context.Library.GetDrives().Select(d => d.Name), request.ConfigurationPath, context.Library.GetCartridges());
         // One writer per library for the whole session, across processes: what is on tape is read, and cartridges are picked and
         // written, by this session alone.
@@ -71,7 +71,7 @@ public sealed class BackupToTapeOperation(CatalogDatabase catalog)
         // What is on tape already, by content (path and SHA-256); an object written before whose chain lacks a mirror level is completed.
         var onTape = context.Catalog.GetObjects().Where(o => o.SourcePath is not null && o.Copies.Count > 0)
             .GroupBy(o => (o.SourcePath!, o.Sha256.ToLowerInvariant())).ToDictionary(g => g.Key, g => g.ToList());
-        var agents = context.BuildAgents(configuration, new VolumeAllocator(context.Library, context.Catalog, reporter));
+        var agents = context.BuildAgents(configuration, new VolumeAllocator(context.Library, context.Catalog, reporter, writerLock));
         var objects = new List<ChainedObject>();
         var skipped = 0;
         var todo = new List<(BackupSet Set, BackupFile File, string Name, TapeObject? Existing)>();

@@ -64,14 +64,14 @@ public sealed record CopyTapeObjectResult(Guid ObjectId, string Name, long Lengt
 /// Objects keep their identity (same object id, a new copy in the catalog) and are checked by SHA-256 on
 /// both sides.
 /// </summary>
-public sealed class CopyTapeObjectOperation(CatalogDatabase catalog)
+public sealed class CopyTapeObjectOperation(CatalogDatabase catalog, ITapeLibraryFactory libraries)
 {
     public Task<IReadOnlyList<CopyTapeObjectResult>> RunAsync(CopyTapeObjectRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
         Task.Run(() => Run(request, reporter, cancellationToken), cancellationToken);
 
     private IReadOnlyList<CopyTapeObjectResult> Run(CopyTapeObjectRequest request, IOperationReporter reporter, CancellationToken token)
     {
-        var context = TapeContext.Open(catalog, request.LibraryPath);
+        var context = TapeContext.Open(catalog, libraries, request.LibraryPath);
         // One writer per library for the whole copy: no other session picks the cartridges it writes.
         using var writerLock = context.LockForWriting($"tape copy ({request.Mode})", token);
         if (request.ObjectIds is null && request.Barcodes is null)
@@ -121,7 +121,7 @@ public sealed class CopyTapeObjectOperation(CatalogDatabase catalog)
             token.ThrowIfCancellationRequested();
             var stream = context.Catalog.GetStream(pass[0].Copy.StreamId);
             var blockSize = request.BlockSize ?? stream.BlockSize;
-            var allocator = new VolumeAllocator(context.Library, context.Catalog, reporter);
+            var allocator = new VolumeAllocator(context.Library, context.Catalog, reporter, writerLock);
             allocator.Exclude(stream.Volumes.Select(v => v.Barcode));
             var dedicated = request.Mode == TapeCopyMode.Demultiplex;
             var chain = new List<BackupMediaAgent> { new($"copy-{request.Mode}", 0, request.Pool, blockSize, allocator.For(request.Drive, request.Pool, blockSize, dedicated)) };

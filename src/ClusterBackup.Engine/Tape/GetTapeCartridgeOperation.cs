@@ -1,5 +1,6 @@
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tape;
 
@@ -10,12 +11,12 @@ namespace ClusterBackup.Engine.Tape;
 public sealed record GetTapeCartridgeRequest(string? LibraryPath, string? Pool = null, string? Barcode = null);
 
 /// <summary>Get-TapeCartridge and `clusterbackup tape cartridges`: the library's cartridges with what the catalog knows of their labels.</summary>
-public sealed class GetTapeCartridgeOperation(CatalogDatabase catalog)
+public sealed class GetTapeCartridgeOperation(CatalogDatabase catalog, ITapeLibraryFactory libraries)
 {
     public Task<IReadOnlyList<TapeCartridgeInfo>> RunAsync(GetTapeCartridgeRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var context = TapeContext.Open(catalog, request.LibraryPath);
+        var context = TapeContext.Open(catalog, libraries, request.LibraryPath);
         var known = context.Catalog.GetCartridges().ToDictionary(c => c.Barcode, StringComparer.OrdinalIgnoreCase);
         IReadOnlyList<TapeCartridgeInfo> cartridges = context.Library.GetCartridges()
             .Select(c => TapeCartridgeInfo.From(context, c, known.GetValueOrDefault(c.Barcode)))

@@ -8,14 +8,14 @@ namespace ClusterBackup.Engine.Tape;
 public sealed record GetTapeDriveRequest(string? LibraryPath);
 
 /// <summary>Get-TapeDrive and `clusterbackup tape drives`: the library's drives and the cartridge in each.</summary>
-public sealed class GetTapeDriveOperation
+public sealed class GetTapeDriveOperation(ITapeLibraryFactory libraries)
 {
     public Task<IReadOnlyList<TapeDriveInfo>> RunAsync(GetTapeDriveRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(Drives(VirtualTapeLibrary.Open(TapeContext.ResolveLibraryPath(request.LibraryPath))));
+        return Task.FromResult(Drives(libraries.Open(request.LibraryPath)));
     }
 
-    internal static IReadOnlyList<TapeDriveInfo> Drives(VirtualTapeLibrary library) =>
-        library.GetDrives().Select(d => new TapeDriveInfo(d.Name, library.Name, d.Barcode, "Virtual")).ToList();
+    internal static IReadOnlyList<TapeDriveInfo> Drives(ITapeLibrary library) =>
+        library.GetDrives().Select(d => new TapeDriveInfo(d.Name, library.Name, d.Barcode, library is VirtualTapeLibrary ? "Virtual" : "Changer")).ToList();
 }

@@ -1,5 +1,6 @@
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tape;
 
@@ -11,12 +12,12 @@ namespace ClusterBackup.Engine.Tape;
 public sealed record ImportTapeCartridgeRequest(string? LibraryPath, string Barcode, long CapacityBytes, long EarlyWarningBytes);
 
 /// <summary>Import-TapeCartridge and `clusterbackup tape cartridge import`: a cartridge from the import folder into a free slot.</summary>
-public sealed class ImportTapeCartridgeOperation(CatalogDatabase catalog)
+public sealed class ImportTapeCartridgeOperation(CatalogDatabase catalog, ITapeLibraryFactory libraries)
 {
     public Task<TapeCartridgeInfo> RunAsync(ImportTapeCartridgeRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var context = TapeContext.Open(catalog, request.LibraryPath);
+        var context = TapeContext.Open(catalog, libraries, request.LibraryPath);
         var c = context.Virtual.Import(request.Barcode, request.CapacityBytes, request.EarlyWarningBytes);
         return Task.FromResult(TapeCartridgeInfo.From(context, c, context.Catalog.GetCartridge(request.Barcode)));
     }

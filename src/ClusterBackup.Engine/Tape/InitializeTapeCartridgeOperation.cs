@@ -17,14 +17,14 @@ public sealed record InitializeTapeCartridgeRequest(string? LibraryPath, string 
 /// Initialize-TapeCartridge and `clusterbackup tape cartridge label`: labels a cartridge for a pool by writing a new
 /// label at the beginning, which erases everything on it, and forgets in the catalog the copies it held.
 /// </summary>
-public sealed class InitializeTapeCartridgeOperation(CatalogDatabase catalog)
+public sealed class InitializeTapeCartridgeOperation(CatalogDatabase catalog, ITapeLibraryFactory libraries)
 {
     public Task<TapeCartridgeInfo> RunAsync(InitializeTapeCartridgeRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var (barcode, pool, blockSize) = (request.Barcode, request.Pool, request.BlockSize);
         TapeFormat.ValidateBlockSize(blockSize, pool);
-        var context = TapeContext.Open(catalog, request.LibraryPath);
+        var context = TapeContext.Open(catalog, libraries, request.LibraryPath);
         // Labelling erases the tape: never while a session of another process writes to the library.
         using var writerLock = context.LockForWriting($"initialize cartridge {barcode}", cancellationToken);
         var existingPool = context.Catalog.GetPools().FirstOrDefault(p => string.Equals(p.Name, pool, StringComparison.OrdinalIgnoreCase));
@@ -34,6 +34,7 @@ public sealed class InitializeTapeCartridgeOperation(CatalogDatabase catalog)
         var tape = context.Library.Load(useDrive, barcode);
         try
         {
+            new VolumeAllocator(context.Library, context.Catalog, reporter, writerLock).Fence(tape);
             VolumeAllocator.Label(tape, barcode, pool, blockSize, context.Catalog, context.Library.Name);
         }
         finally

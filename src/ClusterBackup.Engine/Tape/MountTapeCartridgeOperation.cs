@@ -1,5 +1,6 @@
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tape;
 
@@ -10,12 +11,12 @@ namespace ClusterBackup.Engine.Tape;
 public sealed record MountTapeCartridgeRequest(string? LibraryPath, string Barcode, string Drive);
 
 /// <summary>Mount-TapeCartridge and `clusterbackup tape cartridge load`: the robot loads a cartridge from its slot into a drive.</summary>
-public sealed class MountTapeCartridgeOperation(CatalogDatabase catalog)
+public sealed class MountTapeCartridgeOperation(CatalogDatabase catalog, ITapeLibraryFactory libraries)
 {
     public Task<TapeCartridgeInfo> RunAsync(MountTapeCartridgeRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var context = TapeContext.Open(catalog, request.LibraryPath);
+        var context = TapeContext.Open(catalog, libraries, request.LibraryPath);
         context.Library.Load(request.Drive, request.Barcode);
         return Task.FromResult(TapeCartridgeInfo.Find(context, request.Barcode));
     }

@@ -20,7 +20,7 @@ public sealed record NewTapeAgentConfigurationRequest(string Path, string? Libra
 /// New-TapeAgentConfiguration and `clusterbackup tape config new`: writes a media-agent configuration
 /// (docs/media-agent-configuration.md; temporary name + rename) and returns it tested against the library's drives.
 /// </summary>
-public sealed class NewTapeAgentConfigurationOperation
+public sealed class NewTapeAgentConfigurationOperation(ITapeLibraryFactory libraries)
 {
     public async Task<TapeAgentConfigurationTest> RunAsync(NewTapeAgentConfigurationRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
@@ -31,9 +31,9 @@ public sealed class NewTapeAgentConfigurationOperation
         var configuration = MediaAgentConfiguration.CreateDefault(request.BackupDrives, request.MirrorDrives, request.Pool, request.MirrorPools, request.BlockSize);
         configuration.Library = request.LibraryPath is null ? null : System.IO.Path.GetFullPath(request.LibraryPath);
         if (request.LibraryPath is not null)
-            configuration.EnsureValid(VirtualTapeLibrary.Open(request.LibraryPath).GetDrives().Select(d => d.Name), path);
+            configuration.EnsureValid(libraries.Open(request.LibraryPath).GetDrives().Select(d => d.Name), path);
         AtomicFile.WriteAllText(path, configuration.ToJson(), "the media-agent configuration");
-        return await new TestTapeAgentConfigurationOperation()
+        return await new TestTapeAgentConfigurationOperation(libraries)
             .RunAsync(new TestTapeAgentConfigurationRequest(path, request.LibraryPath), reporter, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -13,12 +13,12 @@ public sealed record NewTapeLibraryRequest(string Path, int Drives, int Slots);
 /// New-TapeLibrary and `clusterbackup tape library create`: creates a virtual tape library in a folder (library.json,
 /// docs/tape-library.md) with empty slots, and returns its drives.
 /// </summary>
-public sealed class NewTapeLibraryOperation
+public sealed class NewTapeLibraryOperation(ITapeLibraryFactory libraries)
 {
     public Task<IReadOnlyList<TapeDriveInfo>> RunAsync(NewTapeLibraryRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var library = VirtualTapeLibrary.Create(request.Path, request.Drives, request.Slots);
+        var library = libraries.CreateVirtual(request.Path, request.Drives, request.Slots);
         return Task.FromResult(GetTapeDriveOperation.Drives(library));
     }
 }

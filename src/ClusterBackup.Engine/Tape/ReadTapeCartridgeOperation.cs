@@ -3,6 +3,7 @@ using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape.Agents;
 using ClusterBackup.Engine.Tape.Drives;
 using ClusterBackup.Engine.Tape.Format;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tape;
 
@@ -21,14 +22,14 @@ public sealed record TapeMediaObject(string Barcode, string Pool, int FileNumber
 /// media itself end to end rather than from the catalog. Reading checks every block and every complete object's
 /// SHA-256, so it is also a verification; each object found says whether the catalog knows it.
 /// </summary>
-public sealed class ReadTapeCartridgeOperation(CatalogDatabase catalog)
+public sealed class ReadTapeCartridgeOperation(CatalogDatabase catalog, ITapeLibraryFactory libraries)
 {
     public Task<IReadOnlyList<TapeMediaObject>> RunAsync(ReadTapeCartridgeRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
         Task.Run(() => Run(request, reporter, cancellationToken), cancellationToken);
 
     private IReadOnlyList<TapeMediaObject> Run(ReadTapeCartridgeRequest request, IOperationReporter reporter, CancellationToken token)
     {
-        var context = TapeContext.Open(catalog, request.LibraryPath);
+        var context = TapeContext.Open(catalog, libraries, request.LibraryPath);
         var barcode = request.Barcode;
         var readDrive = request.Drive ?? context.FreeDrive();
         var tape = context.Library.Load(readDrive, barcode);

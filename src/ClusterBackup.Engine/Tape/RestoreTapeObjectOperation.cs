@@ -46,8 +46,8 @@ public sealed record RestoreTapeObjectResult(Guid ObjectId, string Name, string 
 /// restored to one path are refused before anything is written.
 /// </summary>
 /// <param name="catalog">The catalog.</param>
-/// <param name="openContext">Opens the library for a request; default <see cref="TapeContext.OpenFor"/> (tests pass a changer with recorded drives).</param>
-public sealed class RestoreTapeObjectOperation(CatalogDatabase catalog, Func<RestoreTapeObjectRequest, TapeContext>? openContext = null)
+/// <param name="libraries">Opens the library the request names.</param>
+public sealed class RestoreTapeObjectOperation(CatalogDatabase catalog, ITapeLibraryFactory libraries)
 {
     /// <summary>Restores the objects of <paramref name="request"/>; the result names each object's path and the copy it came from.</summary>
     public Task<IReadOnlyList<RestoreTapeObjectResult>> RunAsync(RestoreTapeObjectRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
@@ -55,7 +55,7 @@ public sealed class RestoreTapeObjectOperation(CatalogDatabase catalog, Func<Res
 
     private IReadOnlyList<RestoreTapeObjectResult> Run(RestoreTapeObjectRequest request, IOperationReporter reporter, CancellationToken token)
     {
-        var context = openContext?.Invoke(request) ?? TapeContext.OpenFor(catalog, request.LibraryPath, request.ConfigurationPath);
+        var context = TapeContext.OpenFor(catalog, libraries, request.LibraryPath, request.ConfigurationPath);
         var objects = request.ObjectIds.Distinct().Select(id => context.Catalog.GetObjects(objectId: id, includeExpired: true).SingleOrDefault()
             ?? throw new ClusterBackupException(ErrorKind.ObjectNotFound, id.ToString(), $"Tape object {id} is not in the catalog.") { Cause = "TapeObjectNotFound" }).ToList();
         var destination = Path.GetFullPath(request.Destination);

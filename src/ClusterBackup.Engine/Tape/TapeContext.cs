@@ -39,18 +39,18 @@ public sealed class TapeContext
             $"No tape library given: pass -LibraryPath (--library), name it in the media-agent configuration, or set {LibraryEnvironmentVariable}.");
 
     /// <summary>
-    /// Opens the library beside the catalog: the changer and drives the configuration names (<see cref="TapeLibraryFactory"/>), or
+    /// Opens the library beside the catalog through <paramref name="libraries"/>: the changer and drives the configuration names, or
     /// the virtual library of <paramref name="libraryPath"/> (see <see cref="ResolveLibraryPath"/>).
     /// </summary>
-    public static TapeContext Open(CatalogDatabase database, string? libraryPath, MediaAgentConfiguration? configuration = null) =>
-        new(database, configuration?.Changer is not null ? TapeLibraryFactory.Open(configuration) : VirtualTapeLibrary.Open(ResolveLibraryPath(libraryPath, configuration)));
+    public static TapeContext Open(CatalogDatabase database, ITapeLibraryFactory libraries, string? libraryPath, MediaAgentConfiguration? configuration = null) =>
+        new(database, libraries.Open(libraryPath, configuration));
 
     /// <summary>
     /// Opens the library the media-agent configuration file <paramref name="configurationPath"/> names (its changer and drives, or its
     /// virtual library); without a file, the virtual library of <paramref name="libraryPath"/>.
     /// </summary>
-    public static TapeContext OpenFor(CatalogDatabase database, string? libraryPath, string? configurationPath) =>
-        Open(database, libraryPath, configurationPath is null ? null : MediaAgentConfiguration.Load(configurationPath));
+    public static TapeContext OpenFor(CatalogDatabase database, ITapeLibraryFactory libraries, string? libraryPath, string? configurationPath) =>
+        Open(database, libraries, libraryPath, configurationPath is null ? null : MediaAgentConfiguration.Load(configurationPath));
 
     /// <summary>The name of the lock file of a library's writers.</summary>
     public const string WriterLockFileName = "library.lock";

@@ -14,7 +14,7 @@ public sealed record TapeAgentConfigurationTest(string Path, bool Valid, int Age
 /// Test-TapeAgentConfiguration and `clusterbackup tape config test`: loads a media-agent configuration and validates it
 /// against the drives of its library, returning every issue rather than the first.
 /// </summary>
-public sealed class TestTapeAgentConfigurationOperation
+public sealed class TestTapeAgentConfigurationOperation(ITapeLibraryFactory libraries)
 {
     public Task<TapeAgentConfigurationTest> RunAsync(TestTapeAgentConfigurationRequest request, IOperationReporter reporter, CancellationToken cancellationToken)
     {
@@ -25,7 +25,7 @@ public sealed class TestTapeAgentConfigurationOperation
             issues = configuration.Validate([]).ToList(); // the drives are the configuration's own; the changer is not asked
         else
         {
-            var library = VirtualTapeLibrary.Open(TapeContext.ResolveLibraryPath(request.LibraryPath, configuration));
+            var library = libraries.Open(request.LibraryPath, configuration);
             issues = configuration.Validate(library.GetDrives().Select(d => d.Name)).Concat(configuration.ValidateCartridges(library.GetCartridges())).ToList();
         }
         var levels = issues.Count == 0 ? configuration.Agents.Select(configuration.MirrorLevel).DefaultIfEmpty(0).Max() : 0;

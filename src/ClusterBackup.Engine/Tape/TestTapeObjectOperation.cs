@@ -28,10 +28,10 @@ public sealed record TapeCopyVerification(Guid ObjectId, string Name, Guid Strea
 /// that passes is marked verified in the catalog (the retention rule counts only verified copies).
 /// One pass per tape stream, however many objects it holds.
 /// </summary>
-public sealed class TestTapeObjectOperation(CatalogDatabase catalog)
+public sealed class TestTapeObjectOperation(CatalogDatabase catalog, ITapeLibraryFactory libraries)
 {
     public Task<IReadOnlyList<TapeCopyVerification>> RunAsync(TestTapeObjectRequest request, IOperationReporter reporter, CancellationToken cancellationToken) =>
-        Task.Run(() => Verify(TapeContext.OpenFor(catalog, request.LibraryPath, request.ConfigurationPath), request.ObjectIds, !request.All, request.Drive, reporter, cancellationToken), cancellationToken);
+        Task.Run(() => Verify(TapeContext.OpenFor(catalog, libraries, request.LibraryPath, request.ConfigurationPath), request.ObjectIds, !request.All, request.Drive, reporter, cancellationToken), cancellationToken);
 
     /// <summary>Verifies copies with an already opened library; a tape backup with -Verify reads its new copies back through it.</summary>
     internal static IReadOnlyList<TapeCopyVerification> Verify(TapeContext context, IReadOnlyCollection<Guid>? objectIds, bool onlyUnverified, string? drive,

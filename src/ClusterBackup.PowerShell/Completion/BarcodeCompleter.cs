@@ -16,8 +16,8 @@ public sealed class BarcodeCompleter : IArgumentCompleter
         var source = new CompletionSource(fakeBoundParameters);
         var pool = source.Bound("Pool");
         var catalogued = CompletionSource.Safely(() => source.Catalog() is { } catalog ? new TapeCatalog(catalog).GetCartridges(pool).Select(c => c.Barcode) : []);
-        var inLibrary = CompletionSource.Safely(() => source.Catalog() is { } catalog
-            ? new GetTapeCartridgeOperation(catalog).RunAsync(new GetTapeCartridgeRequest(source.BoundPath("LibraryPath"), pool), NullOperationReporter.Instance, CancellationToken.None)
+        var inLibrary = CompletionSource.Safely(() => source.Engine() is { } engine
+            ? engine.GetTapeCartridge().RunAsync(new GetTapeCartridgeRequest(source.BoundPath("LibraryPath"), pool), NullOperationReporter.Instance, CancellationToken.None)
                 .GetAwaiter().GetResult().Select(c => c.Barcode)
             : []);
         return CompletionSource.Results(catalogued.Concat(inLibrary), wordToComplete);

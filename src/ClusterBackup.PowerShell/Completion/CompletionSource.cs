@@ -54,9 +54,12 @@ internal sealed class CompletionSource(IDictionary fakeBoundParameters)
     }
 
     /// <summary>The existing catalog of -CatalogPath (or the default); null when there is none. Never creates one.</summary>
-    public CatalogDatabase? Catalog()
+    public CatalogDatabase? Catalog() => Engine()?.Catalog;
+
+    /// <summary>An engine session on the existing catalog of -CatalogPath (or the default); null when there is none. Never creates one.</summary>
+    public EngineSession? Engine()
     {
-        try { return EngineSession.Open(new EngineSessionRequest(BoundPath("CatalogPath")), NullOperationReporter.Instance).Catalog; }
+        try { return EngineSession.Open(new EngineSessionRequest(BoundPath("CatalogPath")), NullOperationReporter.Instance); }
         catch (Exception ex) when (ex is not OutOfMemoryException) { return null; }
     }
 

@@ -13,7 +13,7 @@ public sealed class DriveCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
     {
         var source = new CompletionSource(fakeBoundParameters);
-        var drives = CompletionSource.Safely(() => new GetTapeDriveOperation()
+        var drives = CompletionSource.Safely(() => EngineSession.Open(new EngineSessionRequest(null, Catalog: CatalogUse.None), NullOperationReporter.Instance).GetTapeDrive()
             .RunAsync(new GetTapeDriveRequest(source.BoundPath("LibraryPath")), NullOperationReporter.Instance, CancellationToken.None)
             .GetAwaiter().GetResult().Select(d => d.Name));
         return CompletionSource.Results(drives, wordToComplete);

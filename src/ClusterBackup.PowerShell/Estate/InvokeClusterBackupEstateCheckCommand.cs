@@ -172,7 +172,9 @@ public sealed class InvokeClusterBackupEstateCheckCommand : ClusterBackupCmdlet
         if (!ShouldProcess(CatalogPath is null ? "the backup estate" : $"the backup estate of catalog '{Resolve(CatalogPath)}'",
                 $"Run the estate checks of {string.Join(", ", paths)} (the log-chain check records its verification in the catalog)"))
             return;
-        var output = InvokeCommand.InvokeScript(RunScript, false, PipelineResultTypes.None, null,
+        // A scope of its own: run in the caller's scope, the script's variables ($p, $configuration, ...) would overwrite
+        // the caller's, or fail to convert to a type the caller gave a variable of that name.
+        var output = InvokeCommand.InvokeScript(RunScript, true, PipelineResultTypes.None, null,
             paths, data, Tag, ExcludeTag, OutputFile is null ? null : Resolve(OutputFile), OutputFormat, Output);
         foreach (var result in output)
         {

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
@@ -32,6 +31,6 @@ public sealed class AddTapeCartridgeCommand : TapeCartridgeCmdlet
 
     protected override string Action => "Add blank cartridge";
 
-    protected override Task<TapeCartridgeInfo> RunAsync(CatalogDatabase catalog, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
-        new AddTapeCartridgeOperation(catalog).RunAsync(new AddTapeCartridgeRequest(LibraryPath, barcode, CapacityBytes, EarlyWarningBytes), reporter, cancellationToken);
+    protected override Task<TapeCartridgeInfo> RunAsync(EngineSession engine, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        engine.AddTapeCartridge().RunAsync(new AddTapeCartridgeRequest(LibraryPath, barcode, CapacityBytes, EarlyWarningBytes), reporter, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
@@ -77,13 +78,13 @@ public sealed class BackupTapeBackupSetCommand : ClusterBackupCmdlet
         {
             try
             {
-                var catalog = OpenCatalog(CatalogPath);
+                var engine = OpenEngine(new EngineSessionRequest(CatalogPath));
                 var request = new BackupToTapeRequest
                 {
                     LibraryPath = LibraryPath, ConfigurationPath = GetUnresolvedProviderPathFromPSPath(ConfigurationPath),
                     BackupSetIds = all ? null : _ids.Distinct().ToList(), Verify = Verify, Job = Job,
                 };
-                WriteObject(RunEngine((token, reporter) => new BackupToTapeOperation(catalog).RunAsync(request, reporter, token)));
+                WriteObject(RunEngine((token, reporter) => engine.BackupToTape().RunAsync(request, reporter, token)));
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {

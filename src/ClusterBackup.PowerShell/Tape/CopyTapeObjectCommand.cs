@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.PowerShell.Completion;
 
@@ -70,8 +71,8 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
         {
             try
             {
-                var catalog = OpenCatalog(CatalogPath);
-                var ids = ParameterSetName == "Objects" ? KnownObjects(catalog, _ids) : null;
+                var engine = OpenEngine(new EngineSessionRequest(CatalogPath));
+                var ids = ParameterSetName == "Objects" ? KnownObjects(engine.Catalog, _ids) : null;
                 if (ids is { Count: 0 })
                 {
                     base.EndProcessing();
@@ -82,7 +83,7 @@ public sealed class CopyTapeObjectCommand : TapeCmdlet
                     LibraryPath = LibraryPath, Mode = Mode, Pool = Pool, BlockSize = BlockSize, Drive = Drive, ReadDrive = ReadDrive, MirrorDrives = MirrorDrive,
                     ObjectIds = ids, Barcodes = ParameterSetName == "Volumes" ? Barcode : null,
                 };
-                foreach (var r in RunEngine((token, reporter) => new CopyTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
+                foreach (var r in RunEngine((token, reporter) => engine.CopyTapeObject().RunAsync(request, reporter, token)))
                     WriteObject(r);
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.PowerShell.Completion;
 
@@ -28,8 +29,8 @@ public sealed class DismountTapeCartridgeCommand : TapeCmdlet
             return;
         try
         {
-            var catalog = OpenCatalog(CatalogPath);
-            WriteObject(RunEngine((token, reporter) => new DismountTapeCartridgeOperation(catalog).RunAsync(new DismountTapeCartridgeRequest(LibraryPath, Drive), reporter, token)));
+            var engine = OpenEngine(new EngineSessionRequest(CatalogPath));
+            WriteObject(RunEngine((token, reporter) => engine.DismountTapeCartridge().RunAsync(new DismountTapeCartridgeRequest(LibraryPath, Drive), reporter, token)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
@@ -19,6 +18,6 @@ public sealed class ExportTapeCartridgeCommand : TapeCartridgeCmdlet
 {
     protected override string Action => "Export cartridge";
 
-    protected override Task<TapeCartridgeInfo> RunAsync(CatalogDatabase catalog, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
-        new ExportTapeCartridgeOperation(catalog).RunAsync(new ExportTapeCartridgeRequest(LibraryPath, barcode), reporter, cancellationToken);
+    protected override Task<TapeCartridgeInfo> RunAsync(EngineSession engine, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        engine.ExportTapeCartridge().RunAsync(new ExportTapeCartridgeRequest(LibraryPath, barcode), reporter, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.PowerShell.Completion;
 
@@ -30,8 +31,8 @@ public sealed class GetTapeCartridgeCommand : TapeCmdlet
     {
         try
         {
-            var catalog = OpenCatalog(CatalogPath);
-            foreach (var c in RunEngine((token, reporter) => new GetTapeCartridgeOperation(catalog).RunAsync(new GetTapeCartridgeRequest(LibraryPath, Pool, Barcode), reporter, token)))
+            var engine = OpenEngine(new EngineSessionRequest(CatalogPath));
+            foreach (var c in RunEngine((token, reporter) => engine.GetTapeCartridge().RunAsync(new GetTapeCartridgeRequest(LibraryPath, Pool, Barcode), reporter, token)))
                 WriteObject(c);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

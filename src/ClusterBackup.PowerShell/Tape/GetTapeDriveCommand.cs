@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
@@ -19,7 +20,8 @@ public sealed class GetTapeDriveCommand : TapeCmdlet
     {
         try
         {
-            foreach (var d in RunEngine((token, reporter) => new GetTapeDriveOperation().RunAsync(new GetTapeDriveRequest(LibraryPath), reporter, token)))
+            var engine = OpenEngine(new EngineSessionRequest(CatalogPath, Catalog: CatalogUse.None));
+            foreach (var d in RunEngine((token, reporter) => engine.GetTapeDrive().RunAsync(new GetTapeDriveRequest(LibraryPath), reporter, token)))
                 WriteObject(d);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

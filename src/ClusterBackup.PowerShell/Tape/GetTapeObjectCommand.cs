@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.PowerShell.Completion;
 
@@ -59,14 +60,14 @@ public sealed class GetTapeObjectCommand : TapeCmdlet
                         "BarcodeRequired", ErrorCategory.InvalidArgument, null));
                     return;
                 }
-                var tapeCatalog = OpenCatalog(CatalogPath);
-                foreach (var o in RunEngine((token, reporter) => new ReadTapeCartridgeOperation(tapeCatalog).RunAsync(new ReadTapeCartridgeRequest(LibraryPath, Barcode!, Drive), reporter, token)))
+                var mediaEngine = OpenEngine(new EngineSessionRequest(CatalogPath));
+                foreach (var o in RunEngine((token, reporter) => mediaEngine.ReadTapeCartridge().RunAsync(new ReadTapeCartridgeRequest(LibraryPath, Barcode!, Drive), reporter, token)))
                     WriteObject(o);
                 return;
             }
-            var catalog = OpenCatalog(CatalogPath);
+            var engine = OpenEngine(new EngineSessionRequest(CatalogPath));
             var request = new GetTapeObjectRequest(BackupSetId, Barcode, IncludeExpired);
-            foreach (var o in RunEngine((token, reporter) => new GetTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
+            foreach (var o in RunEngine((token, reporter) => engine.GetTapeObject().RunAsync(request, reporter, token)))
                 WriteObject(o);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
@@ -29,8 +30,8 @@ public sealed class GetTapeRetentionCommand : TapeCmdlet
     {
         try
         {
-            var catalog = OpenCatalog(CatalogPath);
-            foreach (var r in RunEngine((token, reporter) => new GetTapeRetentionOperation(catalog).RunAsync(new GetTapeRetentionRequest(RequiredCopies, IncludeActive), reporter, token)))
+            var engine = OpenEngine(new EngineSessionRequest(CatalogPath));
+            foreach (var r in RunEngine((token, reporter) => engine.GetTapeRetention().RunAsync(new GetTapeRetentionRequest(RequiredCopies, IncludeActive), reporter, token)))
                 WriteObject(r);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
@@ -32,6 +31,6 @@ public sealed class ImportTapeCartridgeCommand : TapeCartridgeCmdlet
 
     protected override string Action => "Import cartridge";
 
-    protected override Task<TapeCartridgeInfo> RunAsync(CatalogDatabase catalog, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
-        new ImportTapeCartridgeOperation(catalog).RunAsync(new ImportTapeCartridgeRequest(LibraryPath, barcode, CapacityBytes, EarlyWarningBytes), reporter, cancellationToken);
+    protected override Task<TapeCartridgeInfo> RunAsync(EngineSession engine, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        engine.ImportTapeCartridge().RunAsync(new ImportTapeCartridgeRequest(LibraryPath, barcode, CapacityBytes, EarlyWarningBytes), reporter, cancellationToken);
 }

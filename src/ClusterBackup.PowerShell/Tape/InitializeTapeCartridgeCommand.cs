@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.PowerShell.Completion;
@@ -35,6 +34,6 @@ public sealed class InitializeTapeCartridgeCommand : TapeCartridgeCmdlet
 
     protected override string Action => "Label for pool (erases the tape)";
 
-    protected override Task<TapeCartridgeInfo> RunAsync(CatalogDatabase catalog, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
-        new InitializeTapeCartridgeOperation(catalog).RunAsync(new InitializeTapeCartridgeRequest(LibraryPath, barcode, Pool, BlockSize, Drive), reporter, cancellationToken);
+    protected override Task<TapeCartridgeInfo> RunAsync(EngineSession engine, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        engine.InitializeTapeCartridge().RunAsync(new InitializeTapeCartridgeRequest(LibraryPath, barcode, Pool, BlockSize, Drive), reporter, cancellationToken);
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.PowerShell.Completion;
@@ -25,6 +24,6 @@ public sealed class MountTapeCartridgeCommand : TapeCartridgeCmdlet
 
     protected override string Action => "Load into drive";
 
-    protected override Task<TapeCartridgeInfo> RunAsync(CatalogDatabase catalog, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
-        new MountTapeCartridgeOperation(catalog).RunAsync(new MountTapeCartridgeRequest(LibraryPath, barcode, Drive), reporter, cancellationToken);
+    protected override Task<TapeCartridgeInfo> RunAsync(EngineSession engine, string barcode, IOperationReporter reporter, CancellationToken cancellationToken) =>
+        engine.MountTapeCartridge().RunAsync(new MountTapeCartridgeRequest(LibraryPath, barcode, Drive), reporter, cancellationToken);
 }

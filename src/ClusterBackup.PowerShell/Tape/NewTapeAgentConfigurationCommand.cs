@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.PowerShell.Completion;
 
@@ -70,7 +71,8 @@ public sealed class NewTapeAgentConfigurationCommand : TapeCmdlet
                 mirrors.Add(SecondMirrorDrive);
             var library = LibraryPath is null ? null : GetUnresolvedProviderPathFromPSPath(LibraryPath);
             var request = new NewTapeAgentConfigurationRequest(path, library, Drive, mirrors, Pool, MirrorPool ?? [], BlockSize, Force);
-            WriteObject(RunEngine((token, reporter) => new NewTapeAgentConfigurationOperation().RunAsync(request, reporter, token)));
+            var engine = OpenEngine(new EngineSessionRequest(CatalogPath, Catalog: CatalogUse.None));
+            WriteObject(RunEngine((token, reporter) => engine.NewTapeAgentConfiguration().RunAsync(request, reporter, token)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
@@ -39,7 +40,8 @@ public sealed class NewTapeLibraryCommand : TapeCmdlet
             return;
         try
         {
-            foreach (var d in RunEngine((token, reporter) => new NewTapeLibraryOperation().RunAsync(new NewTapeLibraryRequest(path, Drives, Slots), reporter, token)))
+            var engine = OpenEngine(new EngineSessionRequest(CatalogPath, Catalog: CatalogUse.None));
+            foreach (var d in RunEngine((token, reporter) => engine.NewTapeLibrary().RunAsync(new NewTapeLibraryRequest(path, Drives, Slots), reporter, token)))
                 WriteObject(d);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.PowerShell.Completion;
 
@@ -47,15 +48,15 @@ public sealed class RestoreTapeObjectCommand : TapeCmdlet
         {
             try
             {
-                var catalog = OpenCatalog(CatalogPath);
-                var ids = KnownObjects(catalog, _ids);
+                var engine = OpenEngine(new EngineSessionRequest(CatalogPath));
+                var ids = KnownObjects(engine.Catalog, _ids);
                 if (ids.Count == 0)
                 {
                     base.EndProcessing();
                     return;
                 }
                 var request = new RestoreTapeObjectRequest { LibraryPath = LibraryPath, ObjectIds = ids, Destination = destination, Force = Force, Drive = Drive };
-                foreach (var r in RunEngine((token, reporter) => new RestoreTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
+                foreach (var r in RunEngine((token, reporter) => engine.RestoreTapeObject().RunAsync(request, reporter, token)))
                     WriteObject(r);
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.PowerShell.Completion;
@@ -25,7 +24,7 @@ public abstract class TapeCartridgeCmdlet : TapeCmdlet
     protected abstract string Action { get; }
 
     /// <summary>The library operation on one cartridge.</summary>
-    protected abstract Task<TapeCartridgeInfo> RunAsync(CatalogDatabase catalog, string barcode, IOperationReporter reporter, CancellationToken cancellationToken);
+    protected abstract Task<TapeCartridgeInfo> RunAsync(EngineSession engine, string barcode, IOperationReporter reporter, CancellationToken cancellationToken);
 
     protected sealed override void ProcessRecord()
     {
@@ -35,8 +34,8 @@ public abstract class TapeCartridgeCmdlet : TapeCmdlet
                 continue;
             try
             {
-                var catalog = CreatesCatalog ? OpenOrCreateCatalog(CatalogPath) : OpenCatalog(CatalogPath);
-                WriteObject(RunEngine((token, reporter) => RunAsync(catalog, barcode, reporter, token)));
+                var engine = OpenEngine(new EngineSessionRequest(CatalogPath, Catalog: CreatesCatalog ? CatalogUse.CreateIfMissing : CatalogUse.Existing));
+                WriteObject(RunEngine((token, reporter) => RunAsync(engine, barcode, reporter, token)));
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {

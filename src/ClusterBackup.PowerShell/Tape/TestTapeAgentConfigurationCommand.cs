@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 
 namespace ClusterBackup.PowerShell.Tape;
@@ -25,7 +26,8 @@ public sealed class TestTapeAgentConfigurationCommand : TapeCmdlet
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         try
         {
-            WriteObject(RunEngine((token, reporter) => new TestTapeAgentConfigurationOperation().RunAsync(new TestTapeAgentConfigurationRequest(path, LibraryPath), reporter, token)));
+            var engine = OpenEngine(new EngineSessionRequest(CatalogPath, Catalog: CatalogUse.None));
+            WriteObject(RunEngine((token, reporter) => engine.TestTapeAgentConfiguration().RunAsync(new TestTapeAgentConfigurationRequest(path, LibraryPath), reporter, token)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.PowerShell.Completion;
 
@@ -58,15 +59,15 @@ public sealed class TestTapeObjectCommand : TapeCmdlet
         }
         try
         {
-            var catalog = OpenCatalog(CatalogPath);
-            var ids = ParameterSetName == AllObjectsSet ? null : KnownObjects(catalog, _ids);
+            var engine = OpenEngine(new EngineSessionRequest(CatalogPath));
+            var ids = ParameterSetName == AllObjectsSet ? null : KnownObjects(engine.Catalog, _ids);
             if (ids is { Count: 0 })
             {
                 base.EndProcessing();
                 return;
             }
             var request = new TestTapeObjectRequest { LibraryPath = LibraryPath, ObjectIds = ids, All = All, Drive = Drive };
-            foreach (var v in RunEngine((token, reporter) => new TestTapeObjectOperation(catalog).RunAsync(request, reporter, token)))
+            foreach (var v in RunEngine((token, reporter) => engine.TestTapeObject().RunAsync(request, reporter, token)))
                 WriteObject(v);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)

@@ -92,6 +92,42 @@ public sealed class BackupDatabaseOperationTests : IDisposable
         Assert.Empty(new BackupSetCatalog(_catalog).GetBackupSets());
     }
 
+    [Fact]
+    public async Task AWriterWhoseMediaSetLockWasTakenOverIsRefusedAtItsCommitAndLeavesNoFileBehind()
+    {
+        if (OperatingSystem.IsWindows())
+            return; // the lost lock is simulated by unlinking the held lock file, which Windows does not allow
+        var reached = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        _engine.HoldAfterWrite = async () =>
+        {
+            reached.SetResult();
+            await release.Task;
+        };
+        var stale = Operation().RunAsync(new BackupDatabaseRequest(_share, ["sales"], BackupType.Full, "vs1"), NullOperationReporter.Instance, default);
+        await reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var staleFile = Directory.GetFiles(_share, "*.bak", SearchOption.AllDirectories).Single();
+
+        // The stale writer's lock is lost (its lock file reclaimed): the next writer takes the lock afresh, with a higher token.
+        var lockPath = _catalog.LockPath($"media-set-{ShareLayout.SafeName("vs1")}-{ShareLayout.SafeName("sales")}-{ShareLayout.TypeFolder(BackupType.Full)}");
+        File.Delete(lockPath);
+        var current = Assert.Single(await Operation().RunAsync(new BackupDatabaseRequest(_share, ["sales"], BackupType.Full, "vs1", Initialize: true), NullOperationReporter.Instance, default));
+        Assert.True(current.Succeeded, current.Error?.Message);
+        release.SetResult();
+        var refused = Assert.Single(await stale);
+
+        Assert.Null(refused.BackupSet);
+        Assert.Equal(ErrorKind.ResourceBusy, refused.Error!.Kind);
+        Assert.Equal("WriterFenced", refused.Error.Cause);
+        Assert.Contains("fencing token 2", refused.Error.Message);
+        Assert.Contains("this writer's token 1", refused.Error.Message);
+        Assert.False(File.Exists(staleFile));
+        var recorded = Assert.Single(new BackupSetCatalog(_catalog).GetBackupSets());
+        Assert.Equal(current.BackupSet!.BackupSetId, recorded.BackupSetId);
+        var file = Assert.Single(recorded.Files);
+        Assert.Equal((await FileHasher.HashAsync(file.Path, default)).Sha256, file.Sha256);
+    }
+
     /// <summary>Two nodes; the cluster says node1 owns vs1, a stale owner as a topology not updated after a failover gives.</summary>
     private sealed class FakeCluster : IClusterService
     {
@@ -122,6 +158,9 @@ public sealed class BackupDatabaseOperationTests : IDisposable
 
         public List<string> BackedUpOn { get; } = [];
 
+        /// <summary>Awaited once the backup file is written, before the operation goes on to its commit.</summary>
+        public Func<Task>? HoldAfterWrite { get; set; }
+
         public string Name => EngineName;
 
         public string? WhyNotSupported(BackupType type, string database) => type == BackupType.Differential ? "the fake engine takes full and log backups" : null;
@@ -144,6 +183,11 @@ public sealed class BackupDatabaseOperationTests : IDisposable
             var started = DateTimeOffset.UtcNow;
             var path = Path.Combine(request.Directory, request.FileStem + ".bak");
             await File.WriteAllTextAsync(path, $"{request.Type} backup of {request.Database}", cancellationToken);
+            if (HoldAfterWrite is { } hold)
+            {
+                HoldAfterWrite = null;
+                await hold();
+            }
             return new EngineBackupResult([path], "1", "2", null, started, DateTimeOffset.UtcNow);
         }
 

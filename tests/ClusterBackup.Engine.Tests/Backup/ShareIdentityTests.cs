@@ -5,6 +5,7 @@ using ClusterBackup.Engine.Tape;
 using ClusterBackup.Engine.Tests.Cli;
 using ClusterBackup.Engine.Tests.Tape;
 using Newtonsoft.Json.Linq;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tests.Backup;
 
@@ -145,7 +146,7 @@ public class ShareIdentityTests
         await InitializeAsync(kit.Catalog.Database, share);
         File.Delete(ShareMarker.PathIn(share));
 
-        var ex = await Assert.ThrowsAsync<ClusterBackupException>(() => new BackupToTapeOperation(kit.Catalog.Database)
+        var ex = await Assert.ThrowsAsync<ClusterBackupException>(() => new BackupToTapeOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default)
             .RunAsync(new BackupToTapeRequest { ConfigurationPath = configuration }, NullOperationReporter.Instance, default));
         Assert.Equal("ShareIdentityMissing", ex.ErrorId);
         Assert.Contains(share, ex.Message);

@@ -33,30 +33,51 @@ public class CatalogRowFuzzTests(ITestOutputHelper output)
         var (backupSet, store) = Populate(seedPath, folder);
         var tables = Tables(seedPath);
         var edits = Gen.Select(Gen.UInt, Gen.UInt, Gen.UInt, Gen.Int[0, Hostile.Length - 1], (t, r, c, v) => new CellEdit(t, r, c, v)).Array[1, 3];
-        var catalog = CatalogDatabase.Open(seedPath);
-        // One catalog throughout: each input's cells are written by a side connection and put back after the reads, which
-        // is a thousand times faster than a fresh copy per input and reads through the repositories' own pooled connections.
-        using var editor = new SqliteConnection($"Data Source={seedPath};Pooling=False");
-        editor.Open();
-        using (var pragma = editor.CreateCommand())
+        // One catalog per thread throughout: each input's cells are written by a side connection and put back after the reads,
+        // which is a thousand times faster than a fresh copy per input and reads through the repositories' own pooled connections.
+        var next = 0;
+        using var mine = new ThreadLocal<Worker>(() => Worker.Open(seedPath, folder.Combine($"worker{Interlocked.Increment(ref next)}.db")), trackAllValues: true);
+        FuzzCounts counts;
+        try
         {
-            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;";
-            pragma.ExecuteNonQuery();
+            counts = FormatFuzzer.Run(output, "catalog rows", edits, cells =>
+            {
+                var worker = mine.Value!;
+                var originals = Edit(worker.Editor, tables, cells);
+                try
+                {
+                    ReadEverything(worker.Catalog, backupSet, store);
+                }
+                finally
+                {
+                    Restore(worker.Editor, originals);
+                }
+            }, _ => mine.Value!.Path, cells => string.Join("; ", cells.Select(c => Describe(tables, c))), FormatFuzzer.Threads);
         }
-        var counts = FormatFuzzer.Run(output, "catalog rows", edits, cells =>
+        finally
         {
-            var originals = Edit(editor, tables, cells);
-            try
-            {
-                ReadEverything(catalog, backupSet, store);
-            }
-            finally
-            {
-                Restore(editor, originals);
-            }
-        }, _ => seedPath, cells => string.Join("; ", cells.Select(c => Describe(tables, c))));
+            foreach (var worker in mine.Values)
+                worker.Editor.Dispose();
+        }
         SqliteConnection.ClearAllPools();
         Assert.True(counts.Accepted > 0 && counts.Refused > 0, $"{counts}");
+    }
+
+    /// <summary>A thread's own copy of the populated catalog, opened by the product and by a side connection that edits its cells.</summary>
+    private sealed record Worker(string Path, CatalogDatabase Catalog, SqliteConnection Editor)
+    {
+        public static Worker Open(string seedPath, string path)
+        {
+            File.Copy(seedPath, path);
+            var editor = new SqliteConnection($"Data Source={path};Pooling=False");
+            editor.Open();
+            using (var pragma = editor.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;";
+                pragma.ExecuteNonQuery();
+            }
+            return new Worker(path, CatalogDatabase.Open(path), editor);
+        }
     }
 
     private static void ReadEverything(CatalogDatabase catalog, Guid backupSet, string store)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tests.Tape;
 
@@ -29,7 +30,7 @@ public class BackupToTapeOperationTests
     internal static async Task<string> MirroredConfigurationAsync(TapeTestKit kit)
     {
         var path = kit.Directory.Combine("agents.json");
-        var test = await new NewTapeAgentConfigurationOperation().RunAsync(
+        var test = await new NewTapeAgentConfigurationOperation(ConfiguredTapeLibraryFactory.Default).RunAsync(
             new NewTapeAgentConfigurationRequest(path, kit.Library.Root, ["drive0", "drive1"], [["drive2", "drive3"]], "Daily", ["Offsite"], 64 * 1024, Force: false),
             NullOperationReporter.Instance, CancellationToken.None);
         Assert.True(test.Valid);
@@ -37,10 +38,33 @@ public class BackupToTapeOperationTests
     }
 
     private static Task<BackupToTapeResult> BackupToTapeAsync(TapeTestKit kit, BackupToTapeRequest request) =>
-        new BackupToTapeOperation(kit.Catalog.Database).RunAsync(request, NullOperationReporter.Instance, CancellationToken.None);
+        new BackupToTapeOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(request, NullOperationReporter.Instance, CancellationToken.None);
 
     private static Task<IReadOnlyList<MediaSetRetention>> RetentionAsync(TapeTestKit kit, int requiredCopies) =>
         new GetTapeRetentionOperation(kit.Catalog.Database).RunAsync(new GetTapeRetentionRequest(requiredCopies), NullOperationReporter.Instance, CancellationToken.None);
+
+    [Fact]
+    public async Task WritesOntoTheDrivesOfTheLibraryItsFactoryHandsIt()
+    {
+        using var kit = new TapeTestKit();
+        AddBackupSet(kit, "sales", initialize: true, files: 2, seed: 3);
+        var configuration = await MirroredConfigurationAsync(kit);
+        var library = new RecordingTapeLibrary(kit.Library);
+        var factory = new FixedTapeLibraryFactory(library);
+        var unopenedPath = kit.Directory.Combine("no-library-here");
+
+        var result = await new BackupToTapeOperation(kit.Catalog.Database, factory).RunAsync(
+            new BackupToTapeRequest { ConfigurationPath = configuration, LibraryPath = unopenedPath }, NullOperationReporter.Instance, CancellationToken.None);
+
+        // The operation asked its factory for the request's library and wrote through the drives it was handed.
+        Assert.Equal([unopenedPath], factory.Opened);
+        Assert.Equal(2, result.Objects);
+        Assert.Equal(4, result.Copies);
+        Assert.Equal(4, library.Loads.Count);
+        Assert.True(library.BlocksWritten > 0);
+        Assert.False(Directory.Exists(unopenedPath));
+        Assert.All(result.Volumes, barcode => Assert.Contains(library.Loads, load => load.StartsWith(barcode + "@", StringComparison.Ordinal)));
+    }
 
     [Fact]
     public async Task BacksUpEveryBackupSetNotYetOnTapeVerifiesAndFeedsRetention()

@@ -2,6 +2,7 @@ using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.Engine.Tape.Agents;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tests.Tape;
 
@@ -21,11 +22,11 @@ public class CopyGroupTests
 
     /// <summary>Reads a cartridge end to end, as Get-TapeObject -FromMedia does.</summary>
     private static Task<IReadOnlyList<TapeMediaObject>> ReadMedia(TapeTestKit kit, string barcode) =>
-        new ReadTapeCartridgeOperation(kit.Catalog.Database).RunAsync(new ReadTapeCartridgeRequest(kit.Library.Root, barcode), NullOperationReporter.Instance, CancellationToken.None);
+        new ReadTapeCartridgeOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new ReadTapeCartridgeRequest(kit.Library.Root, barcode), NullOperationReporter.Instance, CancellationToken.None);
 
     /// <summary>Reads the copies not yet verified back, as Test-TapeObject does.</summary>
     private static Task<IReadOnlyList<TapeCopyVerification>> Verify(TapeTestKit kit, IReadOnlyCollection<Guid>? objectIds) =>
-        new TestTapeObjectOperation(kit.Catalog.Database).RunAsync(new TestTapeObjectRequest { LibraryPath = kit.Library.Root, ObjectIds = objectIds },
+        new TestTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new TestTapeObjectRequest { LibraryPath = kit.Library.Root, ObjectIds = objectIds },
             NullOperationReporter.Instance, CancellationToken.None);
 
     [Fact]
@@ -37,7 +38,7 @@ public class CopyGroupTests
         kit.Catalog.SetObjectStatus(objects[1].ObjectId, TapeObjectStatus.Expired);
         kit.Catalog.SetObjectStatus(objects[3].ObjectId, TapeObjectStatus.Expired);
 
-        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
+        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new CopyTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Compaction, Barcodes = [source], Pool = "Compacted", Drive = "drive1",
         }, NullOperationReporter.Instance, CancellationToken.None);
@@ -50,7 +51,7 @@ public class CopyGroupTests
         Assert.Equal([objects[0].Name, objects[2].Name], onMedia.Select(o => o.Name).Order());
         Assert.All(onMedia, o => Assert.True(o.Complete));
         // Each copied object now has a second copy, which restores byte-identical.
-        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database).RunAsync(new RestoreTapeObjectRequest
+        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new RestoreTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, ObjectIds = [objects[2].ObjectId], Destination = kit.Directory.Combine("out"),
         }, NullOperationReporter.Instance, CancellationToken.None);
@@ -65,7 +66,7 @@ public class CopyGroupTests
         var objects = WriteMultiplexed(kit, 3);
         var source = objects[0].Copies.Single().Barcodes.Single();
         kit.Catalog.SetObjectStatus(objects[1].ObjectId, TapeObjectStatus.Expired);
-        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
+        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new CopyTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, Barcodes = [source], Pool = "Daily", Drive = "drive1",
         }, NullOperationReporter.Instance, CancellationToken.None);
@@ -82,7 +83,7 @@ public class CopyGroupTests
         var objects = WriteMultiplexed(kit, 3);
         var source = objects[0].Copies.Single().Barcodes.Single();
 
-        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
+        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new CopyTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Migration, Barcodes = [source], Pool = "Vault",
             Drive = "drive2", MirrorDrives = ["drive3", "drive4"],
@@ -116,14 +117,14 @@ public class CopyGroupTests
     {
         using var kit = new TapeTestKit();
         var objects = WriteMultiplexed(kit, 1);
-        var error = await Assert.ThrowsAsync<ClusterBackupException>(() => new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
+        var error = await Assert.ThrowsAsync<ClusterBackupException>(() => new CopyTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new CopyTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, ObjectIds = [objects[0].ObjectId], Pool = "Vault",
             Drive = "drive2", ReadDrive = "drive1", MirrorDrives = ["drive3", "drive2"],
         }, NullOperationReporter.Instance, CancellationToken.None));
         Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
         Assert.Contains("Drive drive2 is named twice", error.Message);
-        var unknown = await Assert.ThrowsAsync<ClusterBackupException>(() => new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
+        var unknown = await Assert.ThrowsAsync<ClusterBackupException>(() => new CopyTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new CopyTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Refresh, ObjectIds = [objects[0].ObjectId], Pool = "Vault",
             Drive = "drive2", MirrorDrives = ["drive9"],
@@ -138,7 +139,7 @@ public class CopyGroupTests
     {
         using var kit = new TapeTestKit();
         var objects = WriteMultiplexed(kit, 3);
-        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
+        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new CopyTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Demultiplex,
             ObjectIds = objects.Select(o => o.ObjectId).ToList(), Pool = "Single", Drive = "drive2",
@@ -160,7 +161,7 @@ public class CopyGroupTests
     {
         using var kit = new TapeTestKit();
         var objects = WriteMultiplexed(kit, 2);
-        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database).RunAsync(new CopyTapeObjectRequest
+        var copied = await new CopyTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new CopyTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, Mode = TapeCopyMode.Migration,
             ObjectIds = objects.Select(o => o.ObjectId).ToList(), Pool = "Big", BlockSize = 128 * 1024, Drive = "drive3",

@@ -7,6 +7,7 @@ using ClusterBackup.Engine.Tape.Drives;
 using ClusterBackup.Engine.Tape.Format;
 using ClusterBackup.Engine.Tests.FaultInjection;
 using Newtonsoft.Json.Linq;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tests.Tape;
 
@@ -17,7 +18,7 @@ namespace ClusterBackup.Engine.Tests.Tape;
 public class InterruptedSessionTests
 {
     private static Task<BackupToTapeResult> BackupAsync(TapeTestKit kit, string configuration, IOperationReporter reporter) =>
-        new BackupToTapeOperation(kit.Catalog.Database).RunAsync(new BackupToTapeRequest { ConfigurationPath = configuration }, reporter, CancellationToken.None);
+        new BackupToTapeOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new BackupToTapeRequest { ConfigurationPath = configuration }, reporter, CancellationToken.None);
 
     private static long TornTail(TapeTestKit kit, string barcode)
     {
@@ -54,7 +55,7 @@ public class InterruptedSessionTests
         {
             var o = kit.Catalog.GetObjects(backupSetId: set.BackupSetId).Single(x => x.SourcePath == file.Path);
             Assert.Equal([0, 1], o.Copies.Select(c => c.MirrorLevel).Order());
-            var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database).RunAsync(new RestoreTapeObjectRequest
+            var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new RestoreTapeObjectRequest
             {
                 LibraryPath = kit.Library.Root, ObjectIds = [o.ObjectId], Destination = kit.Directory.Combine("restore"),
             }, NullOperationReporter.Instance, CancellationToken.None);
@@ -94,7 +95,7 @@ public class InterruptedSessionTests
         json["Cartridges"]!.Single(c => (string)c["Barcode"]! == "VT0002")["EarlyWarningBytes"] = 60_000;
         File.WriteAllText(state, json.ToString());
 
-        var test = await new TestTapeAgentConfigurationOperation().RunAsync(new TestTapeAgentConfigurationRequest(configuration, kit.Library.Root),
+        var test = await new TestTapeAgentConfigurationOperation(ConfiguredTapeLibraryFactory.Default).RunAsync(new TestTapeAgentConfigurationRequest(configuration, kit.Library.Root),
             NullOperationReporter.Instance, CancellationToken.None);
         Assert.False(test.Valid);
         var issue = Assert.Single(test.Issues);
@@ -140,7 +141,7 @@ public class InterruptedSessionTests
         Assert.Equal(5, objects.Count);
         Assert.All(objects, o => Assert.Equal([0, 1], o.Copies.Select(c => c.MirrorLevel).Order()));
         var destination = kit.Directory.Combine("restore");
-        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database).RunAsync(new RestoreTapeObjectRequest
+        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new RestoreTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, ObjectIds = objects.Select(o => o.ObjectId).ToList(), Destination = destination,
         }, NullOperationReporter.Instance, CancellationToken.None);

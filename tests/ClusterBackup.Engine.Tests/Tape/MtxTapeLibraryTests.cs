@@ -192,7 +192,7 @@ public class MtxTapeLibraryTests
         Assert.IsType<WindowsTapeDrive>(TapeLibraryFactory.CreateDrive(new DriveDefinition { Name = "b", Kind = DriveKinds.Windows, Device = @"\\.\Tape0" }));
         using var kit = new TapeTestKit(drives: 1, cartridges: 0);
         var virtualOnly = MediaAgentConfiguration.Parse("""{ "formatVersion": 1, "agents": [ { "name": "A1", "drive": "drive0", "buffers": [ { "name": "all", "objects": "*" } ] } ] }""");
-        Assert.IsType<VirtualTapeLibrary>(TapeContext.Open(kit.Catalog.Database, kit.Library.Root, virtualOnly).Library);
+        Assert.IsType<VirtualTapeLibrary>(TapeContext.Open(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default, kit.Library.Root, virtualOnly).Library);
     }
 
     [Fact]
@@ -259,7 +259,7 @@ public class MtxTapeLibraryTests
 
         // Restore from the changer: the operation reads with the drive it is told, through mtx.
         changer.Calls.Clear();
-        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database, _ => context).RunAsync(new RestoreTapeObjectRequest
+        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database, new FixedTapeLibraryFactory(library)).RunAsync(new RestoreTapeObjectRequest
         {
             ObjectIds = result.Objects.Select(o => o.ObjectId).ToList(), Destination = kit.Directory.Combine("restore"), Drive = "lto1",
         }, NullOperationReporter.Instance, CancellationToken.None);

@@ -3,6 +3,7 @@ using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.Engine.Tape.Agents;
 using ClusterBackup.Engine.Tests.Cli;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tests.Tape;
 
@@ -24,7 +25,7 @@ public class RestoreVerificationTests
         TapeForgery.ForgeObject(kit.Library.GetCartridgeFile(o.Copies.Single(c => c.MirrorLevel == mirrorLevel).Barcodes.Single()).Path, o.ObjectId);
 
     private static Task<IReadOnlyList<RestoreTapeObjectResult>> RestoreAsync(TapeTestKit kit, TapeObject o, string destination, IOperationReporter reporter, bool force = false) =>
-        new RestoreTapeObjectOperation(kit.Catalog.Database).RunAsync(new RestoreTapeObjectRequest
+        new RestoreTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new RestoreTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, ObjectIds = [o.ObjectId], Destination = destination, Force = force,
         }, reporter, CancellationToken.None);

@@ -75,7 +75,7 @@ public class SpanningAndDamageTests
         bytes[OffsetOfBlock(bytes, 2) + 4 + 100] ^= 1;
         File.WriteAllBytes(path, bytes);
 
-        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database).RunAsync(new RestoreTapeObjectRequest
+        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new RestoreTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, ObjectIds = [o.ObjectId], Destination = kit.Directory.Combine("out"),
         }, NullOperationReporter.Instance, CancellationToken.None);

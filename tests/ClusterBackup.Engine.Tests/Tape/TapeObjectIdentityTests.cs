@@ -5,6 +5,7 @@ using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
 using ClusterBackup.Engine.Tape.Agents;
 using Microsoft.Data.Sqlite;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Tests.Tape;
 
@@ -40,7 +41,7 @@ public class TapeObjectIdentityTests
         var started = new DateTimeOffset(2026, 11, 30, 22, 0, 0, TimeSpan.Zero);
         var sets = Enumerable.Range(1, 3).Select(i => AddFullBackup(kit, "sales", i, started.AddDays(i))).ToList();
         var configuration = await BackupToTapeOperationTests.MirroredConfigurationAsync(kit);
-        var backup = await new BackupToTapeOperation(kit.Catalog.Database).RunAsync(new BackupToTapeRequest { ConfigurationPath = configuration },
+        var backup = await new BackupToTapeOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new BackupToTapeRequest { ConfigurationPath = configuration },
             NullOperationReporter.Instance, CancellationToken.None);
         Assert.Equal(9, backup.Objects);
 
@@ -51,7 +52,7 @@ public class TapeObjectIdentityTests
                 Assert.StartsWith($"PGVS1/sales/{ShareLayout.FileStem("PGVS1", "sales", BackupType.Full, set.Started, set.BackupSetId)}/", o.Name));
 
         var destination = kit.Directory.Combine("restore");
-        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database).RunAsync(new RestoreTapeObjectRequest
+        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new RestoreTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, ObjectIds = objects.Select(o => o.ObjectId).ToList(), Destination = destination,
         }, NullOperationReporter.Instance, CancellationToken.None);
@@ -83,7 +84,7 @@ public class TapeObjectIdentityTests
         }
         var destination = kit.Directory.Combine("restore");
 
-        var error = await Assert.ThrowsAsync<ClusterBackupException>(() => new RestoreTapeObjectOperation(kit.Catalog.Database).RunAsync(new RestoreTapeObjectRequest
+        var error = await Assert.ThrowsAsync<ClusterBackupException>(() => new RestoreTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new RestoreTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, ObjectIds = ids, Destination = destination, Force = true,
         }, NullOperationReporter.Instance, CancellationToken.None));

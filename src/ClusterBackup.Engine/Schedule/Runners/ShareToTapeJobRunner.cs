@@ -1,5 +1,6 @@
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.Engine.Tape.Library;
 
 namespace ClusterBackup.Engine.Schedule.Runners;
 
@@ -25,7 +26,7 @@ internal sealed class ShareToTapeJobRunner : IScheduledJobRunner
             Verify = true,
             Job = job.Name,
         };
-        var result = await new BackupToTapeOperation(context.Catalog).RunAsync(request, context.Reporter, cancellationToken).ConfigureAwait(false);
+        var result = await new BackupToTapeOperation(context.Catalog, ConfiguredTapeLibraryFactory.Default).RunAsync(request, context.Reporter, cancellationToken).ConfigureAwait(false);
         return $"{result.Objects} objects, {result.Bytes} bytes in {result.Copies} copies on {string.Join(", ", result.Volumes)}; " +
                $"{result.VerifiedCopies} copies verified; {result.SkippedAlreadyOnTape} files already on tape";
     }

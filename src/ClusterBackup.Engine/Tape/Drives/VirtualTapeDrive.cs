@@ -29,8 +29,20 @@ public sealed class VirtualTapeDrive : ITapeDrive
     private long _endOfData;
     private long _fileLength;
     private TapePosition _position;
+    private CartridgeFence? _fence;
 
     public VirtualTapeDrive(string name) => Name = name;
+
+    /// <summary>
+    /// Writes to the loaded cartridge for <paramref name="writer"/> only while no later holder of the library's lock has written
+    /// to it (<see cref="CartridgeFence"/>): claims the cartridge now, and checks its fence before every block and file mark
+    /// until the cartridge is unloaded.
+    /// </summary>
+    public void FenceWith(WriterLock writer, string library)
+    {
+        _ = Handle;
+        _fence = CartridgeFence.Claim(_inserted!, library, writer);
+    }
 
     public string Name { get; }
 
@@ -107,6 +119,7 @@ public sealed class VirtualTapeDrive : ITapeDrive
 
     public void Unload()
     {
+        _fence = null;
         _handle?.Dispose();
         _handle = null;
     }
@@ -122,6 +135,10 @@ public sealed class VirtualTapeDrive : ITapeDrive
     public TapeWriteOutcome WriteBlock(IReadOnlyList<ReadOnlyMemory<byte>> segments)
     {
         var handle = Handle;
+        // Checked before every block, not once per object: a writer whose lock was taken over writes at its own offset, which is
+        // where the new holder appended, so a single unchecked block would overwrite the new holder's first block. The check is
+        // one read of a file of a few dozen bytes against a block write of 64 KiB to 4 MiB.
+        _fence?.Check();
         long length = 0;
         foreach (var s in segments)
             length += s.Length;
@@ -164,6 +181,7 @@ public sealed class VirtualTapeDrive : ITapeDrive
     public void WriteFileMark()
     {
         var handle = Handle;
+        _fence?.Check();
         if (_offset + 4 > _inserted!.CapacityBytes)
             throw new TapeEndOfMediumException(Barcode, $"Tape {Barcode} in drive {Name} is at end of medium; the file mark was not written.");
         TruncateIfBehindEndOfData(handle);

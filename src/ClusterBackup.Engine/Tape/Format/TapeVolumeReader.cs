@@ -16,7 +16,9 @@ public sealed record TapeBlockView(TapeBlockHeader Header, IReadOnlyList<TapeRec
 public sealed class TapeVolumeReader
 {
     private readonly ITapeDrive _drive;
-    private byte[] _buffer = new byte[TapeFormat.MaxBlockSize + 1];
+    // One byte more than the largest block, so an oversized block shows as one. Uninitialized: only the bytes a read
+    // returned are ever looked at, and zeroing 4 MiB per volume read was most of the cost of reading a short cartridge.
+    private byte[] _buffer = GC.AllocateUninitializedArray<byte>(TapeFormat.MaxBlockSize + 1);
     private readonly List<TapeRecordView> _records = new();
 
     public TapeVolumeReader(ITapeDrive drive, string barcode)

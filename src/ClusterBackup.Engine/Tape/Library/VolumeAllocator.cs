@@ -10,9 +10,10 @@ namespace ClusterBackup.Engine.Tape.Library;
 /// Hands cartridges of a pool to the agents of one job, one at a time per cartridge: appendable ones
 /// first, then labelled scratch ones, then blank cartridges of the library, which it labels for the pool.
 /// A cartridge given to one agent is never given to another in the same job, so no object lands twice
-/// on one tape.
+/// on one tape. With <paramref name="writer"/>, the library's writer lock of the job, every virtual cartridge it loads is fenced
+/// with the lock's token (<see cref="VirtualTapeDrive.FenceWith"/>) before anything is written to it.
 /// </summary>
-public sealed class VolumeAllocator(ITapeLibrary library, TapeCatalog catalog, IOperationReporter reporter)
+public sealed class VolumeAllocator(ITapeLibrary library, TapeCatalog catalog, IOperationReporter reporter, WriterLock? writer = null)
 {
     private readonly object _gate = new();
     private readonly HashSet<string> _inUse = new(StringComparer.OrdinalIgnoreCase);
@@ -78,6 +79,13 @@ public sealed class VolumeAllocator(ITapeLibrary library, TapeCatalog catalog, I
         return label;
     }
 
+    /// <summary>Fences a virtual cartridge just loaded with the job's writer lock; a real drive's fence is on tape (docs/tape-format.md, "Fencing").</summary>
+    public void Fence(ITapeDrive tape)
+    {
+        if (writer is not null && tape is VirtualTapeDrive virtualDrive)
+            virtualDrive.FenceWith(writer, library.Name);
+    }
+
     private sealed class AgentVolumes(VolumeAllocator owner, string drive, string pool, int blockSize, bool dedicated) : IVolumeSource
     {
         public MountedVolume Mount(int volumeSequence)
@@ -86,6 +94,7 @@ public sealed class VolumeAllocator(ITapeLibrary library, TapeCatalog catalog, I
             try
             {
                 var tape = owner.Library.Load(drive, barcode);
+                owner.Fence(tape);
                 VolumeLabel label;
                 if (needsLabel)
                 {
