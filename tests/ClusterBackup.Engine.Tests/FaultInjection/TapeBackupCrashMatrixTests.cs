@@ -1,5 +1,6 @@
 using ClusterBackup.Engine.Common;
 using ClusterBackup.Engine.Tape;
+using ClusterBackup.Engine.Tape.Library;
 using ClusterBackup.Engine.Tests.Tape;
 using Xunit.Abstractions;
 
@@ -64,7 +65,7 @@ public sealed class TapeBackupCrashMatrixTests(ITestOutputHelper output)
             Assert.True(verify.ExitCode == 0, $"tape verify --all after the tape backup killed at {what}: exit {verify.ExitCode}: {verify.Error}{verify.Output}");
         }
 
-        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database).RunAsync(new RestoreTapeObjectRequest
+        var restored = await new RestoreTapeObjectOperation(kit.Catalog.Database, ConfiguredTapeLibraryFactory.Default).RunAsync(new RestoreTapeObjectRequest
         {
             LibraryPath = kit.Library.Root, ObjectIds = kit.Catalog.GetObjects().Select(o => o.ObjectId).ToList(), Destination = kit.Directory.Combine("restore"),
         }, NullOperationReporter.Instance, CancellationToken.None);
