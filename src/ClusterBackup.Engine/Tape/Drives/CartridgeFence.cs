@@ -1,15 +1,12 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text;
 using ClusterBackup.Engine.Common;
 using Microsoft.Win32.SafeHandles;
+using Newtonsoft.Json.Linq;
 
 namespace ClusterBackup.Engine.Tape.Drives;
 
 /// <summary>What a virtual cartridge's fence file holds: the highest fencing token that has written to it, and its holder.</summary>
-public sealed record CartridgeFenceRecord(
-    [property: JsonPropertyName("formatVersion")] int FormatVersion,
-    [property: JsonPropertyName("token")] long Token,
-    [property: JsonPropertyName("holder")] string? Holder);
+public sealed record CartridgeFenceRecord(int FormatVersion, long Token, string? Holder);
 
 /// <summary>
 /// The fence of a virtual cartridge (docs/tape-format.md, "Fencing"): <c>&lt;barcode&gt;.tap.fence</c> beside the cartridge file
@@ -45,7 +42,8 @@ public sealed class CartridgeFence
         var fence = new CartridgeFence(PathFor(cartridge.Path), cartridge.Barcode, library, writer);
         var recorded = fence.Check();
         if (recorded?.Token != writer.Token)
-            AtomicFile.WriteAllText(fence._path, JsonSerializer.Serialize(new CartridgeFenceRecord(FormatVersion, writer.Token, writer.Holder)) + "\n",
+            AtomicFile.WriteAllText(fence._path,
+                new JObject { ["formatVersion"] = FormatVersion, ["token"] = writer.Token, ["holder"] = writer.Holder }.ToString(Newtonsoft.Json.Formatting.None) + "\n",
                 $"the fence of cartridge {cartridge.Barcode}");
         return fence;
     }
@@ -80,19 +78,11 @@ public sealed class CartridgeFence
         {
             throw new ClusterBackupException(ErrorKind.ResourceUnavailable, barcode, $"Cannot read the fence file '{path}' of cartridge {barcode}: {ex.Message}", ex);
         }
-        CartridgeFenceRecord? record;
-        try
-        {
-            record = JsonSerializer.Deserialize<CartridgeFenceRecord>(bytes);
-        }
-        catch (JsonException ex)
-        {
-            throw new ClusterBackupException(ErrorKind.InvalidData, barcode, $"The fence file '{path}' of cartridge {barcode} is not a fence record: {ex.Message}", ex);
-        }
-        if (record is null || record.FormatVersion != FormatVersion || record.Token < 0)
+        var root = VersionedJson.Parse(Encoding.UTF8.GetString(bytes), path, $"fence file of cartridge {barcode}", "formatVersion", FormatVersion);
+        if (root["token"] is not { Type: JTokenType.Integer } token || !long.TryParse(token.ToString(), out var value) || value < 0)
             throw new ClusterBackupException(ErrorKind.InvalidData, barcode,
                 $"The fence file '{path}' of cartridge {barcode} is not a version {FormatVersion} fence record with a token of 0 or more.");
-        return record;
+        return new CartridgeFenceRecord(FormatVersion, value, root["holder"] is { Type: JTokenType.String } holder ? (string?)holder : null);
     }
 
     /// <summary>
