@@ -56,6 +56,8 @@ public static class CliTables
         ("Gen", r => r.Generation), ("Destination", r => r.DestinationPath), ("Size", r => r.Size), ("Applied", r => r.GenerationsApplied),
         ("Verified", r => r.VerifiedAgainstMap), ("Duration", r => r.Duration));
 
+    public static readonly CliTable<CatalogInfo> CatalogInfo = new(("Path", c => c.Path), ("SchemaVersion", c => c.SchemaVersion));
+
     public static readonly CliTable<ScheduledJob> ScheduledJob = new(
         ("Name", j => j.Name), ("Type", j => j.TypeName), ("When", j => j.When), ("Minutes", j => j.ExpectedDuration.TotalMinutes),
         ("Databases", j => string.Join(",", j.Databases)), ("Share", j => j.Share), ("Enabled", j => j.Enabled));

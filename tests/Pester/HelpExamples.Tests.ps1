@@ -239,6 +239,14 @@ BeforeAll {
                 (Get-FileHash -LiteralPath restored.img).Hash | Should -Be (Get-FileHash -LiteralPath base.img).Hash
             }
         }
+        'Get-ClusterBackupCatalog #1'       = @{
+            Check = {
+                param($Output)
+                @($Output) | Should -HaveCount 1
+                $Output.Path | Should -Be ([IO.Path]::GetFullPath($env:CLUSTERBACKUP_CATALOG))
+                $Output.SchemaVersion | Should -BeGreaterThan 0
+            }
+        }
         'Get-ClusterBackupJobHistory #1'    = @{
             Setup = { Start-ClusterBackupJob -Schedule weekly.json -Job log-no-init -ErrorAction Stop | Out-Null }
             Check = {
@@ -352,6 +360,14 @@ BeforeAll {
                 (Get-TapeDrive | Where-Object Name -EQ drive0).Barcode | Should -Be 'VT0001'
             }
             Cleanup = { Dismount-TapeCartridge -Drive drive0 -ErrorAction Stop | Out-Null }
+        }
+        'New-ClusterBackupCatalog #1'       = @{
+            Check = {
+                param($Output)
+                $Output.Path | Should -Be (Join-Path (Get-Location).ProviderPath 'new-catalog.db')
+                $Output.SchemaVersion | Should -Be (Get-ClusterBackupCatalog).SchemaVersion
+                Test-Path -LiteralPath new-catalog.db | Should -BeTrue
+            }
         }
         'New-ClusterBackupSchedule #2'      = @{
             Setup = { Enter-NewFolder schedule | Out-Null }

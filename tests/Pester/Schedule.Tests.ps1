@@ -72,3 +72,51 @@ Describe 'The coordinated schedule' {
         Test-Path (Join-Path $work 'units') | Should -BeFalse
     }
 }
+
+Describe 'Job history: the cmdlet and the CLI on the same case' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers/TestHelpers.psd1') -Force
+        $script:cli = Get-TestCliPath
+        $script:historySchedule = Join-Path $work 'history.json'
+        $script:historyCatalog = Join-Path $work 'history.db'
+        New-ClusterBackupSchedule -Path $historySchedule -TimeZone UTC -ErrorAction Stop | Out-Null
+        # Each run is admitted and fails: the test has no cluster configuration or media-agent configuration.
+        foreach ($job in 'log-no-init', 'log-no-init', 'full-no-init', 'share-to-tape') {
+            Start-ClusterBackupJob -Schedule $historySchedule -Job $job -CatalogPath $historyCatalog -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        }
+
+        function Get-CliHistory([string[]] $Arguments) {
+            $json = & $cli schedule history --catalog $historyCatalog --output json @Arguments
+            if ($LASTEXITCODE -ne 0) { throw "clusterbackup schedule history failed ($LASTEXITCODE): $json" }
+            @($json | ConvertFrom-Json)
+        }
+    }
+
+    It 'lists the same runs for several jobs, the last N of each and a status' {
+        $err = $null
+        $cmdlet = @(Get-ClusterBackupJobHistory -Schedule $historySchedule -Job log-no-init, full-no-init -Last 1 -Status Failed -CatalogPath $historyCatalog -ErrorVariable err)
+        $err | Should -BeNullOrEmpty
+        $fromCli = Get-CliHistory "--schedule", $historySchedule, "--job", "log-no-init", "full-no-init", "--last", "1", "--status", "Failed"
+        $cmdlet.Job | Should -Be @('log-no-init', 'full-no-init')
+        $fromCli.RunId | Should -Be $cmdlet.RunId
+    }
+
+    It 'takes --limit as the CLI''s older name of --last' {
+        $cmdlet = @(Get-ClusterBackupJobHistory -Schedule $historySchedule -Last 3 -CatalogPath $historyCatalog)
+        $cmdlet.Count | Should -Be 3
+        (Get-CliHistory '--schedule', $historySchedule, '--limit', '3').RunId | Should -Be $cmdlet.RunId
+    }
+
+    It 'lists every schedule''s runs when no schedule is named' {
+        $cmdlet = @(Get-ClusterBackupJobHistory -CatalogPath $historyCatalog)
+        $cmdlet.Count | Should -Be 4
+        (Get-CliHistory @()).RunId | Should -Be $cmdlet.RunId
+    }
+
+    It 'finds no run for a status no run ended with, without an error' {
+        $err = $null
+        @(Get-ClusterBackupJobHistory -Status Refused -CatalogPath $historyCatalog -ErrorVariable err).Count | Should -Be 0
+        $err | Should -BeNullOrEmpty
+        (Get-CliHistory '--status', 'Refused').Count | Should -Be 0
+    }
+}

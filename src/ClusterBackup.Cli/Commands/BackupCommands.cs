@@ -185,20 +185,20 @@ public sealed class BackupCommands : ICliCommandGroup
         }));
         catalog.Subcommands.Add(list);
 
-        var info = new Command("info", "Show where the catalog is and its schema version.");
-        info.SetAction(parse => context.Execute(() =>
+        var info = new Command("info", "Show where the catalog is and its schema version (Get-ClusterBackupCatalog).");
+        info.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var db = context.OpenCatalog(parse);
-            context.Output(parse).WriteOne(new { db.Path, db.SchemaVersion }, ("Path", x => x.Path), ("SchemaVersion", x => x.SchemaVersion));
+            var shown = await new GetCatalogInfoOperation(context.OpenCatalog(parse)).RunAsync(new GetCatalogInfoRequest(), context.Reporter(parse), token).ConfigureAwait(false);
+            context.Output(parse).WriteOne(shown, CliTables.CatalogInfo);
             return CliContext.ExitOk;
         }));
         catalog.Subcommands.Add(info);
 
-        var create = new Command("new", "Create a new, empty catalog where none exists (a backup creates one too). A file that exists is opened, never replaced.");
-        create.SetAction(parse => context.Execute(() =>
+        var create = new Command("new", "Create a new, empty catalog where none exists (a backup creates one too). A file that exists is opened, never replaced (New-ClusterBackupCatalog).");
+        create.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var db = context.OpenOrCreateCatalog(parse);
-            context.Output(parse).WriteOne(new { db.Path, db.SchemaVersion }, ("Path", x => x.Path), ("SchemaVersion", x => x.SchemaVersion));
+            var created = await new NewCatalogOperation().RunAsync(new NewCatalogRequest(parse.GetValue(CliContext.CatalogOption)), context.Reporter(parse), token).ConfigureAwait(false);
+            context.Output(parse).WriteOne(created, CliTables.CatalogInfo);
             return CliContext.ExitOk;
         }));
         catalog.Subcommands.Add(create);

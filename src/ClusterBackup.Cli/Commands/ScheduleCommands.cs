@@ -222,13 +222,15 @@ public sealed class ScheduleCommands : ICliCommandGroup
 
     private static Command History(CliContext context)
     {
-        var job = new Option<string?>("--job", "-j") { Description = "Only this job." };
-        var limit = new Option<int>("--limit") { Description = "How many runs, newest first.", DefaultValueFactory = _ => 50 };
-        var command = new Command("history", "List the scheduled runs the catalog recorded, newest first.") { ScheduleOption, job, limit };
-        command.SetAction(parse => context.Execute(() =>
+        var schedulePath = new Option<string?>("--schedule", "-s") { Description = "Only the runs of this schedule file's jobs. Default: every schedule's." };
+        var job = new Option<string[]>("--job", "-j") { Description = "Only these jobs, by name (repeat the option, or list several after it).", AllowMultipleArgumentsPerToken = true };
+        var last = new Option<int>("--last", "--limit") { Description = "At most this many runs per job (all jobs together without --job), newest first.", DefaultValueFactory = _ => GetJobHistoryRequest.DefaultLast };
+        var status = new Option<ScheduleRunStatus?>("--status") { Description = "Only runs that ended with this status: Running, Succeeded, Failed, Refused or Abandoned." };
+        var command = new Command("history", "List the scheduled runs the catalog recorded, newest first (Get-ClusterBackupJobHistory).") { schedulePath, job, last, status };
+        command.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            var schedule = ReadSchedule(parse);
-            var runs = new ScheduleRunHistory(context.OpenCatalog(parse)).Runs(schedule.Name, parse.GetValue(job), parse.GetValue(limit));
+            var request = new GetJobHistoryRequest(parse.GetValue(schedulePath), parse.GetValue(job), parse.GetValue(last), parse.GetValue(status));
+            var runs = await new GetJobHistoryOperation(context.OpenCatalog(parse)).RunAsync(request, context.Reporter(parse), token).ConfigureAwait(false);
             context.Output(parse).Write(runs, CliTables.ScheduleRun);
             return CliContext.ExitOk;
         }));

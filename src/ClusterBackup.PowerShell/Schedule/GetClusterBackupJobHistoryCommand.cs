@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using ClusterBackup.Engine.Catalog;
 using ClusterBackup.Engine.Schedule;
 
 namespace ClusterBackup.PowerShell.Schedule;
@@ -8,8 +7,8 @@ namespace ClusterBackup.PowerShell.Schedule;
 /// <para type="synopsis">Lists the runs of scheduled jobs that the catalog recorded, newest first.</para>
 /// <para type="description">Every run of Start-ClusterBackupJob (the command the exported tasks call) is recorded in the
 /// catalog with its host, process, start, end, status (Running, Succeeded, Failed, Refused, Abandoned) and message.
-/// Filter by schedule file, job name and status; -Last limits how many runs per call (default 100). The same list as
-/// `clusterbackup schedule history`.</para>
+/// Filter by schedule file, job names and status; -Last limits how many runs per job (default 100). The same list, with
+/// the same filters, as `clusterbackup schedule history`.</para>
 /// <example>
 /// <code>Get-ClusterBackupJobHistory -Schedule weekly.json -Job log-no-init -Last 1</code>
 /// <para>Shows the latest run of the log backup job.</para>
@@ -37,8 +36,8 @@ public sealed class GetClusterBackupJobHistoryCommand : ClusterBackupCmdlet
     /// <summary>At most this many runs per job (all jobs together when -Job is omitted), newest first.</summary>
     [Parameter]
     [ValidateRange(1, 100000)]
-    [PSDefaultValue(Value = 100)]
-    public int Last { get; set; } = 100;
+    [PSDefaultValue(Value = GetJobHistoryRequest.DefaultLast)]
+    public int Last { get; set; } = GetJobHistoryRequest.DefaultLast;
 
     /// <summary>The catalog file; defaults to CLUSTERBACKUP_CATALOG or the backup server's default location.</summary>
     [Parameter]
@@ -49,11 +48,10 @@ public sealed class GetClusterBackupJobHistoryCommand : ClusterBackupCmdlet
     {
         try
         {
-            var schedule = Schedule is null ? null : ScheduleFile.Read(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Schedule)).Name;
-            var history = new ScheduleRunHistory(OpenCatalog(CatalogPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CatalogPath)));
-            foreach (var job in Job is { Length: > 0 } jobs ? jobs.Cast<string?>() : [null])
-                foreach (var run in history.Runs(schedule, job, Last, Status))
-                    WriteObject(run);
+            var catalog = OpenCatalog(CatalogPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(CatalogPath));
+            var request = new GetJobHistoryRequest(Schedule is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Schedule), Job, Last, Status);
+            foreach (var run in RunEngine((token, reporter) => new GetJobHistoryOperation(catalog).RunAsync(request, reporter, token)))
+                WriteObject(run);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
