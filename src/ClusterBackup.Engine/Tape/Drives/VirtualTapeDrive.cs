@@ -165,6 +165,8 @@ public sealed class VirtualTapeDrive : ITapeDrive
         _endOfData = _offset;
         _fileLength = _offset;
         _position = _position with { BlockInFile = _position.BlockInFile + 1, LogicalBlock = _position.LogicalBlock + 1 };
+        // A writer held still with a block on the cartridge and more to write, as a process paused (or cut off from its lock's server) mid-session.
+        PausePoint.Reach("tape.block-written");
         return InEarlyWarningZone ? TapeWriteOutcome.WrittenEarlyWarning : TapeWriteOutcome.Written;
     }
 
