@@ -11,6 +11,12 @@ public interface IVolumeSource
 {
     MountedVolume Mount(int volumeSequence);
 
+    /// <summary>
+    /// The session header as the writer of these volumes signs it: with the fencing token of the library's writer lock, when the
+    /// volumes are written under it (docs/tape-format.md, "Fencing"); unchanged otherwise.
+    /// </summary>
+    SessionDescriptor Sign(SessionDescriptor session) => session;
+
     /// <summary>Done with the volume: <paramref name="full"/> after spanning, otherwise it may take more sessions.</summary>
     void Dismount(MountedVolume volume, long nextBlock, int nextFile, bool full);
 }

@@ -36,7 +36,7 @@ public sealed class TapeStreamWriter
         TapeFormat.ValidateBlockSize(blockSize, session.Agent);
         _volumes = volumes;
         BlockSize = blockSize;
-        _session = session;
+        _session = volumes.Sign(session);
         _reporter = reporter;
         _pending = GC.AllocateUninitializedArray<byte>(blockSize, pinned: true);
     }

@@ -3,10 +3,13 @@ using ClusterBackup.Engine.Common;
 
 namespace ClusterBackup.Engine.Tape.Format;
 
-/// <summary>Constants of the on-tape format (docs/tape-format.md, version 1).</summary>
+/// <summary>Constants of the on-tape format (docs/tape-format.md, version 2).</summary>
 public static class TapeFormat
 {
-    public const ushort Version = 1;
+    /// <summary>The version every writer writes: 2, whose session headers carry the writer's fencing token.</summary>
+    public const ushort Version = 2;
+    /// <summary>The oldest version a reader still reads: 1, the same layout without the writer's token (token 0).</summary>
+    public const ushort OldestReadableVersion = 1;
     /// <summary>"CBTB" as a little-endian u32.</summary>
     public const uint Magic = 0x42544243;
     public const int BlockHeaderLength = 64;
@@ -27,6 +30,12 @@ public static class TapeFormat
     /// is warned, and every retry fails there again.
     /// </summary>
     public static long MinimumEarlyWarningBytes(int blockSize) => 2L * (blockSize + 8) + 8;
+
+    /// <summary>Whether this reader reads blocks and labels of format <paramref name="version"/>.</summary>
+    public static bool IsReadable(int version) => version is >= OldestReadableVersion and <= Version;
+
+    /// <summary>The versions this reader knows, for its refusals.</summary>
+    public static string ReadableVersions => $"versions {OldestReadableVersion} to {Version}";
 
     /// <summary>Throws unless <paramref name="blockSize"/> is a multiple of 4096 from 64 KiB to 4 MiB.</summary>
     public static void ValidateBlockSize(int blockSize, string target)
@@ -87,8 +96,8 @@ public readonly record struct TapeBlockHeader(int BlockSize, int PayloadLength, 
         if (magic != TapeFormat.Magic)
             throw TapeFormatException.At(barcode, expectedBlock, $"bad magic 0x{magic:X8}; this is not a ClusterBackup tape block");
         var version = BinaryPrimitives.ReadUInt16LittleEndian(block[4..]);
-        if (version != TapeFormat.Version)
-            throw TapeFormatException.At(barcode, expectedBlock, $"format version {version} is not supported (this reader knows version {TapeFormat.Version})");
+        if (!TapeFormat.IsReadable(version))
+            throw TapeFormatException.At(barcode, expectedBlock, $"format version {version} is not supported (this reader knows {TapeFormat.ReadableVersions})");
         var headerLength = BinaryPrimitives.ReadUInt16LittleEndian(block[6..]);
         if (headerLength != TapeFormat.BlockHeaderLength)
             throw TapeFormatException.At(barcode, expectedBlock, $"header length {headerLength} is not {TapeFormat.BlockHeaderLength}");

@@ -10,8 +10,13 @@ public sealed record VolumeLabel(int FormatVersion, string Barcode, string Pool,
 /// <summary>An object as a SessionStart/SessionContinue record lists it.</summary>
 public sealed record SessionObject(Guid ObjectId, string Name, long Length, Guid? BackupSetId);
 
-/// <summary>SessionStart and SessionContinue data.</summary>
-public sealed record SessionDescriptor(Guid SessionId, string Job, string Agent, int MirrorLevel, DateTimeOffset Started, int VolumeSequence, IReadOnlyList<SessionObject> Objects);
+/// <summary>
+/// SessionStart and SessionContinue data. From format version 2 a session written under a library's writer lock carries the lock's
+/// fencing token (<paramref name="WriterToken"/>), the library whose lock it is and the holder; a version 1 session, or one written
+/// without the lock, has token 0 and no library.
+/// </summary>
+public sealed record SessionDescriptor(Guid SessionId, string Job, string Agent, int MirrorLevel, DateTimeOffset Started, int VolumeSequence, IReadOnlyList<SessionObject> Objects,
+    long WriterToken = 0, string? WriterLibrary = null, string? WriterHolder = null);
 
 /// <summary>An object that ended in a session, as SessionEnd lists it.</summary>
 public sealed record SessionEndObject(Guid ObjectId, long Length, string Sha256);
@@ -53,8 +58,8 @@ public static class TapeRecordCodec
     public static VolumeLabel DecodeLabel(ReadOnlySpan<byte> data, string barcode)
     {
         var label = DecodeJson<VolumeLabel>(data, barcode, 0, TapeRecordType.VolumeLabel);
-        if (label.FormatVersion != TapeFormat.Version)
-            throw TapeFormatException.At(barcode, 0, $"the volume label has format version {label.FormatVersion}; this reader knows version {TapeFormat.Version}");
+        if (!TapeFormat.IsReadable(label.FormatVersion))
+            throw TapeFormatException.At(barcode, 0, $"the volume label has format version {label.FormatVersion}; this reader knows {TapeFormat.ReadableVersions}");
         if (string.IsNullOrWhiteSpace(label.Barcode) || string.IsNullOrWhiteSpace(label.Pool) || label.VolumeId == Guid.Empty)
             throw TapeFormatException.At(barcode, 0, "the volume label lacks its barcode, pool or volume id");
         if (label.BlockSize < TapeFormat.MinBlockSize || label.BlockSize > TapeFormat.MaxBlockSize || label.BlockSize % 4096 != 0)
@@ -67,6 +72,8 @@ public static class TapeRecordCodec
         var session = DecodeJson<SessionDescriptor>(data, barcode, block, type);
         if (session.SessionId == Guid.Empty || session.Objects is null || session.Job is null || session.Agent is null || session.VolumeSequence < 0)
             throw TapeFormatException.At(barcode, block, $"the {type} record lacks its session id, job, agent, volume sequence or object list");
+        if (session.WriterToken < 0)
+            throw TapeFormatException.At(barcode, block, $"the {type} record carries writer token {session.WriterToken}; a fencing token is 0 or more");
         foreach (var o in session.Objects)
             if (o is null || o.ObjectId == Guid.Empty || o.Name is null || o.Length < 0)
                 throw TapeFormatException.At(barcode, block, $"the {type} record lists an object without id, name or length");

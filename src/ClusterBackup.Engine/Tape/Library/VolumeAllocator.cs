@@ -11,11 +11,13 @@ namespace ClusterBackup.Engine.Tape.Library;
 /// first, then labelled scratch ones, then blank cartridges of the library, which it labels for the pool.
 /// A cartridge given to one agent is never given to another in the same job, so no object lands twice
 /// on one tape. With <paramref name="writer"/>, the library's writer lock of the job, every virtual cartridge it loads is fenced
-/// with the lock's token (<see cref="VirtualTapeDrive.FenceWith"/>) before anything is written to it.
+/// with the lock's token (<see cref="VirtualTapeDrive.FenceWith"/>) before anything is written to it; on a cartridge in any other drive,
+/// every session header carries the token, and the last session's header is checked before appending (<see cref="TapeSessionFence"/>).
 /// </summary>
 public sealed class VolumeAllocator(ITapeLibrary library, TapeCatalog catalog, IOperationReporter reporter, WriterLock? writer = null)
 {
     private readonly object _gate = new();
+    private readonly WriterLock? _writer = writer;
     private readonly HashSet<string> _inUse = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _usedByJob = new(StringComparer.OrdinalIgnoreCase);
 
@@ -82,8 +84,8 @@ public sealed class VolumeAllocator(ITapeLibrary library, TapeCatalog catalog, I
     /// <summary>Fences a virtual cartridge just loaded with the job's writer lock; a real drive's fence is on tape (docs/tape-format.md, "Fencing").</summary>
     public void Fence(ITapeDrive tape)
     {
-        if (writer is not null && tape is VirtualTapeDrive virtualDrive)
-            virtualDrive.FenceWith(writer, library.Name);
+        if (_writer is not null && tape is VirtualTapeDrive virtualDrive)
+            virtualDrive.FenceWith(_writer, library.Name);
     }
 
     private sealed class AgentVolumes(VolumeAllocator owner, string drive, string pool, int blockSize, bool dedicated) : IVolumeSource
@@ -112,6 +114,10 @@ public sealed class VolumeAllocator(ITapeLibrary library, TapeCatalog catalog, I
                 if (tape is VirtualTapeDrive { TornTailBytes: > 0 } torn)
                     owner.Reporter.Warning($"Tape {barcode} ends in a record torn by an interrupted write ({torn.TornTailBytes} bytes); its data ends at the last complete block, and the torn bytes are overwritten.");
                 tape.SeekToEndOfData();
+                // Before anything is written, the interrupted session's file mark included: a virtual cartridge's fence was checked when it was
+                // loaded (and is before every block); a real tape's is the token in its last session header.
+                if (owner._writer is not null && tape is not VirtualTapeDrive)
+                    TapeSessionFence.Check(tape, barcode, owner.Library.Name, owner._writer, owner.Reporter);
                 var position = tape.Position;
                 if (position.BlockInFile > 0)
                 {
@@ -131,6 +137,10 @@ public sealed class VolumeAllocator(ITapeLibrary library, TapeCatalog catalog, I
                 throw;
             }
         }
+
+        public SessionDescriptor Sign(SessionDescriptor session) => owner._writer is { } writer
+            ? session with { WriterToken = writer.Token, WriterLibrary = owner.Library.Name, WriterHolder = writer.Holder }
+            : session;
 
         public void Dismount(MountedVolume volume, long nextBlock, int nextFile, bool full)
         {
