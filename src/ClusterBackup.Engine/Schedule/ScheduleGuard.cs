@@ -51,11 +51,7 @@ public sealed class ScheduleGuard
             string? reason = null;
             foreach (var (holder, footprint, processStart) in locks.Locks())
             {
-                var stale = holder.Expires <= now
-                    ? $"its lease expired at {holder.Expires:u} without a heartbeat"
-                    : string.Equals(holder.Host, Host, StringComparison.OrdinalIgnoreCase) && !_processAlive(holder.ProcessId, processStart)
-                        ? $"process {holder.ProcessId} on {holder.Host} is gone"
-                        : null;
+                var stale = Staleness(holder, processStart, now);
                 if (stale is not null)
                 {
                     locks.Reclaim(holder.RunId, now, $"Lock reclaimed: {stale}.");
@@ -73,6 +69,23 @@ public sealed class ScheduleGuard
             return new GuardDecision(runId, blocker is null, blocker, message, reclaimed);
         });
     }
+
+    /// <summary>
+    /// Why the lock of <paramref name="holder"/> has no live holder at <paramref name="now"/>: its lease expired, or its process on this
+    /// host is gone (id and start time); null while it is held. The one rule for reclaiming a lock and for reporting a run as abandoned.
+    /// </summary>
+    public string? Staleness(GuardHolder holder, DateTimeOffset? processStarted, DateTimeOffset now) =>
+        holder.Expires <= now
+            ? $"its lease expired at {holder.Expires:u} without a heartbeat"
+            : string.Equals(holder.Host, Host, StringComparison.OrdinalIgnoreCase) && !_processAlive(holder.ProcessId, processStarted)
+                ? $"process {holder.ProcessId} on {holder.Host} is gone"
+                : null;
+
+    /// <summary>The locks held now, for reading only: the catalog is not written.</summary>
+    public IReadOnlyList<HeldScheduleLock> HeldLocks() => _locks.Locks();
+
+    /// <summary>The clock the guard judges leases by.</summary>
+    public DateTimeOffset Now => _clock.GetUtcNow();
 
     /// <summary>Renews the lease; false when the lock is no longer there (it was reclaimed as stale).</summary>
     public bool Heartbeat(string runId)

@@ -10,7 +10,8 @@ namespace ClusterBackup.Engine.Tests.FaultInjection;
 /// A scheduled full backup job (`clusterbackup schedule run`, what the exported timers and tasks call) against the real PostgreSQL
 /// pair, its process killed (SIGKILL) once the guard admitted it, while its backup writes, after the backup finished but before the
 /// run was recorded, and at seeded random moments. After every kill: no child survives, the next run of the job is admitted at once
-/// (the dead holder's lock is reclaimed, and the run says so), the history shows the killed run Abandoned with the cause (never
+/// (the dead holder's lock is reclaimed, and the run says so), the history lists the killed run Abandoned with its cause even before
+/// that next run records it so (a listing writes nothing), and afterwards records it Abandoned with the cause (never
 /// Succeeded, never still Running), and the backups the job took verify. Few kills: each run is a real full backup.
 /// </summary>
 public sealed class ScheduledJobCrashTests(PostgreSqlPair pair, ITestOutputHelper output) : IClassFixture<PostgreSqlPair>
@@ -54,6 +55,18 @@ public sealed class ScheduledJobCrashTests(PostgreSqlPair pair, ITestOutputHelpe
                 Assert.True(died || killed.ExitCode == 0, $"scheduled job, {what}: exit {killed.ExitCode}: {killed.Error}");
             Assert.Empty(await ProcessTable.SurvivorsAsync(root));
             var killedRun = History().SingleOrDefault(r => !before.Contains(r.RunId));
+            if (died && killedRun is not null)
+            {
+                // Before the next run reclaims it, the history already says the run was abandoned and why, and leaves the catalog as it is.
+                Assert.Equal(ScheduleRunStatus.Running, killedRun.Status);
+                var listing = await CliProcess.RunAsync(["schedule", "history", "--job", "full-with-init", "--catalog", catalog, "--output", "json"]);
+                Assert.True(listing.ExitCode == 0, listing.Error);
+                Assert.Equal("", listing.Error);
+                var listed = JArray.Parse(listing.Output).Single(r => (string?)r["RunId"] == killedRun.RunId);
+                Assert.Equal("Abandoned", (string?)listed["Status"]);
+                Assert.Contains($"process {killedRun.ProcessId} on {killedRun.Host} is gone; the next run of a scheduled job records it Abandoned", (string?)listed["Message"]);
+                Assert.Equal(ScheduleRunStatus.Running, History().Single(r => r.RunId == killedRun.RunId).Status);
+            }
 
             var next = await CliProcess.RunAsync(Run());
             Assert.True(next.ExitCode == 0, $"the scheduled run after the one killed at {what}: exit {next.ExitCode}: {next.Error}");
