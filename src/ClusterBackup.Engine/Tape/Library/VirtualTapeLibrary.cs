@@ -199,8 +199,14 @@ public sealed class VirtualTapeLibrary : ITapeLibrary
                 (driveState.LoadedByProcess, driveState.LoadedByProcessStarted) = (Environment.ProcessId, CurrentProcessStarted.Value);
                 Save(state);
             }
+            // This instance's drive object may be stale: another instance of the library (in this process or another) may have moved
+            // cartridges through the drive, or written to the cartridge, since it was loaded here. The state says which cartridge is in
+            // the drive, and its file is opened afresh, so its end of data is the file's as it is now.
+            if (virtualDrive.Cartridge is { } inserted && !string.Equals(inserted.Barcode, cartridge.Barcode, StringComparison.OrdinalIgnoreCase))
+                virtualDrive.Eject();
             if (virtualDrive.Cartridge is null)
                 virtualDrive.Insert(new VirtualCartridge(cartridge.Barcode, CartridgePath(cartridge.Barcode), cartridge.CapacityBytes, cartridge.EarlyWarningBytes));
+            virtualDrive.Unload();
             virtualDrive.Load();
             virtualDrive.Rewind();
             return virtualDrive;
