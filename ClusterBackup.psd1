@@ -49,6 +49,7 @@
         'Invoke-ClusterBackupEstateCheck'
         'Mount-TapeCartridge'
         'New-ClusterBackupCatalog'
+        'New-ClusterBackupDigestKey'
         'New-ClusterBackupSchedule'
         'New-TapeAgentConfiguration'
         'New-TapeLibrary'

@@ -58,6 +58,8 @@ public static class CliTables
 
     public static readonly CliTable<CatalogInfo> CatalogInfo = new(("Path", c => c.Path), ("SchemaVersion", c => c.SchemaVersion));
 
+    public static readonly CliTable<DigestKeyFile> DigestKeyFile = new(("Path", k => k.Path), ("Fingerprint", k => k.Fingerprint));
+
     public static readonly CliTable<ScheduledJob> ScheduledJob = new(
         ("Name", j => j.Name), ("Type", j => j.TypeName), ("When", j => j.When), ("Minutes", j => j.ExpectedDuration.TotalMinutes),
         ("Databases", j => string.Join(",", j.Databases)), ("Share", j => j.Share), ("Enabled", j => j.Enabled));

@@ -58,3 +58,51 @@ Describe 'Backup-ChangedBlock and Restore-ChangedBlock' {
         (Get-FileHash (Join-Path $work 'restored.img')).Hash | Should -Be (Get-FileHash (Join-Path $work 'primary.img')).Hash
     }
 }
+
+Describe 'The shared key: New-ClusterBackupDigestKey and digest new-key on the same case' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers/TestHelpers.psd1') -Force
+        $script:cli = Get-TestCliPath
+    }
+
+    It 'creates a key file readable only by its owner, with the fingerprint the CLI shows for a key file it makes' {
+        $fromCmdlet = Join-Path $work 'cmdlet.key'
+        $fromCli = Join-Path $work 'cli.key'
+        $err = $null
+        $created = New-ClusterBackupDigestKey -Path $fromCmdlet -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $made = & $cli digest new-key --out $fromCli --output json | ConvertFrom-Json
+        $LASTEXITCODE | Should -Be 0
+        $created.Path | Should -Be $fromCmdlet
+        $made.Path | Should -Be $fromCli
+        foreach ($key in $created, $made) {
+            $key.Fingerprint | Should -Match '^[0-9a-f]{16}$'
+            [Convert]::FromBase64String((Get-Content -LiteralPath $key.Path -Raw).Trim()).Length | Should -Be 32
+            if (-not $IsWindows) { (Get-Item -LiteralPath $key.Path).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
+        }
+        $created.Fingerprint | Should -Not -Be $made.Fingerprint
+        # The fingerprint is the SHA-256 of the key as read: the file without its trailing line break.
+        $sha = [Security.Cryptography.SHA256]::HashData([Text.Encoding]::ASCII.GetBytes((Get-Content -LiteralPath $fromCmdlet -Raw).TrimEnd("`n")))
+        $created.Fingerprint | Should -Be ([Convert]::ToHexString($sha, 0, 8).ToLowerInvariant())
+    }
+
+    It 'refuses to replace an existing file alike, keeping it' {
+        $existing = Join-Path $work 'existing.key'
+        Set-Content -LiteralPath $existing -Value 'in use on the other end'
+        $err = $null
+        New-ClusterBackupDigestKey -Path $existing -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'DigestKeyExists,ClusterBackup.PowerShell.Digest.NewClusterBackupDigestKeyCommand'
+        $err[0].Exception.Message | Should -BeLike "*$existing*exists*"
+        & $cli digest new-key --out $existing 2>$null | Should -BeNullOrEmpty
+        $LASTEXITCODE | Should -Be 2
+        Get-Content -LiteralPath $existing | Should -Be 'in use on the other end'
+    }
+
+    It 'creates nothing with -WhatIf' {
+        $path = Join-Path $work 'whatif.key'
+        $err = $null
+        New-ClusterBackupDigestKey -Path $path -WhatIf -ErrorVariable err | Should -BeNullOrEmpty
+        $err | Should -BeNullOrEmpty
+        Test-Path -LiteralPath $path | Should -BeFalse
+    }
+}

@@ -369,6 +369,14 @@ BeforeAll {
                 Test-Path -LiteralPath new-catalog.db | Should -BeTrue
             }
         }
+        'New-ClusterBackupDigestKey #1'     = @{
+            Check = {
+                param($Output)
+                $Output.Path | Should -Be (Join-Path (Get-Location).ProviderPath 'digest.key')
+                $Output.Fingerprint | Should -Match '^[0-9a-f]{16}$'
+                [Convert]::FromBase64String((Get-Content -LiteralPath digest.key -Raw).Trim()).Length | Should -Be 32
+            }
+        }
         'New-ClusterBackupSchedule #2'      = @{
             Setup = { Enter-NewFolder schedule | Out-Null }
             Check = {

@@ -156,10 +156,11 @@ public sealed class DigestCommands : ICliCommandGroup
         digest.Subcommands.Add(serve);
 
         var keyOut = new Option<string>("--out") { Description = "Key file to create (never overwritten).", Required = true };
-        var newKey = new Command("new-key", "Create a random shared key file readable only by its owner.") { keyOut };
-        newKey.SetAction(parse => context.Execute(() =>
+        var newKey = new Command("new-key", "Create a random shared key file readable only by its owner, and show its fingerprint (New-ClusterBackupDigestKey).") { keyOut };
+        newKey.SetAction((parse, token) => context.ExecuteAsync(async () =>
         {
-            DigestKey.Generate(parse.GetValue(keyOut)!);
+            var key = await new NewDigestKeyOperation().RunAsync(new NewDigestKeyRequest(parse.GetValue(keyOut)!), context.Reporter(parse), token);
+            context.Output(parse).WriteOne(key, CliTables.DigestKeyFile);
             return CliContext.ExitOk;
         }));
         digest.Subcommands.Add(newKey);

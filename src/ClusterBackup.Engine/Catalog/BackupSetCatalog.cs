@@ -156,15 +156,15 @@ public sealed class BackupSetCatalog(CatalogDatabase catalog)
 
     private static BackupSet ReadBackupSet(SqliteDataReader r) => new()
     {
-        BackupSetId = Guid.Parse(r.GetString(0)), Cluster = r.GetString(1), VirtualServer = r.GetString(2), Node = r.GetString(3),
-        Database = r.GetString(4), Engine = r.GetString(5), Type = Enum.Parse<BackupType>(r.GetString(6)),
-        Initialize = r.GetString(7) == "Init", CopyOnly = r.GetInt64(8) != 0, MediaSetId = r.GetString(9), Position = r.GetInt32(10),
-        Started = CatalogTime.Parse(r.GetString(11)), Finished = r.IsDBNull(12) ? null : CatalogTime.Parse(r.GetString(12)),
-        SizeBytes = r.GetInt64(13), FirstLsn = r.IsDBNull(14) ? null : r.GetString(14), LastLsn = r.IsDBNull(15) ? null : r.GetString(15),
-        Timeline = r.IsDBNull(16) ? null : r.GetString(16), Checksum = r.IsDBNull(17) ? null : r.GetString(17),
-        Status = Enum.Parse<BackupSetStatus>(r.GetString(18)), Verified = r.GetInt64(19) != 0,
-        VerifiedAt = r.IsDBNull(20) ? null : CatalogTime.Parse(r.GetString(20)), Error = r.IsDBNull(21) ? null : r.GetString(21),
-        CheckpointLsn = r.IsDBNull(22) ? null : r.GetString(22), DifferentialBaseLsn = r.IsDBNull(23) ? null : r.GetString(23),
+        BackupSetId = Guid.Parse(r.ReadString(0)), Cluster = r.ReadString(1), VirtualServer = r.ReadString(2), Node = r.ReadString(3),
+        Database = r.ReadString(4), Engine = r.ReadString(5), Type = Enum.Parse<BackupType>(r.ReadString(6)),
+        Initialize = r.ReadString(7) == "Init", CopyOnly = r.ReadInt64(8) != 0, MediaSetId = r.ReadString(9), Position = r.ReadInt32(10),
+        Started = CatalogTime.Parse(r.ReadString(11)), Finished = r.IsDBNull(12) ? null : CatalogTime.Parse(r.ReadString(12)),
+        SizeBytes = r.ReadInt64(13), FirstLsn = r.IsDBNull(14) ? null : r.ReadString(14), LastLsn = r.IsDBNull(15) ? null : r.ReadString(15),
+        Timeline = r.IsDBNull(16) ? null : r.ReadString(16), Checksum = r.IsDBNull(17) ? null : r.ReadString(17),
+        Status = Enum.Parse<BackupSetStatus>(r.ReadString(18)), Verified = r.ReadInt64(19) != 0,
+        VerifiedAt = r.IsDBNull(20) ? null : CatalogTime.Parse(r.ReadString(20)), Error = r.IsDBNull(21) ? null : r.ReadString(21),
+        CheckpointLsn = r.IsDBNull(22) ? null : r.ReadString(22), DifferentialBaseLsn = r.IsDBNull(23) ? null : r.ReadString(23),
     };
 
     private static BackupSet WithFiles(SqliteConnection c, BackupSet s)
@@ -175,7 +175,7 @@ public sealed class BackupSetCatalog(CatalogDatabase catalog)
         var files = new List<BackupFile>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
-            files.Add(new BackupFile(reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+            files.Add(new BackupFile(reader.ReadString(0), reader.ReadInt64(1), reader.ReadString(2)));
         return s with { Files = files };
     }
 
@@ -189,9 +189,9 @@ public sealed class BackupSetCatalog(CatalogDatabase catalog)
         var result = new List<MediaSet>();
         using var r = command.ExecuteReader();
         while (r.Read())
-            result.Add(new MediaSet(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<BackupType>(r.GetString(3)), r.GetString(4),
-                CatalogTime.Parse(r.GetString(5)), Enum.Parse<MediaSetStatus>(r.GetString(6)),
-                r.IsDBNull(7) ? null : CatalogTime.Parse(r.GetString(7)), r.IsDBNull(8) ? null : r.GetString(8)));
+            result.Add(new MediaSet(r.ReadString(0), r.ReadString(1), r.ReadString(2), Enum.Parse<BackupType>(r.ReadString(3)), r.ReadString(4),
+                CatalogTime.Parse(r.ReadString(5)), Enum.Parse<MediaSetStatus>(r.ReadString(6)),
+                r.IsDBNull(7) ? null : CatalogTime.Parse(r.ReadString(7)), r.IsDBNull(8) ? null : r.ReadString(8)));
         return result;
     }
 }

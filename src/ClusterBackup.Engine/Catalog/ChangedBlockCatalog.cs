@@ -24,21 +24,21 @@ public sealed class ChangedBlockCatalog(CatalogDatabase catalog)
             {
                 list.Add(new ChangedBlockGeneration
                 {
-                    ChainId = reader.GetString(0),
-                    SourcePath = reader.GetString(1),
-                    StorePath = reader.GetString(2),
-                    BlockSize = reader.GetInt32(3),
-                    Algorithm = Enum.Parse<DigestAlgorithm>(reader.GetString(4)),
-                    Generation = reader.GetInt32(5),
-                    Taken = CatalogTime.Parse(reader.GetString(6)),
-                    SnapshotMethod = Enum.Parse<SnapshotMethod>(reader.GetString(7)),
-                    DeviceSize = reader.GetInt64(8),
-                    BlockCount = reader.GetInt64(9),
-                    ChangedBlocks = reader.GetInt64(10),
-                    StoredBytes = reader.GetInt64(11),
-                    DataFile = Path.Combine(store, reader.GetString(12)),
-                    DataSha256 = reader.GetString(13),
-                    MapFile = Path.Combine(store, reader.GetString(14)),
+                    ChainId = reader.ReadString(0),
+                    SourcePath = reader.ReadString(1),
+                    StorePath = reader.ReadString(2),
+                    BlockSize = reader.ReadInt32(3),
+                    Algorithm = Enum.Parse<DigestAlgorithm>(reader.ReadString(4)),
+                    Generation = reader.ReadInt32(5),
+                    Taken = CatalogTime.Parse(reader.ReadString(6)),
+                    SnapshotMethod = Enum.Parse<SnapshotMethod>(reader.ReadString(7)),
+                    DeviceSize = reader.ReadInt64(8),
+                    BlockCount = reader.ReadInt64(9),
+                    ChangedBlocks = reader.ReadInt64(10),
+                    StoredBytes = reader.ReadInt64(11),
+                    DataFile = Path.Combine(store, reader.ReadString(12)),
+                    DataSha256 = reader.ReadString(13),
+                    MapFile = Path.Combine(store, reader.ReadString(14)),
                 });
             }
             return list;

@@ -26,9 +26,9 @@ public sealed class RestoreTestCatalog(CatalogDatabase catalog)
             using var reader = command.ExecuteReader();
             var tests = new List<RestoreTest>();
             while (reader.Read())
-                tests.Add(new RestoreTest(Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1)), CatalogTime.Parse(reader.GetString(2)),
-                    CatalogTime.Parse(reader.GetString(3)), reader.GetString(4), reader.GetString(5), reader.GetInt64(6) != 0, reader.GetInt64(7) != 0,
-                    reader.IsDBNull(8) ? [] : reader.GetString(8).Split('\n')));
+                tests.Add(new RestoreTest(Guid.Parse(reader.ReadString(0)), Guid.Parse(reader.ReadString(1)), CatalogTime.Parse(reader.ReadString(2)),
+                    CatalogTime.Parse(reader.ReadString(3)), reader.ReadString(4), reader.ReadString(5), reader.ReadInt64(6) != 0, reader.ReadInt64(7) != 0,
+                    reader.IsDBNull(8) ? [] : reader.ReadString(8).Split('\n')));
             return tests;
         });
 }

@@ -83,13 +83,13 @@ public sealed class ScheduleLockTransaction
         var locks = new List<HeldScheduleLock>();
         while (reader.Read())
         {
-            var type = Enum.Parse<ScheduledJobType>(reader.GetString(3));
-            var holder = new GuardHolder(reader.GetString(0), reader.GetString(1), reader.GetString(2), type, reader.GetString(7), reader.GetInt32(8),
-                CatalogTime.Parse(reader.GetString(10)), CatalogTime.Parse(reader.GetString(11)));
-            var databases = reader.GetString(6).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            var footprint = new JobFootprint(holder.Schedule, holder.Job, type, reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5), databases);
-            locks.Add(new HeldScheduleLock(holder, footprint, reader.IsDBNull(9) ? null : CatalogTime.Parse(reader.GetString(9))));
+            var type = Enum.Parse<ScheduledJobType>(reader.ReadString(3));
+            var holder = new GuardHolder(reader.ReadString(0), reader.ReadString(1), reader.ReadString(2), type, reader.ReadString(7), reader.ReadInt32(8),
+                CatalogTime.Parse(reader.ReadString(10)), CatalogTime.Parse(reader.ReadString(11)));
+            var databases = reader.ReadString(6).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var footprint = new JobFootprint(holder.Schedule, holder.Job, type, reader.IsDBNull(4) ? null : reader.ReadString(4),
+                reader.IsDBNull(5) ? null : reader.ReadString(5), databases);
+            locks.Add(new HeldScheduleLock(holder, footprint, reader.IsDBNull(9) ? null : CatalogTime.Parse(reader.ReadString(9))));
         }
         return locks;
     }

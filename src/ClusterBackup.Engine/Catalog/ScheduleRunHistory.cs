@@ -30,15 +30,15 @@ public sealed class ScheduleRunHistory(CatalogDatabase catalog)
 
     internal static ScheduleRun ReadRun(SqliteDataReader reader) => new()
     {
-        RunId = reader.GetString(0),
-        Schedule = reader.GetString(1),
-        Job = reader.GetString(2),
-        Type = Enum.Parse<ScheduledJobType>(reader.GetString(3)),
-        Host = reader.GetString(4),
-        ProcessId = reader.GetInt32(5),
-        Started = CatalogTime.Parse(reader.GetString(6)),
-        Finished = reader.IsDBNull(7) ? null : CatalogTime.Parse(reader.GetString(7)),
-        Status = Enum.Parse<ScheduleRunStatus>(reader.GetString(8)),
-        Message = reader.IsDBNull(9) ? null : reader.GetString(9),
+        RunId = reader.ReadString(0),
+        Schedule = reader.ReadString(1),
+        Job = reader.ReadString(2),
+        Type = Enum.Parse<ScheduledJobType>(reader.ReadString(3)),
+        Host = reader.ReadString(4),
+        ProcessId = reader.ReadInt32(5),
+        Started = CatalogTime.Parse(reader.ReadString(6)),
+        Finished = reader.IsDBNull(7) ? null : CatalogTime.Parse(reader.ReadString(7)),
+        Status = Enum.Parse<ScheduleRunStatus>(reader.ReadString(8)),
+        Message = reader.IsDBNull(9) ? null : reader.ReadString(9),
     };
 }

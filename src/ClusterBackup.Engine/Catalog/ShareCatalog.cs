@@ -22,7 +22,7 @@ public sealed class ShareCatalog(CatalogDatabase catalog)
             using var reader = command.ExecuteReader();
             var shares = new List<BackupShare>();
             while (reader.Read())
-                shares.Add(new BackupShare(reader.GetString(0), Guid.Parse(reader.GetString(1)), CatalogTime.Parse(reader.GetString(2))));
+                shares.Add(new BackupShare(reader.ReadString(0), Guid.Parse(reader.ReadString(1)), CatalogTime.Parse(reader.ReadString(2))));
             return shares;
         });
 

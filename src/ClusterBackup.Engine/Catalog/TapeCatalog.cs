@@ -115,9 +115,9 @@ public sealed class TapeCatalog(CatalogDatabase catalog)
                 while (r.Read())
                     objects.Add(new TapeObject
                     {
-                        ObjectId = Guid.Parse(r.GetString(0)), Name = r.GetString(1), SourcePath = r.IsDBNull(2) ? null : r.GetString(2),
-                        BackupSetId = r.IsDBNull(3) ? null : Guid.Parse(r.GetString(3)), Length = r.GetInt64(4), Sha256 = r.GetString(5),
-                        Created = CatalogTime.Parse(r.GetString(6)), Status = Enum.Parse<TapeObjectStatus>(r.GetString(7)),
+                        ObjectId = Guid.Parse(r.ReadString(0)), Name = r.ReadString(1), SourcePath = r.IsDBNull(2) ? null : r.ReadString(2),
+                        BackupSetId = r.IsDBNull(3) ? null : Guid.Parse(r.ReadString(3)), Length = r.ReadInt64(4), Sha256 = r.ReadString(5),
+                        Created = CatalogTime.Parse(r.ReadString(6)), Status = Enum.Parse<TapeObjectStatus>(r.ReadString(7)),
                     });
             return objects.Select(o => o with { Copies = QueryCopies(c, o.ObjectId) }).ToList();
         });
@@ -130,7 +130,7 @@ public sealed class TapeCatalog(CatalogDatabase catalog)
         using var r = command.ExecuteReader();
         if (!r.Read())
             throw new ClusterBackupException(ErrorKind.ObjectNotFound, streamId.ToString(), $"Tape stream {streamId} is not in the catalog.");
-        return new TapeStream(streamId, Guid.Parse(r.GetString(0)), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetInt32(4), QueryVolumes(c, streamId));
+        return new TapeStream(streamId, Guid.Parse(r.ReadString(0)), r.ReadString(1), r.ReadInt32(2), r.ReadString(3), r.ReadInt32(4), QueryVolumes(c, streamId));
     });
 
     public void MarkCopyVerified(Guid objectId, Guid streamId, DateTimeOffset at) =>
@@ -166,10 +166,10 @@ public sealed class TapeCatalog(CatalogDatabase catalog)
         var list = new List<TapeObjectCopy>();
         using var r = command.ExecuteReader();
         while (r.Read())
-            list.Add(new TapeObjectCopy(objectId, Guid.Parse(r.GetString(0)), Guid.Parse(r.GetString(1)), r.GetString(2), r.GetInt32(3),
-                r.GetInt32(4), r.GetInt64(5), r.GetInt32(6), r.GetInt64(7), r.GetInt64(8) != 0,
-                r.IsDBNull(9) ? null : CatalogTime.Parse(r.GetString(9)),
-                r.IsDBNull(10) ? [] : r.GetString(10).Split(',')));
+            list.Add(new TapeObjectCopy(objectId, Guid.Parse(r.ReadString(0)), Guid.Parse(r.ReadString(1)), r.ReadString(2), r.ReadInt32(3),
+                r.ReadInt32(4), r.ReadInt64(5), r.ReadInt32(6), r.ReadInt64(7), r.ReadInt64(8) != 0,
+                r.IsDBNull(9) ? null : CatalogTime.Parse(r.ReadString(9)),
+                r.IsDBNull(10) ? [] : r.ReadString(10).Split(',')));
         return list;
     }
 
@@ -181,7 +181,7 @@ public sealed class TapeCatalog(CatalogDatabase catalog)
         var list = new List<TapeStreamVolume>();
         using var r = command.ExecuteReader();
         while (r.Read())
-            list.Add(new TapeStreamVolume(r.GetInt32(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetInt64(4)));
+            list.Add(new TapeStreamVolume(r.ReadInt32(0), r.ReadString(1), r.ReadInt32(2), r.ReadInt64(3), r.ReadInt64(4)));
         return list;
     }
 
@@ -194,7 +194,7 @@ public sealed class TapeCatalog(CatalogDatabase catalog)
         var list = new List<TapePool>();
         using var r = command.ExecuteReader();
         while (r.Read())
-            list.Add(new TapePool(r.GetString(0), r.GetInt32(1), CatalogTime.Parse(r.GetString(2))));
+            list.Add(new TapePool(r.ReadString(0), r.ReadInt32(1), CatalogTime.Parse(r.ReadString(2))));
         return list;
     }
 
@@ -208,8 +208,8 @@ public sealed class TapeCatalog(CatalogDatabase catalog)
         var list = new List<TapeCartridge>();
         using var r = command.ExecuteReader();
         while (r.Read())
-            list.Add(new TapeCartridge(r.GetString(0), Guid.Parse(r.GetString(1)), r.GetString(2), r.GetInt32(3), Enum.Parse<CartridgeStatus>(r.GetString(4)),
-                CatalogTime.Parse(r.GetString(5)), r.GetInt64(6), r.GetInt32(7), r.IsDBNull(8) ? null : r.GetString(8)));
+            list.Add(new TapeCartridge(r.ReadString(0), Guid.Parse(r.ReadString(1)), r.ReadString(2), r.ReadInt32(3), Enum.Parse<CartridgeStatus>(r.ReadString(4)),
+                CatalogTime.Parse(r.ReadString(5)), r.ReadInt64(6), r.ReadInt32(7), r.IsDBNull(8) ? null : r.ReadString(8)));
         return list;
     }
 }

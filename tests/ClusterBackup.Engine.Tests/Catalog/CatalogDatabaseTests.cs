@@ -1,4 +1,6 @@
 using ClusterBackup.Engine.Catalog;
+using ClusterBackup.Engine.Common;
+using Microsoft.Data.Sqlite;
 
 namespace ClusterBackup.Engine.Tests.Catalog;
 
@@ -62,5 +64,35 @@ public class CatalogDatabaseTests
         Assert.Equal(explicitPath, CatalogLocation.Resolve(explicitPath, Environment));
         Assert.Equal(fromEnvironment, CatalogLocation.Resolve(null, Environment));
         Assert.Equal(CatalogLocation.DefaultPath, CatalogLocation.Resolve(null, _ => null));
+    }
+
+    [Fact]
+    public void ANullInARequiredColumnIsReportedAsDamageNamingTheColumn()
+    {
+        // SQLite keeps a NULL even in a TEXT PRIMARY KEY; a damaged or hand-edited catalog may hold one.
+        using var dir = new TempDirectory("catalog");
+        var path = dir.Combine("c.db");
+        var db = CatalogDatabase.OpenOrCreate(path);
+        var set = Guid.NewGuid();
+        using (var editor = new SqliteConnection($"Data Source={path};Pooling=False;Foreign Keys=False"))
+        {
+            editor.Open();
+            using var insert = editor.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO restore_tests(test_id, backup_set_id, started_utc, finished_utc, host, scratch_path, succeeded, copy_removed)
+                VALUES (NULL, $set, '2026-12-03T10:00:00.0000000Z', '2026-12-03T10:01:00.0000000Z', 'node1', '/scratch', 1, 1)
+                """;
+            insert.Parameters.AddWithValue("$set", set.ToString());
+            insert.ExecuteNonQuery();
+        }
+
+        // Read often enough for the runtime to optimise the reader: the refusal must not depend on how it was compiled.
+        for (var i = 0; i < 200; i++)
+        {
+            var error = Assert.Throws<ClusterBackupException>(() => new RestoreTestCatalog(db).ForBackupSet(set));
+            Assert.Equal("CatalogValueUnreadable", error.ErrorId);
+            Assert.Contains(path, error.Message);
+            Assert.Contains("test_id is NULL", error.Message);
+        }
     }
 }

@@ -32,15 +32,15 @@ internal sealed class M0011_TapeObjectNames : ICatalogMigration
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
-                var name = reader.GetString(1);
-                var virtualServer = reader.GetString(3);
-                var database = reader.GetString(4);
+                var name = reader.ReadString(1);
+                var virtualServer = reader.ReadString(3);
+                var database = reader.ReadString(4);
                 var legacyPrefix = $"{virtualServer}/{database}/";
                 if (!name.StartsWith(legacyPrefix, StringComparison.Ordinal) || name[legacyPrefix.Length..].Contains('/'))
                     continue; // not the old {VirtualServer}/{Database}/{file} form: keep it
-                var type = Enum.Parse<BackupType>(reader.GetString(5));
-                renames.Add((reader.GetString(0), TapeObjectNames.ForFile(virtualServer, database, type, CatalogTime.Parse(reader.GetString(6)),
-                    Guid.Parse(reader.GetString(2)), name[legacyPrefix.Length..])));
+                var type = Enum.Parse<BackupType>(reader.ReadString(5));
+                renames.Add((reader.ReadString(0), TapeObjectNames.ForFile(virtualServer, database, type, CatalogTime.Parse(reader.ReadString(6)),
+                    Guid.Parse(reader.ReadString(2)), name[legacyPrefix.Length..])));
             }
         }
         using var update = connection.CreateCommand();

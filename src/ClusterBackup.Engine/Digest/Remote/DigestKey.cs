@@ -19,7 +19,7 @@ public sealed class DigestKey
     public static DigestKey FromBytes(byte[] key)
     {
         if (key.Length < MinimumLength)
-            throw new ClusterBackupException(ErrorKind.InvalidArgument, "key", $"The shared key is {key.Length} bytes; use at least {MinimumLength} (e.g. `clusterbackup digest new-key`).");
+            throw new ClusterBackupException(ErrorKind.InvalidArgument, "key", $"The shared key is {key.Length} bytes; use at least {MinimumLength} (`clusterbackup digest new-key` or New-ClusterBackupDigestKey makes one).");
         return new DigestKey(key.ToArray());
     }
 
@@ -43,19 +43,8 @@ public sealed class DigestKey
         return new DigestKey(content[..length]);
     }
 
-    /// <summary>Writes a new random key (32 bytes, base64 text) readable only by its owner.</summary>
-    public static void Generate(string path)
-    {
-        var full = Path.GetFullPath(path);
-        if (File.Exists(full))
-            throw new ClusterBackupException(ErrorKind.InvalidArgument, full, $"'{full}' exists; a new key never overwrites one in use.");
-        var text = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var stream = new FileStream(full, options);
-        stream.Write(Encoding.ASCII.GetBytes(text));
-    }
+    /// <summary>The first 16 hexadecimal digits of the key's SHA-256, for comparing two copies without showing the key.</summary>
+    public string Fingerprint => Convert.ToHexString(SHA256.HashData(_key), 0, 8).ToLowerInvariant();
 
     internal byte[] Prove(string role, byte[] first, byte[] second)
     {
